@@ -1,0 +1,213 @@
+//! Configuration: `config/quotebot.toml` (every knob documented there), the page-junk rules of
+//! `config/cleaning.toml` and the synonyms of `config/synonyms.toml`. Errors name the file, and
+//! for bad TOML the line, column and key.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::corpus::CleaningRules;
+use crate::normalize::normalize;
+
+/// Default location of the main configuration file.
+pub const DEFAULT_CONFIG: &str = "config/quotebot.toml";
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file does not exist or cannot be read.
+    #[error("cannot read config file {0}: {1}")]
+    Unreadable(PathBuf, std::io::Error),
+    /// The file is not valid TOML or has a wrong key or value.
+    #[error("config file {0} is invalid: {1}")]
+    Invalid(PathBuf, String),
+}
+
+/// `config/quotebot.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub corpus_dir: PathBuf,
+    pub index_dir: PathBuf,
+    pub cleaning_file: PathBuf,
+    pub synonyms_file: PathBuf,
+    pub retrieval: RetrievalConfig,
+    pub answer: AnswerConfig,
+}
+
+/// Knobs of ranking and of the "not found" decision.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetrievalConfig {
+    /// Sentences taken from the index before re-ranking.
+    pub candidates: usize,
+    /// Weight of the jieba word field against the character bigram field.
+    pub words_weight: f32,
+    /// Weight of the ±1 sentence window against the sentence itself.
+    pub window_weight: f32,
+    /// Share of the question's content (IDF-weighted) the best sentence must cover; below it
+    /// the reply is "not found".
+    pub min_coverage: f32,
+    /// Weight of a synonym's terms against the question's own.
+    pub synonym_weight: f32,
+    /// Score multiplier for a sentence stating a figure when the question asks 多少/几.
+    pub figure_boost: f32,
+    /// Score multiplier for a sentence naming the year the question names.
+    pub year_boost: f32,
+    /// Score multiplier for a sentence with a date when the question asks when.
+    pub date_boost: f32,
+}
+
+/// Knobs of the reply.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnswerConfig {
+    /// Quotes in a reply.
+    pub max_quotes: usize,
+    /// Longer questions are answered for their start, with a note.
+    pub max_question_chars: usize,
+    /// A sentence from another source is shown beside the best one when its score is at least
+    /// this share of the best score and it states a different figure.
+    pub other_source_ratio: f32,
+    /// Most sources shown when sources disagree.
+    pub max_sources: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            corpus_dir: "corpus".into(),
+            index_dir: "data/index".into(),
+            cleaning_file: "config/cleaning.toml".into(),
+            synonyms_file: "config/synonyms.toml".into(),
+            retrieval: RetrievalConfig::default(),
+            answer: AnswerConfig::default(),
+        }
+    }
+}
+
+impl Default for RetrievalConfig {
+    fn default() -> Self {
+        Self {
+            candidates: 200,
+            words_weight: 1.0,
+            window_weight: 0.5,
+            min_coverage: 0.6,
+            synonym_weight: 0.8,
+            figure_boost: 1.3,
+            year_boost: 1.2,
+            date_boost: 1.3,
+        }
+    }
+}
+
+impl Default for AnswerConfig {
+    fn default() -> Self {
+        Self { max_quotes: 3, max_question_chars: 300, other_source_ratio: 0.6, max_sources: 4 }
+    }
+}
+
+impl Config {
+    /// Reads the configuration file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        read_toml(path)
+    }
+}
+
+/// `config/cleaning.toml`: the page-junk rules, as patterns.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CleaningFile {
+    pub cut_from: Vec<String>,
+    pub drop_line: Vec<String>,
+}
+
+/// Reads and compiles the page-junk rules; returns them with the file's text (for the corpus
+/// fingerprint, so a rule change rebuilds the index).
+pub fn load_cleaning(path: &Path) -> Result<(CleaningRules, String), ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::Unreadable(path.to_path_buf(), err))?;
+    let file: CleaningFile = parse_toml(path, &text)?;
+    let rules = CleaningRules::new(&file.cut_from, &file.drop_line).map_err(|(pattern, err)| {
+        ConfigError::Invalid(path.to_path_buf(), format!("pattern '{pattern}' is not a regular expression: {err}"))
+    })?;
+    Ok((rules, text))
+}
+
+/// Groups of words that mean the same thing, in normalised form.
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    by_word: HashMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymsFile {
+    groups: Vec<Vec<String>>,
+}
+
+impl Synonyms {
+    /// Builds the lookup from groups of equivalent words.
+    pub fn from_groups(groups: &[Vec<String>]) -> Self {
+        let mut by_word: HashMap<String, Vec<String>> = HashMap::new();
+        for group in groups {
+            let group: Vec<String> = group.iter().map(|word| normalize(word.trim())).filter(|w| !w.is_empty()).collect();
+            for word in &group {
+                let others = by_word.entry(word.clone()).or_default();
+                others.extend(group.iter().filter(|other| *other != word).cloned());
+            }
+        }
+        Self { by_word }
+    }
+
+    /// The other words of `word`'s groups (normalised), if any.
+    pub fn of(&self, word: &str) -> &[String] {
+        self.by_word.get(word).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Every word that has synonyms, for finding multi-word entries inside a question.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.by_word.keys().map(String::as_str)
+    }
+}
+
+/// Reads `config/synonyms.toml`.
+pub fn load_synonyms(path: &Path) -> Result<Synonyms, ConfigError> {
+    let file: SynonymsFile = read_toml(path)?;
+    Ok(Synonyms::from_groups(&file.groups))
+}
+
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::Unreadable(path.to_path_buf(), err))?;
+    parse_toml(path, &text)
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ConfigError> {
+    toml::from_str(text).map_err(|err| ConfigError::Invalid(path.to_path_buf(), err.to_string().trim().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_line_and_key_of_a_bad_value() {
+        let err = parse_toml::<Config>(Path::new("q.toml"), "[answer]\nmax_quotes = \"three\"\n").unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("q.toml") && message.contains("line 2") && message.contains("max_quotes"), "{message}");
+    }
+
+    #[test]
+    fn refuses_unknown_keys() {
+        let err = parse_toml::<Config>(Path::new("q.toml"), "[answer]\nmax_quote = 3\n").unwrap_err();
+        assert!(err.to_string().contains("max_quote"), "{err}");
+    }
+
+    #[test]
+    fn synonyms_work_both_ways_and_across_scripts() {
+        let synonyms = Synonyms::from_groups(&[vec!["GDP".into(), "地區生產總值".into()]]);
+        assert_eq!(synonyms.of("gdp"), ["地区生产总值"]);
+        assert_eq!(synonyms.of("地区生产总值"), ["gdp"]);
+        assert!(synonyms.of("大同").is_empty());
+    }
+}

@@ -1,0 +1,38 @@
+//! Context of a cited sentence: the sentence with its neighbours in the same document, for
+//! `quotebot source REF` and `/source`. Pure.
+
+use crate::corpus::{Corpus, SentenceId, Source};
+
+/// A cited sentence and the sentences around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Context {
+    pub target: SentenceId,
+    pub doc: String,
+    pub source: Source,
+    /// Sentences in document order, the target among them.
+    pub sentences: Vec<(SentenceId, String)>,
+}
+
+/// The sentence `id` with up to `radius` sentences either side, within its document.
+pub fn context(corpus: &Corpus, id: SentenceId, radius: usize) -> Option<Context> {
+    let idx = corpus.find(id)?;
+    let document = corpus.document_of(&corpus.sentences[idx]);
+    let start = idx.saturating_sub(radius).max(document.sentences.start);
+    let end = (idx + radius + 1).min(document.sentences.end);
+    Some(Context {
+        target: id,
+        doc: document.file.clone(),
+        source: document.source.clone(),
+        sentences: corpus.sentences[start..end].iter().map(|s| (s.id, s.text.clone())).collect(),
+    })
+}
+
+/// Plain-text form: one sentence a line, the cited one marked with ▶.
+pub fn render_plain(context: &Context) -> String {
+    let mut out = format!("{} {}\n", context.source.label(), context.doc);
+    for (id, text) in &context.sentences {
+        let mark = if *id == context.target { "▶" } else { " " };
+        out.push_str(&format!("{mark} [{id}] {text}\n"));
+    }
+    out.trim_end().to_string()
+}

@@ -1,0 +1,139 @@
+//! One turn of a conversation, whatever the channel: a message's text is read as a command
+//! (`/ask`, `/source`, `/sources`, `/help`, `/start`) or a plain question, and answered with a
+//! [`Response`]. The terminal chat and the Telegram bot both go through [`respond`], so the
+//! mock chat runs exactly the bot's pipeline; each channel only renders the response.
+
+use crate::answer::{self, Reply};
+use crate::context::{self, Context};
+use crate::engine::{DocumentSummary, Engine};
+
+/// What a message asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Start,
+    Help,
+    Ask(String),
+    Source(String),
+    Sources,
+    /// A `/command` that is not ours.
+    Unknown(String),
+    /// Text that is not a command: a question.
+    Text(String),
+}
+
+/// What the bot says back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    Welcome,
+    Help,
+    Reply(Reply),
+    Context(Context),
+    Sources(Vec<DocumentSummary>),
+    /// A short message for the user (bad reference, unknown command, missing argument).
+    Notice(String),
+}
+
+/// Reads a message. `/cmd@name args` is read as `/cmd args` whatever the name; whether the
+/// message was meant for this bot is the channel's decision.
+pub fn parse_command(text: &str) -> Command {
+    let text = text.trim();
+    let Some(rest) = text.strip_prefix('/') else { return Command::Text(text.to_string()) };
+    let (head, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let name = head.split('@').next().unwrap_or_default().to_lowercase();
+    let args = args.trim().to_string();
+    match name.as_str() {
+        "start" => Command::Start,
+        "help" => Command::Help,
+        "ask" => Command::Ask(args),
+        "source" => Command::Source(args),
+        "sources" => Command::Sources,
+        _ => Command::Unknown(format!("/{name}")),
+    }
+}
+
+/// The bot name a `/cmd@name` is addressed to, if any.
+pub fn command_target(text: &str) -> Option<&str> {
+    let rest = text.trim().strip_prefix('/')?;
+    let head = rest.split(char::is_whitespace).next()?;
+    head.split_once('@').map(|(_, name)| name)
+}
+
+/// Answers one command.
+pub fn respond(engine: &Engine, command: Command) -> Response {
+    match command {
+        Command::Start => Response::Welcome,
+        Command::Help => Response::Help,
+        Command::Ask(question) | Command::Text(question) if question.trim().is_empty() => {
+            Response::Notice("请在命令后写上问题，例如：/ask 大同2021年地区生产总值是多少".to_string())
+        }
+        Command::Ask(question) | Command::Text(question) => Response::Reply(engine.ask(&question)),
+        Command::Source(reference) if reference.trim().is_empty() => {
+            Response::Notice("请写上句子编号，例如：/source 4·12.1".to_string())
+        }
+        Command::Source(reference) => match engine.context(&reference) {
+            Ok(context) => Response::Context(context),
+            Err(message) => Response::Notice(message),
+        },
+        Command::Sources => Response::Sources(engine.documents()),
+        Command::Unknown(name) => Response::Notice(format!("不认识的命令 {name}。发送 /help 查看用法。")),
+    }
+}
+
+/// Text of `/start`.
+pub const WELCOME: &str = "你好！我只用资料原文回答问题：每条回答都是文档中的原句，附编号和出处。\n直接发问题即可，例如：大同2021年地区生产总值是多少？\n发送 /help 查看全部命令。";
+
+/// Text of `/help`.
+pub const HELP: &str = "用法：\n\
+直接发送问题 —— 回答原文句子，附编号 [文档·段.句] 和出处\n\
+/ask 问题 —— 同上（群组中用这个命令，或 @我）\n\
+/source 编号 —— 查看某句的上下文，例如 /source 4·12.1\n\
+/sources —— 列出全部文档（标题、发布者、日期、句数）\n\
+/help —— 本说明";
+
+/// Renders a response as plain text (terminal chat).
+pub fn render_plain(response: &Response) -> String {
+    match response {
+        Response::Welcome => WELCOME.to_string(),
+        Response::Help => HELP.to_string(),
+        Response::Reply(reply) => answer::render_plain(reply),
+        Response::Context(found) => context::render_plain(found),
+        Response::Sources(documents) => render_sources_plain(documents),
+        Response::Notice(message) => message.clone(),
+    }
+}
+
+fn render_sources_plain(documents: &[DocumentSummary]) -> String {
+    let lines: Vec<String> = documents
+        .iter()
+        .map(|doc| format!("[{}] {}（{} 句，{}）", doc.number, doc.source.label(), doc.n_sentences, doc.file))
+        .collect();
+    format!("共 {} 篇文档：\n{}", documents.len(), lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands() {
+        let check = |text: &str, expected: Command| assert_eq!(parse_command(text), expected, "{text}");
+        check("/ask 大同GDP", Command::Ask("大同GDP".into()));
+        check("/ask@quotebot 大同GDP", Command::Ask("大同GDP".into()));
+        check("/ASK  大同 GDP ", Command::Ask("大同 GDP".into()));
+        check("/ask", Command::Ask(String::new()));
+        check("/source 4·12.1", Command::Source("4·12.1".into()));
+        check("/sources", Command::Sources);
+        check("/start", Command::Start);
+        check("/help@quotebot", Command::Help);
+        check("/frobnicate x", Command::Unknown("/frobnicate".into()));
+        check("大同GDP", Command::Text("大同GDP".into()));
+        check("", Command::Text(String::new()));
+    }
+
+    #[test]
+    fn finds_command_targets() {
+        assert_eq!(command_target("/ask@otherbot x"), Some("otherbot"));
+        assert_eq!(command_target("/ask x"), None);
+        assert_eq!(command_target("hello"), None);
+    }
+}

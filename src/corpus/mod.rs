@@ -1,0 +1,391 @@
+//! The corpus: documents decoded, cleaned and cut into numbered sentences, with what is known
+//! of each source. [`Corpus::build`] is pure (bytes in, sentences out); [`load_corpus`] is the
+//! only part that reads the folder.
+
+mod clean;
+mod decode;
+mod split;
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+pub use clean::{CleaningRules, clean};
+pub use decode::{DecodeError, decode};
+pub use split::split_sentences;
+
+use crate::normalize::normalize;
+
+/// Bumped whenever cleaning, splitting or indexing changes, so old indexes are rebuilt.
+pub const PIPELINE_VERSION: &str = "quotebot-pipeline-1";
+
+/// Where a sentence stands: document number (see `document_numbers`), then paragraph and
+/// sentence, both counted from 1.
+/// Printed as `3·12.2`; stable across rebuilds of the same corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SentenceId {
+    pub doc: u32,
+    pub para: u32,
+    pub sent: u32,
+}
+
+impl fmt::Display for SentenceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}·{}.{}", self.doc, self.para, self.sent)
+    }
+}
+
+/// A citation label that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("“{0}” is not a sentence number; write it as document·paragraph.sentence, e.g. 3·12.2")]
+pub struct BadSentenceId(pub String);
+
+impl FromStr for SentenceId {
+    type Err = BadSentenceId;
+
+    /// Accepts `3·12.2`, `[3·12.2]`, `3.12.2`, `3-12-2`, `3:12:2` and full-width digits.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || BadSentenceId(text.chars().take(40).collect());
+        let normalized = normalize(text.trim());
+        let inner = normalized.trim_start_matches(['[', '【']).trim_end_matches([']', '】']);
+        let parts: Vec<&str> = inner.split(['·', '.', '-', ':', '・', '。', '/']).collect();
+        let [doc, para, sent] = parts.as_slice() else { return Err(bad()) };
+        let number = |part: &str| part.trim().parse::<u32>().ok();
+        let positive = |part: &str| number(part).filter(|n| *n > 0);
+        match (number(doc), positive(para), positive(sent)) {
+            (Some(doc), Some(para), Some(sent)) => Ok(SentenceId { doc, para, sent }),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// What is known of a document's origin (from `corpus/sources.toml`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: these sort as text, newest last.
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Source {
+    /// One line for a citation: title, publisher, date, whichever are known.
+    pub fn label(&self) -> String {
+        let mut parts = vec![format!("《{}》", self.title)];
+        parts.extend(self.publisher.clone());
+        parts.push(self.date.clone().unwrap_or_else(|| "日期不详".to_string()));
+        parts.join(" · ")
+    }
+}
+
+/// The file `corpus/sources.toml`: one `[[document]]` table per described file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcesFile {
+    #[serde(default)]
+    pub document: Vec<SourceEntry>,
+}
+
+/// One described file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    pub file: String,
+    #[serde(flatten)]
+    pub source: Source,
+}
+
+/// A document of the corpus.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The number used in citations.
+    pub number: u32,
+    /// File name relative to the corpus folder.
+    pub file: String,
+    pub source: Source,
+    /// The decoded original text, kept to check that quotes are verbatim.
+    pub text: String,
+    pub encoding: &'static str,
+    pub n_paragraphs: u32,
+    /// Range of this document's sentences in [`Corpus::sentences`].
+    pub sentences: std::ops::Range<usize>,
+}
+
+/// A numbered sentence: the original text and its normalised form.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub id: SentenceId,
+    /// Index of the document in [`Corpus::documents`].
+    pub doc_idx: usize,
+    pub text: String,
+    pub normalized: String,
+}
+
+/// A file that was not indexed, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkippedFile {
+    pub file: String,
+    pub reason: String,
+}
+
+/// A raw file handed to [`Corpus::build`].
+#[derive(Debug, Clone)]
+pub struct RawFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// All documents, their sentences in corpus order, and the files that were skipped.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    pub documents: Vec<Document>,
+    pub sentences: Vec<Sentence>,
+    pub skipped: Vec<SkippedFile>,
+    /// Hash of everything the index depends on; a change means the index must be rebuilt.
+    pub fingerprint: String,
+}
+
+/// Why the corpus could not be loaded at all (single bad files are skipped, not errors).
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    /// The corpus folder does not exist.
+    #[error("corpus folder {0} does not exist; create it and put .txt or .md files in it")]
+    MissingDir(PathBuf),
+    /// The folder or a file in it could not be read.
+    #[error("cannot read {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    /// `sources.toml` is not valid.
+    #[error("{0}: {1}")]
+    Sources(PathBuf, String),
+    /// No file of the folder could be used.
+    #[error("corpus folder {0} has no readable .txt or .md document{1}")]
+    Empty(PathBuf, String),
+}
+
+impl Corpus {
+    /// Builds the corpus from raw files (sorted by name) and their descriptions.
+    pub fn build(files: &[RawFile], sources: &SourcesFile, rules: &CleaningRules) -> Corpus {
+        let described: BTreeMap<&str, &Source> =
+            sources.document.iter().map(|entry| (entry.file.as_str(), &entry.source)).collect();
+        let numbers = document_numbers(files.iter().map(|file| file.name.as_str()));
+        let mut corpus = Corpus::default();
+        for (file, number) in files.iter().zip(numbers) {
+            let text = match decode(&file.bytes) {
+                Ok((text, encoding)) => (text, encoding),
+                Err(err) => {
+                    corpus.skipped.push(SkippedFile { file: file.name.clone(), reason: err.to_string() });
+                    continue;
+                }
+            };
+            let (text, encoding) = text;
+            let doc_idx = corpus.documents.len();
+            let first = corpus.sentences.len();
+            let paragraphs = clean(&text, rules);
+            let mut n_paragraphs = 0;
+            for paragraph in &paragraphs {
+                let sentences = split_sentences(paragraph);
+                if sentences.is_empty() {
+                    continue;
+                }
+                n_paragraphs += 1;
+                for (sent_idx, sentence) in sentences.into_iter().enumerate() {
+                    corpus.sentences.push(Sentence {
+                        id: SentenceId { doc: number, para: n_paragraphs, sent: sent_idx as u32 + 1 },
+                        doc_idx,
+                        text: sentence.to_string(),
+                        normalized: normalize(sentence),
+                    });
+                }
+            }
+            if corpus.sentences.len() == first {
+                corpus.skipped.push(SkippedFile {
+                    file: file.name.clone(),
+                    reason: "no sentences left after removing page junk".to_string(),
+                });
+                continue;
+            }
+            let source = described
+                .get(file.name.as_str())
+                .map(|source| (*source).clone())
+                .unwrap_or_else(|| Source { title: fallback_title(&corpus.sentences[first].text), ..Source::default() });
+            corpus.documents.push(Document {
+                number,
+                file: file.name.clone(),
+                source,
+                text,
+                encoding,
+                n_paragraphs,
+                sentences: first..corpus.sentences.len(),
+            });
+        }
+        corpus
+    }
+
+    /// The sentence with this number, if any.
+    pub fn find(&self, id: SentenceId) -> Option<usize> {
+        let doc = self.documents.iter().find(|doc| doc.number == id.doc)?;
+        doc.sentences.clone().find(|&idx| self.sentences[idx].id == id)
+    }
+
+    /// The document a sentence belongs to.
+    pub fn document_of(&self, sentence: &Sentence) -> &Document {
+        &self.documents[sentence.doc_idx]
+    }
+}
+
+/// Reads every `.txt` and `.md` file of `dir` (not `sources.toml`, not hidden files) and builds
+/// the corpus. Unreadable or undecodable files are listed in [`Corpus::skipped`].
+pub fn load_corpus(dir: &Path, rules: &CleaningRules, rules_text: &str) -> Result<Corpus, CorpusError> {
+    if !dir.is_dir() {
+        return Err(CorpusError::MissingDir(dir.to_path_buf()));
+    }
+    let entries = std::fs::read_dir(dir).map_err(|err| CorpusError::Io(dir.to_path_buf(), err))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && is_document(path))
+        .collect();
+    paths.sort();
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in paths {
+        let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        match std::fs::read(&path) {
+            Ok(bytes) => files.push(RawFile { name, bytes }),
+            Err(err) => unreadable.push(SkippedFile { file: name, reason: err.to_string() }),
+        }
+    }
+    let sources_path = dir.join("sources.toml");
+    let sources_text = match std::fs::read_to_string(&sources_path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => return Err(CorpusError::Io(sources_path, err)),
+    };
+    let sources: SourcesFile = toml::from_str(&sources_text)
+        .map_err(|err| CorpusError::Sources(sources_path.clone(), err.to_string()))?;
+    let mut corpus = Corpus::build(&files, &sources, rules);
+    corpus.skipped.extend(unreadable);
+    if corpus.documents.is_empty() {
+        let skipped = corpus
+            .skipped
+            .iter()
+            .map(|skip| format!("{} ({})", skip.file, skip.reason))
+            .collect::<Vec<_>>();
+        let detail = if skipped.is_empty() { String::new() } else { format!("; skipped: {}", skipped.join(", ")) };
+        return Err(CorpusError::Empty(dir.to_path_buf(), detail));
+    }
+    corpus.fingerprint = fingerprint(&files, &sources_text, rules_text);
+    Ok(corpus)
+}
+
+fn is_document(path: &Path) -> bool {
+    let hidden = path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.'));
+    let extension = path.extension().map(|ext| ext.to_string_lossy().to_lowercase());
+    !hidden && matches!(extension.as_deref(), Some("txt" | "md"))
+}
+
+/// Hash of the files, their descriptions, the cleaning rules and the pipeline version.
+fn fingerprint(files: &[RawFile], sources_text: &str, rules_text: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(PIPELINE_VERSION.as_bytes());
+    for file in files {
+        hasher.update(file.name.as_bytes());
+        hasher.update(&(file.bytes.len() as u64).to_le_bytes());
+        hasher.update(&file.bytes);
+    }
+    hasher.update(sources_text.as_bytes());
+    hasher.update(rules_text.as_bytes());
+    hasher.finalize().to_hex().to_string()
+}
+
+/// Numbers documents: a file named with a number (`003_report.txt`) keeps that number, so
+/// citations read like the file names; the others get the next free numbers in name order.
+fn document_numbers<'a>(names: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    let names: Vec<&str> = names.collect();
+    let prefixes: Vec<Option<u32>> = names
+        .iter()
+        .map(|name| {
+            let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok().filter(|n: &u32| *n < 1_000_000)
+        })
+        .collect();
+    let mut used = HashSet::new();
+    let mut numbers: Vec<Option<u32>> =
+        prefixes.iter().map(|prefix| prefix.filter(|n| used.insert(*n))).collect();
+    let mut next = used.iter().max().map_or(1, |max| max + 1);
+    for number in numbers.iter_mut().filter(|number| number.is_none()) {
+        *number = Some(next);
+        next += 1;
+    }
+    numbers.into_iter().map(|number| number.unwrap_or_default()).collect()
+}
+
+/// Title of an undescribed file: its first sentence, shortened.
+fn fallback_title(first_sentence: &str) -> String {
+    const MAX_TITLE_CHARS: usize = 40;
+    let title: String = first_sentence.chars().take(MAX_TITLE_CHARS).collect();
+    if first_sentence.chars().count() > MAX_TITLE_CHARS { format!("{title}…") } else { title }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(name: &str, text: &str) -> RawFile {
+        RawFile { name: name.to_string(), bytes: text.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn numbers_documents_paragraphs_and_sentences() {
+        let files = [raw("003_a.txt", "标题\n\n第一句。第二句。\n\n第三句。"), raw("notes.md", "另一篇。")];
+        let corpus = Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default());
+        let ids: Vec<String> = corpus.sentences.iter().map(|s| format!("{} {}", s.id, s.text)).collect();
+        assert_eq!(ids, ["3·1.1 标题", "3·2.1 第一句。", "3·2.2 第二句。", "3·3.1 第三句。", "4·1.1 另一篇。"]);
+        assert_eq!(corpus.documents[1].source.title, "另一篇。");
+        let id: SentenceId = "3·2.2".parse().unwrap();
+        assert_eq!(corpus.sentences[corpus.find(id).unwrap()].text, "第二句。");
+    }
+
+    #[test]
+    fn skips_bad_files_and_keeps_the_rest() {
+        let files = [raw("a.txt", ""), RawFile { name: "b.txt".into(), bytes: vec![0, 159, 146, 150] }, raw("c.txt", "好。")];
+        let corpus = Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default());
+        assert_eq!(corpus.documents.len(), 1);
+        let skipped: Vec<&str> = corpus.skipped.iter().map(|skip| skip.file.as_str()).collect();
+        assert_eq!(skipped, ["a.txt", "b.txt"]);
+    }
+
+    #[test]
+    fn reads_sentence_ids() {
+        let check = |text: &str, expected: Option<(u32, u32, u32)>| {
+            let parsed = text.parse::<SentenceId>().ok().map(|id| (id.doc, id.para, id.sent));
+            assert_eq!(parsed, expected, "{text}");
+        };
+        check("3·12.2", Some((3, 12, 2)));
+        check("[3·12.2]", Some((3, 12, 2)));
+        check("3.12.2", Some((3, 12, 2)));
+        check("３·１２.２", Some((3, 12, 2)));
+        check("3·12", None);
+        check("0·1.1", Some((0, 1, 1)));
+        check("1·0.1", None);
+        check("a·b.c", None);
+        check("", None);
+        check("99999999999·1.1", None);
+    }
+
+    #[test]
+    fn numbers_files_by_prefix_then_next_free() {
+        let numbers = document_numbers(["000_a.txt", "002_b.txt", "002_c.txt", "x.md"].into_iter());
+        assert_eq!(numbers, [0, 2, 3, 4]);
+    }
+}

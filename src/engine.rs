@@ -1,0 +1,180 @@
+//! The engine: configuration, corpus, index and synonyms opened together, and the one entry
+//! point every front end calls to answer (`Engine::ask`). Opening reads files and may build the
+//! index (with a progress bar); answering does no I/O.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::answer::{self, Reply, Status};
+use crate::config::{self, Config, ConfigError, Synonyms};
+use crate::context::{self, Context};
+use crate::corpus::{self, Corpus, CorpusError, SentenceId, SkippedFile};
+use crate::index::{self, IndexError, IndexStatus, SentenceIndex};
+use crate::retrieve::{self, parse_question};
+
+/// Why the engine could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// How to open the engine.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenOptions {
+    /// Rebuild the index even if it matches the corpus.
+    pub rebuild: bool,
+    /// Show a progress bar while building (on a terminal only).
+    pub progress: bool,
+}
+
+/// What opening found and did, for the `index` summary and `/stats`.
+#[derive(Debug, Clone)]
+pub struct IndexSummary {
+    pub n_files: usize,
+    pub n_paragraphs: usize,
+    pub n_sentences: usize,
+    pub skipped: Vec<SkippedFile>,
+    pub built: bool,
+    pub elapsed: Duration,
+    pub index_path: Option<PathBuf>,
+}
+
+/// A document as listed by `/sources`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentSummary {
+    pub number: u32,
+    pub file: String,
+    pub source: corpus::Source,
+    pub n_sentences: usize,
+}
+
+/// Everything needed to answer.
+pub struct Engine {
+    pub config: Config,
+    pub corpus: Corpus,
+    pub index: SentenceIndex,
+    pub synonyms: Synonyms,
+    pub summary: IndexSummary,
+}
+
+impl Engine {
+    /// Loads rules, synonyms and the corpus, then opens the index or builds it if the corpus
+    /// changed since it was built.
+    pub fn open(config: Config, options: OpenOptions) -> Result<Engine, EngineError> {
+        let started = Instant::now();
+        let (rules, rules_text) = config::load_cleaning(&config.cleaning_file)?;
+        let synonyms = config::load_synonyms(&config.synonyms_file)?;
+        let corpus = corpus::load_corpus(&config.corpus_dir, &rules, &rules_text)?;
+        for skipped in &corpus.skipped {
+            tracing::warn!("skipped {}: {}", skipped.file, skipped.reason);
+        }
+        crate::tokenize::warm_up();
+        let bar = progress_bar(options.progress);
+        let report = |done: usize, total: usize| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        };
+        let (index, status) = index::open_or_build(&config.index_dir, &corpus, options.rebuild, &report)?;
+        bar.finish_and_clear();
+        let summary = IndexSummary {
+            n_files: corpus.documents.len(),
+            n_paragraphs: corpus.documents.iter().map(|doc| doc.n_paragraphs as usize).sum(),
+            n_sentences: corpus.sentences.len(),
+            skipped: corpus.skipped.clone(),
+            built: status == IndexStatus::Built,
+            elapsed: started.elapsed(),
+            index_path: index.path.clone(),
+        };
+        Ok(Engine { config, corpus, index, synonyms, summary })
+    }
+
+    /// Answers a question with the configured number of quotes.
+    pub fn ask(&self, question: &str) -> Reply {
+        self.ask_from(question, 0)
+    }
+
+    /// Answers a question, skipping the first `skip` quotes ("more results").
+    pub fn ask_from(&self, question: &str, skip: usize) -> Reply {
+        let (text, notes) = sanitize_question(question, self.config.answer.max_question_chars);
+        let parsed = parse_question(&text, &self.synonyms);
+        let hits = match retrieve::retrieve(&parsed, &self.index, &self.corpus, &self.config.retrieval) {
+            Ok(hits) => hits,
+            Err(err) => {
+                tracing::error!("search failed: {err}");
+                return Reply::empty(&text, Status::NotFound, vec!["检索出错，请稍后再试".to_string()]);
+            }
+        };
+        let mut reply = answer::reply(&parsed, &text, &hits, &self.corpus, &self.config.answer, skip);
+        reply.notes.extend(notes);
+        reply
+    }
+
+    /// The sentence `reference` names, with two sentences of context either side.
+    pub fn context(&self, reference: &str) -> Result<Context, String> {
+        let id: SentenceId = reference.parse().map_err(|err: corpus::BadSentenceId| err.to_string())?;
+        context::context(&self.corpus, id, 2).ok_or_else(|| format!("没有编号为 {id} 的句子。用 /sources 查看文档编号。"))
+    }
+
+    /// The documents, for `/sources`.
+    pub fn documents(&self) -> Vec<DocumentSummary> {
+        self.corpus
+            .documents
+            .iter()
+            .map(|doc| DocumentSummary {
+                number: doc.number,
+                file: doc.file.clone(),
+                source: doc.source.clone(),
+                n_sentences: doc.sentences.len(),
+            })
+            .collect()
+    }
+}
+
+/// Makes any user text safe to search: control characters (NUL included) become spaces, the
+/// text is trimmed and cut to `max_chars` characters, with a note when it was cut.
+pub fn sanitize_question(question: &str, max_chars: usize) -> (String, Vec<String>) {
+    let cleaned: String = question.chars().map(|ch| if ch.is_control() { ' ' } else { ch }).collect();
+    let trimmed = cleaned.trim();
+    let mut notes = Vec::new();
+    let text = if trimmed.chars().count() > max_chars {
+        notes.push(format!("问题过长，只按前{max_chars}个字检索"));
+        trimmed.chars().take(max_chars).collect::<String>().trim().to_string()
+    } else {
+        trimmed.to_string()
+    };
+    (text, notes)
+}
+
+fn progress_bar(visible: bool) -> indicatif::ProgressBar {
+    if !visible {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("索引 {bar:30} {pos}/{len} 句") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitizes_questions() {
+        let check = |input: &str, max: usize, expected: &str, n_notes: usize| {
+            let (text, notes) = sanitize_question(input, max);
+            assert_eq!(text, expected, "{input:?}");
+            assert_eq!(notes.len(), n_notes, "{input:?}");
+        };
+        check("  大同\0GDP\u{7}  ", 300, "大同 GDP", 0);
+        check("\n\t", 300, "", 0);
+        check(&"大".repeat(10_000), 300, &"大".repeat(300), 1);
+        check("abc", 2, "ab", 1);
+    }
+}

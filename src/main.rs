@@ -1,0 +1,155 @@
+//! The `quotebot` command: parse arguments, load the configuration, hand each subcommand to the
+//! library. Errors end here, as one message and exit code 1 (2 for bad usage, from clap).
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand};
+
+use quotebot::answer::{render_plain, reply_json};
+use quotebot::config::{Config, DEFAULT_CONFIG};
+use quotebot::engine::{Engine, OpenOptions};
+use quotebot::{context, eval, mock};
+
+#[derive(Parser)]
+#[command(name = "quotebot", version, about = "Answers questions about a set of documents by quoting them.")]
+struct Cli {
+    /// Configuration file.
+    #[arg(long, global = true, default_value = DEFAULT_CONFIG)]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Rebuild the index from the corpus folder and print a summary.
+    Index,
+    /// Answer one question (or, with --json and no question, one per line of standard input).
+    Ask {
+        /// Print the reply as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The question.
+        question: Option<String>,
+    },
+    /// Show a cited sentence with two sentences of context either side, e.g. `source 4·12.1`.
+    Source {
+        /// The sentence number, document·paragraph.sentence.
+        reference: String,
+    },
+    /// The local chat in the terminal (the bot's pipeline without Telegram).
+    Chat {
+        /// Behave as in a group: answer only /ask, commands and @quotebot mentions.
+        #[arg(long)]
+        group: bool,
+    },
+    /// Measure answer quality over a question file (.jsonl).
+    Eval {
+        /// Question file: lines of {"id","q","answers":[...],"kind"}.
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("quotebot: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let config = load_config(&cli.config)?;
+    match cli.command {
+        Some(Command::Index) => index(config),
+        Some(Command::Ask { json, question }) => ask(config, json, question),
+        Some(Command::Source { reference }) => source(config, &reference),
+        Some(Command::Chat { group }) => chat(config, group),
+        Some(Command::Eval { file }) => run_eval(config, &file),
+        None => {
+            eprintln!("quotebot: no TELOXIDE_TOKEN set, starting the terminal chat");
+            chat(config, false)
+        }
+    }
+}
+
+/// The default file may be absent (built-in defaults); a file named on the command line must exist.
+fn load_config(path: &PathBuf) -> Result<Config> {
+    if !path.exists() && path.as_os_str() == DEFAULT_CONFIG {
+        tracing::warn!("{DEFAULT_CONFIG} not found, using built-in defaults");
+        return Ok(Config::default());
+    }
+    Ok(Config::load(path)?)
+}
+
+fn open(config: Config, rebuild: bool) -> Result<Engine> {
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    Engine::open(config, OpenOptions { rebuild, progress }).context("cannot open the corpus and index")
+}
+
+fn index(config: Config) -> Result<()> {
+    let engine = open(config, true)?;
+    let summary = &engine.summary;
+    println!(
+        "indexed {} files, {} paragraphs, {} sentences in {:.2} s; skipped {} files",
+        summary.n_files,
+        summary.n_paragraphs,
+        summary.n_sentences,
+        summary.elapsed.as_secs_f64(),
+        summary.skipped.len()
+    );
+    for skipped in &summary.skipped {
+        println!("  skipped {}: {}", skipped.file, skipped.reason);
+    }
+    if let Some(path) = &summary.index_path {
+        println!("index: {}", path.display());
+    }
+    Ok(())
+}
+
+fn ask(config: Config, json: bool, question: Option<String>) -> Result<()> {
+    let engine = open(config, false)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match (question, json) {
+        (Some(question), true) => writeln!(out, "{}", reply_json(&engine.ask(&question)))?,
+        (Some(question), false) => writeln!(out, "{}", render_plain(&engine.ask(&question)))?,
+        (None, true) => {
+            for line in std::io::stdin().lock().lines() {
+                let line = line.unwrap_or_default();
+                writeln!(out, "{}", reply_json(&engine.ask(&line)))?;
+                out.flush()?;
+            }
+        }
+        (None, false) => anyhow::bail!("no question given: quotebot ask \"问题\" (or ask --json reading standard input)"),
+    }
+    Ok(())
+}
+
+fn source(config: Config, reference: &str) -> Result<()> {
+    let engine = open(config, false)?;
+    let found = engine.context(reference).map_err(anyhow::Error::msg)?;
+    println!("{}", context::render_plain(&found));
+    Ok(())
+}
+
+fn chat(config: Config, group: bool) -> Result<()> {
+    let engine = open(config, false)?;
+    mock::run_chat(&engine, std::io::stdin().lock(), std::io::stdout().lock(), group)?;
+    Ok(())
+}
+
+fn run_eval(config: Config, file: &PathBuf) -> Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let questions = eval::parse_questions(&text).map_err(anyhow::Error::msg).with_context(|| format!("{} is not a question file", file.display()))?;
+    let engine = open(config, false)?;
+    print!("{}", eval::report(&eval::run(&engine, &questions)));
+    Ok(())
+}

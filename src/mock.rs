@@ -1,0 +1,72 @@
+//! The terminal chat: a conversation on standard input and output through the same
+//! [`conversation::respond`] the Telegram bot uses. In group mode it answers only when addressed
+//! (`/ask`, a command, or a mention of `@quotebot`), as the bot does in a group.
+
+use std::io::{BufRead, Write};
+
+use crate::conversation::{self, Command};
+use crate::engine::Engine;
+
+/// The name the chat answers to in group mode.
+pub const MOCK_BOT_NAME: &str = "quotebot";
+
+/// Runs the chat until end of input.
+pub fn run_chat(engine: &Engine, input: impl BufRead, mut output: impl Write, group: bool) -> std::io::Result<()> {
+    let mode = if group { "群聊模式：只回答 /ask、命令或 @quotebot" } else { "私聊模式：每行一个问题" };
+    writeln!(output, "quotebot 本地对话（{mode}；/help 查看命令，Ctrl-D 结束）")?;
+    output.flush()?;
+    for line in input.lines() {
+        let line = match line {
+            Ok(line) => line,
+            // A line that is not UTF-8 is reported, not fatal.
+            Err(err) if err.kind() == std::io::ErrorKind::InvalidData => {
+                writeln!(output, "无法读取这一行（不是 UTF-8 文本）。")?;
+                continue;
+            }
+            Err(err) => return Err(err),
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some(command) = addressed(&line, group) else { continue };
+        let response = conversation::respond(engine, command);
+        writeln!(output, "{}\n", conversation::render_plain(&response))?;
+        output.flush()?;
+    }
+    Ok(())
+}
+
+/// The command a line holds if the bot should answer it; in a group, plain chatter is ignored.
+fn addressed(line: &str, group: bool) -> Option<Command> {
+    let mention = format!("@{MOCK_BOT_NAME}");
+    if let Some(target) = conversation::command_target(line) {
+        if target != MOCK_BOT_NAME {
+            return None;
+        }
+    }
+    let command = conversation::parse_command(line);
+    match command {
+        Command::Text(text) if group => {
+            text.contains(&mention).then(|| Command::Text(text.replace(&mention, " ").trim().to_string()))
+        }
+        command => Some(command),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_mode_answers_only_when_addressed() {
+        let check = |line: &str, group: bool, expected: Option<Command>| {
+            assert_eq!(addressed(line, group), expected, "{line} group={group}");
+        };
+        check("大家好", true, None);
+        check("大家好", false, Some(Command::Text("大家好".into())));
+        check("@quotebot 大同GDP", true, Some(Command::Text("大同GDP".into())));
+        check("/ask 大同GDP", true, Some(Command::Ask("大同GDP".into())));
+        check("/ask@quotebot 大同GDP", true, Some(Command::Ask("大同GDP".into())));
+        check("/ask@otherbot 大同GDP", true, None);
+    }
+}

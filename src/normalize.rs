@@ -1,0 +1,77 @@
+//! Text normalisation shared by indexing and questions: Traditional → Simplified, full-width →
+//! half-width, lower case. It maps every character to exactly one character, so a position in
+//! the normalised text is the same position in the original, and figures found in one can be
+//! highlighted in the other.
+
+/// Returns the normalised form of `text`, with exactly as many characters as `text`.
+pub fn normalize(text: &str) -> String {
+    let simplified = fast2s::convert(text);
+    simplified.chars().map(fold_char).collect()
+}
+
+/// Folds one character: full-width ASCII to ASCII, ideographic space to space, lower case.
+fn fold_char(ch: char) -> char {
+    let ch = match ch {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch),
+        // The ideographic full stop and comma keep their shape; only the compatibility
+        // forms above are folded.
+        _ => ch,
+    };
+    if ch.is_ascii_uppercase() {
+        ch.to_ascii_lowercase()
+    } else {
+        ch
+    }
+}
+
+/// True for characters that carry no content for search: punctuation, symbols, whitespace.
+pub fn is_content_char(ch: char) -> bool {
+    ch.is_alphanumeric()
+}
+
+/// True for CJK ideographs (the characters that character bigrams are made of).
+pub fn is_cjk(ch: char) -> bool {
+    matches!(ch as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Removes every whitespace character; the form in which quotes are compared with files.
+pub fn strip_whitespace(text: &str) -> String {
+    text.chars().filter(|ch| !ch.is_whitespace()).collect()
+}
+
+/// Converts Simplified text to Traditional (used to test questions in the other script).
+pub fn to_traditional(text: &str) -> String {
+    character_converter::simplified_to_traditional(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expected: &str) {
+        let normalized = normalize(input);
+        assert_eq!(normalized, expected);
+        assert_eq!(normalized.chars().count(), input.chars().count(), "length kept for {input}");
+    }
+
+    #[test]
+    fn normalizes_script_width_and_case() {
+        check("大同農村戶廁改造了多少座", "大同农村户厕改造了多少座");
+        check("ＧＤＰ１６８６億元", "gdp1686亿元");
+        check("科技創新是發展新質生產力的核心要素", "科技创新是发展新质生产力的核心要素");
+        check("IDC　智算", "idc 智算");
+        check("68萬臺", "68万台");
+        check("", "");
+    }
+
+    #[test]
+    fn classifies_characters() {
+        assert!(is_cjk('大'));
+        assert!(!is_cjk('a'));
+        assert!(is_content_char('7'));
+        assert!(!is_content_char('，'));
+        assert_eq!(strip_whitespace(" a b\n c\t"), "abc");
+    }
+}
