@@ -76,13 +76,25 @@ pub struct Reply {
 impl Reply {
     /// A reply that quotes nothing.
     pub fn empty(question: &str, status: Status, notes: Vec<String>) -> Reply {
-        Reply { question: question.to_string(), status, quotes: Vec::new(), notes }
+        Reply {
+            question: question.to_string(),
+            status,
+            quotes: Vec::new(),
+            notes,
+        }
     }
 }
 
 /// Builds the reply for `question` from ranked `hits`, skipping the first `skip` quotes (for
 /// "more results").
-pub fn reply(question: &Question, text: &str, hits: &[Hit], corpus: &Corpus, config: &AnswerConfig, skip: usize) -> Reply {
+pub fn reply(
+    question: &Question,
+    text: &str,
+    hits: &[Hit],
+    corpus: &Corpus,
+    config: &AnswerConfig,
+    skip: usize,
+) -> Reply {
     if question.terms.is_empty() {
         return Reply::empty(text, Status::NoQuestion, Vec::new());
     }
@@ -92,12 +104,30 @@ pub fn reply(question: &Question, text: &str, hits: &[Hit], corpus: &Corpus, con
     }
     if skip == 0 && question.wants_figure {
         if let Some(quotes) = disagreeing_sources(&distinct, config) {
-            return Reply { question: text.to_string(), status: Status::SourcesDisagree, quotes, notes: Vec::new() };
+            return Reply {
+                question: text.to_string(),
+                status: Status::SourcesDisagree,
+                quotes,
+                notes: Vec::new(),
+            };
         }
     }
-    let quotes: Vec<Quote> = distinct.into_iter().skip(skip).take(config.max_quotes).collect();
-    let status = if quotes.is_empty() { Status::NotFound } else { Status::Answered };
-    Reply { question: text.to_string(), status, quotes, notes: Vec::new() }
+    let quotes: Vec<Quote> = distinct
+        .into_iter()
+        .skip(skip)
+        .take(config.max_quotes)
+        .collect();
+    let status = if quotes.is_empty() {
+        Status::NotFound
+    } else {
+        Status::Answered
+    };
+    Reply {
+        question: text.to_string(),
+        status,
+        quotes,
+        notes: Vec::new(),
+    }
 }
 
 /// True when `quote` is a span of `document_text` once whitespace is removed from both.
@@ -112,15 +142,25 @@ pub fn render_plain(reply: &Reply) -> String {
     let mut out = String::new();
     match reply.status {
         Status::NoQuestion => out.push_str("请输入一个问题，例如：大同2021年地区生产总值是多少？"),
-        Status::NotFound => out.push_str(&format!("资料中没有找到与“{}”相关的内容。", reply.question)),
-        Status::SourcesDisagree => out.push_str("不同来源给出的数字不同（按发布时间排列，新的在前）："),
+        Status::NotFound => {
+            out.push_str(&format!("资料中没有找到与“{}”相关的内容。", reply.question))
+        }
+        Status::SourcesDisagree => {
+            out.push_str("不同来源给出的数字不同（按发布时间排列，新的在前）：")
+        }
         Status::Answered => {}
     }
     for (n, quote) in reply.quotes.iter().enumerate() {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&format!("{}. 「{}」\n   —— {} {}", n + 1, mark_figures(quote, "【", "】"), quote.citation(), quote.source.label()));
+        out.push_str(&format!(
+            "{}. 「{}」\n   —— {} {}",
+            n + 1,
+            mark_figures(quote, "【", "】"),
+            quote.citation(),
+            quote.source.label()
+        ));
     }
     for note in &reply.notes {
         out.push_str(&format!("\n（{note}）"));
@@ -130,7 +170,12 @@ pub fn render_plain(reply: &Reply) -> String {
 
 /// The quote's text with each figure wrapped in `open`…`close`; `escape` is applied to every
 /// piece of corpus text (identity for plain text, HTML escaping for Telegram).
-pub fn mark_figures_with(quote: &Quote, open: &str, close: &str, escape: &dyn Fn(&str) -> String) -> String {
+pub fn mark_figures_with(
+    quote: &Quote,
+    open: &str,
+    close: &str,
+    escape: &dyn Fn(&str) -> String,
+) -> String {
     let mut out = String::new();
     let mut at = 0;
     for figure in &quote.figures {
@@ -166,7 +211,10 @@ fn distinct_quotes(hits: &[Hit], corpus: &Corpus) -> Vec<Quote> {
             shared / smaller >= SAME_TEXT_OVERLAP
         });
         if !repeats {
-            taken.push((Quote::from_corpus(corpus, hit.sentence_idx, hit.score), grams));
+            taken.push((
+                Quote::from_corpus(corpus, hit.sentence_idx, hit.score),
+                grams,
+            ));
         }
     }
     taken.into_iter().map(|(quote, _)| quote).collect()
@@ -177,7 +225,10 @@ fn distinct_quotes(hits: &[Hit], corpus: &Corpus) -> Vec<Quote> {
 fn disagreeing_sources(quotes: &[Quote], config: &AnswerConfig) -> Option<Vec<Quote>> {
     let best = quotes.first()?.score;
     let mut per_source: Vec<Quote> = Vec::new();
-    for quote in quotes.iter().take_while(|quote| quote.score >= best * config.other_source_ratio) {
+    for quote in quotes
+        .iter()
+        .take_while(|quote| quote.score >= best * config.other_source_ratio)
+    {
         if quote.figures.is_empty() || per_source.iter().any(|taken| taken.doc == quote.doc) {
             continue;
         }
@@ -185,13 +236,25 @@ fn disagreeing_sources(quotes: &[Quote], config: &AnswerConfig) -> Option<Vec<Qu
     }
     let keys: BTreeSet<BTreeSet<String>> = per_source
         .iter()
-        .map(|quote| quote.figures.iter().map(|figure| figure_key(&figure.text)).collect())
+        .map(|quote| {
+            quote
+                .figures
+                .iter()
+                .map(|figure| figure_key(&figure.text))
+                .collect()
+        })
         .collect();
     if per_source.len() < 2 || keys.len() < 2 {
         return None;
     }
     per_source.truncate(config.max_sources);
-    per_source.sort_by(|a, b| b.source.date.is_some().cmp(&a.source.date.is_some()).then(b.source.date.cmp(&a.source.date)));
+    per_source.sort_by(|a, b| {
+        b.source
+            .date
+            .is_some()
+            .cmp(&a.source.date.is_some())
+            .then(b.source.date.cmp(&a.source.date))
+    });
     Some(per_source)
 }
 

@@ -104,7 +104,12 @@ impl Default for RetrievalConfig {
 
 impl Default for AnswerConfig {
     fn default() -> Self {
-        Self { max_quotes: 3, max_question_chars: 300, other_source_ratio: 0.6, max_sources: 4 }
+        Self {
+            max_quotes: 3,
+            max_question_chars: 300,
+            other_source_ratio: 0.6,
+            max_sources: 4,
+        }
     }
 }
 
@@ -126,10 +131,14 @@ pub struct CleaningFile {
 /// Reads and compiles the page-junk rules; returns them with the file's text (for the corpus
 /// fingerprint, so a rule change rebuilds the index).
 pub fn load_cleaning(path: &Path) -> Result<(CleaningRules, String), ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::Unreadable(path.to_path_buf(), err))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| ConfigError::Unreadable(path.to_path_buf(), err))?;
     let file: CleaningFile = parse_toml(path, &text)?;
     let rules = CleaningRules::new(&file.cut_from, &file.drop_line).map_err(|(pattern, err)| {
-        ConfigError::Invalid(path.to_path_buf(), format!("pattern '{pattern}' is not a regular expression: {err}"))
+        ConfigError::Invalid(
+            path.to_path_buf(),
+            format!("pattern '{pattern}' is not a regular expression: {err}"),
+        )
     })?;
     Ok((rules, text))
 }
@@ -151,7 +160,11 @@ impl Synonyms {
     pub fn from_groups(groups: &[Vec<String>]) -> Self {
         let mut by_word: HashMap<String, Vec<String>> = HashMap::new();
         for group in groups {
-            let group: Vec<String> = group.iter().map(|word| normalize(word.trim())).filter(|w| !w.is_empty()).collect();
+            let group: Vec<String> = group
+                .iter()
+                .map(|word| normalize(word.trim()))
+                .filter(|w| !w.is_empty())
+                .collect();
             for word in &group {
                 let others = by_word.entry(word.clone()).or_default();
                 others.extend(group.iter().filter(|other| *other != word).cloned());
@@ -162,7 +175,10 @@ impl Synonyms {
 
     /// The other words of `word`'s groups (normalised), if any.
     pub fn of(&self, word: &str) -> &[String] {
-        self.by_word.get(word).map(Vec::as_slice).unwrap_or_default()
+        self.by_word
+            .get(word)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// Every word that has synonyms, for finding multi-word entries inside a question.
@@ -178,12 +194,14 @@ pub fn load_synonyms(path: &Path) -> Result<Synonyms, ConfigError> {
 }
 
 fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|err| ConfigError::Unreadable(path.to_path_buf(), err))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| ConfigError::Unreadable(path.to_path_buf(), err))?;
     parse_toml(path, &text)
 }
 
 fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ConfigError> {
-    toml::from_str(text).map_err(|err| ConfigError::Invalid(path.to_path_buf(), err.to_string().trim().to_string()))
+    toml::from_str(text)
+        .map_err(|err| ConfigError::Invalid(path.to_path_buf(), err.to_string().trim().to_string()))
 }
 
 #[cfg(test)]
@@ -192,14 +210,21 @@ mod tests {
 
     #[test]
     fn names_line_and_key_of_a_bad_value() {
-        let err = parse_toml::<Config>(Path::new("q.toml"), "[answer]\nmax_quotes = \"three\"\n").unwrap_err();
+        let err = parse_toml::<Config>(Path::new("q.toml"), "[answer]\nmax_quotes = \"three\"\n")
+            .unwrap_err();
         let message = err.to_string();
-        assert!(message.contains("q.toml") && message.contains("line 2") && message.contains("max_quotes"), "{message}");
+        assert!(
+            message.contains("q.toml")
+                && message.contains("line 2")
+                && message.contains("max_quotes"),
+            "{message}"
+        );
     }
 
     #[test]
     fn refuses_unknown_keys() {
-        let err = parse_toml::<Config>(Path::new("q.toml"), "[answer]\nmax_quote = 3\n").unwrap_err();
+        let err =
+            parse_toml::<Config>(Path::new("q.toml"), "[answer]\nmax_quote = 3\n").unwrap_err();
         assert!(err.to_string().contains("max_quote"), "{err}");
     }
 

@@ -23,7 +23,10 @@ pub fn context(corpus: &Corpus, id: SentenceId, radius: usize) -> Option<Context
         target: id,
         doc: document.file.clone(),
         source: document.source.clone(),
-        sentences: corpus.sentences[start..end].iter().map(|s| (s.id, s.text.clone())).collect(),
+        sentences: corpus.sentences[start..end]
+            .iter()
+            .map(|s| (s.id, s.text.clone()))
+            .collect(),
     })
 }
 

@@ -37,7 +37,9 @@ pub enum Response {
 /// message was meant for this bot is the channel's decision.
 pub fn parse_command(text: &str) -> Command {
     let text = text.trim();
-    let Some(rest) = text.strip_prefix('/') else { return Command::Text(text.to_string()) };
+    let Some(rest) = text.strip_prefix('/') else {
+        return Command::Text(text.to_string());
+    };
     let (head, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     let name = head.split('@').next().unwrap_or_default().to_lowercase();
     let args = args.trim().to_string();
@@ -64,7 +66,9 @@ pub fn respond(engine: &Engine, command: Command) -> Response {
         Command::Start => Response::Welcome,
         Command::Help => Response::Help,
         Command::Ask(question) | Command::Text(question) if question.trim().is_empty() => {
-            Response::Notice("请在命令后写上问题，例如：/ask 大同2021年地区生产总值是多少".to_string())
+            Response::Notice(
+                "请在命令后写上问题，例如：/ask 大同2021年地区生产总值是多少".to_string(),
+            )
         }
         Command::Ask(question) | Command::Text(question) => Response::Reply(engine.ask(&question)),
         Command::Source(reference) if reference.trim().is_empty() => {
@@ -75,7 +79,9 @@ pub fn respond(engine: &Engine, command: Command) -> Response {
             Err(message) => Response::Notice(message),
         },
         Command::Sources => Response::Sources(engine.documents()),
-        Command::Unknown(name) => Response::Notice(format!("不认识的命令 {name}。发送 /help 查看用法。")),
+        Command::Unknown(name) => {
+            Response::Notice(format!("不认识的命令 {name}。发送 /help 查看用法。"))
+        }
     }
 }
 
@@ -105,7 +111,15 @@ pub fn render_plain(response: &Response) -> String {
 fn render_sources_plain(documents: &[DocumentSummary]) -> String {
     let lines: Vec<String> = documents
         .iter()
-        .map(|doc| format!("[{}] {}（{} 句，{}）", doc.number, doc.source.label(), doc.n_sentences, doc.file))
+        .map(|doc| {
+            format!(
+                "[{}] {}（{} 句，{}）",
+                doc.number,
+                doc.source.label(),
+                doc.n_sentences,
+                doc.file
+            )
+        })
         .collect();
     format!("共 {} 篇文档：\n{}", documents.len(), lines.join("\n"))
 }
@@ -116,7 +130,8 @@ mod tests {
 
     #[test]
     fn parses_commands() {
-        let check = |text: &str, expected: Command| assert_eq!(parse_command(text), expected, "{text}");
+        let check =
+            |text: &str, expected: Command| assert_eq!(parse_command(text), expected, "{text}");
         check("/ask 大同GDP", Command::Ask("大同GDP".into()));
         check("/ask@quotebot 大同GDP", Command::Ask("大同GDP".into()));
         check("/ASK  大同 GDP ", Command::Ask("大同 GDP".into()));

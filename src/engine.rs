@@ -79,18 +79,29 @@ impl Engine {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         };
-        let (index, status) = index::open_or_build(&config.index_dir, &corpus, options.rebuild, &report)?;
+        let (index, status) =
+            index::open_or_build(&config.index_dir, &corpus, options.rebuild, &report)?;
         bar.finish_and_clear();
         let summary = IndexSummary {
             n_files: corpus.documents.len(),
-            n_paragraphs: corpus.documents.iter().map(|doc| doc.n_paragraphs as usize).sum(),
+            n_paragraphs: corpus
+                .documents
+                .iter()
+                .map(|doc| doc.n_paragraphs as usize)
+                .sum(),
             n_sentences: corpus.sentences.len(),
             skipped: corpus.skipped.clone(),
             built: status == IndexStatus::Built,
             elapsed: started.elapsed(),
             index_path: index.path.clone(),
         };
-        Ok(Engine { config, corpus, index, synonyms, summary })
+        Ok(Engine {
+            config,
+            corpus,
+            index,
+            synonyms,
+            summary,
+        })
     }
 
     /// Answers a question with the configured number of quotes.
@@ -102,22 +113,37 @@ impl Engine {
     pub fn ask_from(&self, question: &str, skip: usize) -> Reply {
         let (text, notes) = sanitize_question(question, self.config.answer.max_question_chars);
         let parsed = parse_question(&text, &self.synonyms);
-        let hits = match retrieve::retrieve(&parsed, &self.index, &self.corpus, &self.config.retrieval) {
-            Ok(hits) => hits,
-            Err(err) => {
-                tracing::error!("search failed: {err}");
-                return Reply::empty(&text, Status::NotFound, vec!["检索出错，请稍后再试".to_string()]);
-            }
-        };
-        let mut reply = answer::reply(&parsed, &text, &hits, &self.corpus, &self.config.answer, skip);
+        let hits =
+            match retrieve::retrieve(&parsed, &self.index, &self.corpus, &self.config.retrieval) {
+                Ok(hits) => hits,
+                Err(err) => {
+                    tracing::error!("search failed: {err}");
+                    return Reply::empty(
+                        &text,
+                        Status::NotFound,
+                        vec!["检索出错，请稍后再试".to_string()],
+                    );
+                }
+            };
+        let mut reply = answer::reply(
+            &parsed,
+            &text,
+            &hits,
+            &self.corpus,
+            &self.config.answer,
+            skip,
+        );
         reply.notes.extend(notes);
         reply
     }
 
     /// The sentence `reference` names, with two sentences of context either side.
     pub fn context(&self, reference: &str) -> Result<Context, String> {
-        let id: SentenceId = reference.parse().map_err(|err: corpus::BadSentenceId| err.to_string())?;
-        context::context(&self.corpus, id, 2).ok_or_else(|| format!("没有编号为 {id} 的句子。用 /sources 查看文档编号。"))
+        let id: SentenceId = reference
+            .parse()
+            .map_err(|err: corpus::BadSentenceId| err.to_string())?;
+        context::context(&self.corpus, id, 2)
+            .ok_or_else(|| format!("没有编号为 {id} 的句子。用 /sources 查看文档编号。"))
     }
 
     /// The documents, for `/sources`.
@@ -138,12 +164,20 @@ impl Engine {
 /// Makes any user text safe to search: control characters (NUL included) become spaces, the
 /// text is trimmed and cut to `max_chars` characters, with a note when it was cut.
 pub fn sanitize_question(question: &str, max_chars: usize) -> (String, Vec<String>) {
-    let cleaned: String = question.chars().map(|ch| if ch.is_control() { ' ' } else { ch }).collect();
+    let cleaned: String = question
+        .chars()
+        .map(|ch| if ch.is_control() { ' ' } else { ch })
+        .collect();
     let trimmed = cleaned.trim();
     let mut notes = Vec::new();
     let text = if trimmed.chars().count() > max_chars {
         notes.push(format!("问题过长，只按前{max_chars}个字检索"));
-        trimmed.chars().take(max_chars).collect::<String>().trim().to_string()
+        trimmed
+            .chars()
+            .take(max_chars)
+            .collect::<String>()
+            .trim()
+            .to_string()
     } else {
         trimmed.to_string()
     };

@@ -50,7 +50,11 @@ impl Outcome {
     }
 
     fn correct(&self) -> bool {
-        if self.answerable() { self.rank == Some(1) } else { self.refused }
+        if self.answerable() {
+            self.rank == Some(1)
+        } else {
+            self.refused
+        }
     }
 }
 
@@ -67,32 +71,48 @@ pub struct Scores {
 
 /// Runs every question through the engine.
 pub fn run(engine: &Engine, questions: &[EvalQuestion]) -> Vec<Outcome> {
-    questions.iter().map(|question| judge(engine, question, &engine.ask(&question.q))).collect()
+    questions
+        .iter()
+        .map(|question| judge(engine, question, &engine.ask(&question.q)))
+        .collect()
 }
 
 /// Judges one reply against its expected answers.
 pub fn judge(engine: &Engine, question: &EvalQuestion, reply: &Reply) -> Outcome {
-    let wanted: Vec<String> = question.answers.iter().map(|answer| comparable(answer)).collect();
+    let wanted: Vec<String> = question
+        .answers
+        .iter()
+        .map(|answer| comparable(answer))
+        .collect();
     let rank = reply
         .quotes
         .iter()
         .position(|quote| {
             let text = comparable(&quote.text);
-            wanted.iter().any(|answer| !answer.is_empty() && text.contains(answer.as_str()))
+            wanted
+                .iter()
+                .any(|answer| !answer.is_empty() && text.contains(answer.as_str()))
         })
         .map(|at| at + 1);
     let n_verbatim = reply
         .quotes
         .iter()
         .filter(|quote| {
-            engine.corpus.documents.iter().any(|doc| doc.file == quote.doc && is_verbatim(&quote.text, &doc.text))
+            engine
+                .corpus
+                .documents
+                .iter()
+                .any(|doc| doc.file == quote.doc && is_verbatim(&quote.text, &doc.text))
         })
         .count();
     Outcome {
         question: question.clone(),
         rank,
         refused: reply.quotes.is_empty(),
-        first_quote: reply.quotes.first().map(|quote| format!("{} {}", quote.citation(), quote.text)),
+        first_quote: reply
+            .quotes
+            .first()
+            .map(|quote| format!("{} {}", quote.citation(), quote.text)),
         n_quotes: reply.quotes.len(),
         n_verbatim,
     }
@@ -105,15 +125,31 @@ pub fn score(outcomes: &[&Outcome]) -> Scores {
     let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
     Scores {
         n_answerable: answerable.len(),
-        hit1: share(answerable.iter().filter(|o| o.rank == Some(1)).count(), answerable.len()),
-        hit3: share(answerable.iter().filter(|o| o.rank.is_some_and(|r| r <= 3)).count(), answerable.len()),
+        hit1: share(
+            answerable.iter().filter(|o| o.rank == Some(1)).count(),
+            answerable.len(),
+        ),
+        hit3: share(
+            answerable
+                .iter()
+                .filter(|o| o.rank.is_some_and(|r| r <= 3))
+                .count(),
+            answerable.len(),
+        ),
         mrr: if answerable.is_empty() {
             0.0
         } else {
-            answerable.iter().map(|o| o.rank.map_or(0.0, |r| 1.0 / r as f64)).sum::<f64>() / answerable.len() as f64
+            answerable
+                .iter()
+                .map(|o| o.rank.map_or(0.0, |r| 1.0 / r as f64))
+                .sum::<f64>()
+                / answerable.len() as f64
         },
         n_unanswerable: unanswerable.len(),
-        refusal_accuracy: share(unanswerable.iter().filter(|o| o.refused).count(), unanswerable.len()),
+        refusal_accuracy: share(
+            unanswerable.iter().filter(|o| o.refused).count(),
+            unanswerable.len(),
+        ),
     }
 }
 
@@ -124,24 +160,44 @@ pub fn report(outcomes: &[Outcome]) -> String {
     let line = |label: &str, scores: &Scores| {
         format!(
             "{label:<18} answerable {:>3}  hit@1 {:.3}  hit@3 {:.3}  MRR {:.3}  | unanswerable {:>3}  refusal accuracy {:.3}\n",
-            scores.n_answerable, scores.hit1, scores.hit3, scores.mrr, scores.n_unanswerable, scores.refusal_accuracy
+            scores.n_answerable,
+            scores.hit1,
+            scores.hit3,
+            scores.mrr,
+            scores.n_unanswerable,
+            scores.refusal_accuracy
         )
     };
     out.push_str(&line("overall", &score(&all)));
     let mut kinds: BTreeMap<&str, Vec<&Outcome>> = BTreeMap::new();
     for outcome in outcomes {
-        kinds.entry(outcome.question.kind.as_str()).or_default().push(outcome);
+        kinds
+            .entry(outcome.question.kind.as_str())
+            .or_default()
+            .push(outcome);
     }
     for (kind, group) in &kinds {
-        out.push_str(&line(&format!("  {}", if kind.is_empty() { "(no kind)" } else { kind }), &score(group)));
+        out.push_str(&line(
+            &format!("  {}", if kind.is_empty() { "(no kind)" } else { kind }),
+            &score(group),
+        ));
     }
     let n_quotes: usize = outcomes.iter().map(|o| o.n_quotes).sum();
     let n_verbatim: usize = outcomes.iter().map(|o| o.n_verbatim).sum();
     let _ = writeln!(out, "verbatim quotes    {n_verbatim}/{n_quotes}");
     let missed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.correct()).collect();
-    let _ = writeln!(out, "missed             {} of {}", missed.len(), outcomes.len());
+    let _ = writeln!(
+        out,
+        "missed             {} of {}",
+        missed.len(),
+        outcomes.len()
+    );
     for outcome in missed {
-        let expected = if outcome.answerable() { outcome.question.answers.join(" | ") } else { "(not found)".to_string() };
+        let expected = if outcome.answerable() {
+            outcome.question.answers.join(" | ")
+        } else {
+            "(not found)".to_string()
+        };
         let got = match (&outcome.first_quote, outcome.rank) {
             (None, _) => "(not found)".to_string(),
             (Some(first), rank) => {
@@ -152,7 +208,11 @@ pub fn report(outcomes: &[Outcome]) -> String {
                 }
             }
         };
-        let _ = writeln!(out, "  {} [{}] {}\n      expected: {expected}\n      got:      {got}", outcome.question.id, outcome.question.kind, outcome.question.q);
+        let _ = writeln!(
+            out,
+            "  {} [{}] {}\n      expected: {expected}\n      got:      {got}",
+            outcome.question.id, outcome.question.kind, outcome.question.q
+        );
     }
     out
 }
@@ -168,7 +228,12 @@ mod tests {
 
     fn outcome(answers: &[&str], rank: Option<usize>, refused: bool) -> Outcome {
         Outcome {
-            question: EvalQuestion { id: "x".into(), q: "q".into(), answers: answers.iter().map(|a| a.to_string()).collect(), kind: "k".into() },
+            question: EvalQuestion {
+                id: "x".into(),
+                q: "q".into(),
+                answers: answers.iter().map(|a| a.to_string()).collect(),
+                kind: "k".into(),
+            },
             rank,
             refused,
             first_quote: None,
@@ -179,7 +244,13 @@ mod tests {
 
     #[test]
     fn scores_outcomes() {
-        let outcomes = [outcome(&["a"], Some(1), false), outcome(&["a"], Some(2), false), outcome(&["a"], None, true), outcome(&[], None, true), outcome(&[], None, false)];
+        let outcomes = [
+            outcome(&["a"], Some(1), false),
+            outcome(&["a"], Some(2), false),
+            outcome(&["a"], None, true),
+            outcome(&[], None, true),
+            outcome(&[], None, false),
+        ];
         let scores = score(&outcomes.iter().collect::<Vec<_>>());
         assert_eq!(scores.n_answerable, 3);
         assert!((scores.hit1 - 1.0 / 3.0).abs() < 1e-9);
@@ -191,8 +262,15 @@ mod tests {
 
     #[test]
     fn reads_question_files() {
-        let parsed = parse_questions("{\"id\":\"a\",\"q\":\"问\",\"answers\":[\"答\"],\"kind\":\"fact\"}\n\n").unwrap();
+        let parsed = parse_questions(
+            "{\"id\":\"a\",\"q\":\"问\",\"answers\":[\"答\"],\"kind\":\"fact\"}\n\n",
+        )
+        .unwrap();
         assert_eq!(parsed.len(), 1);
-        assert!(parse_questions("{\"id\":\"a\"}\nnot json").unwrap_err().starts_with("line 1"));
+        assert!(
+            parse_questions("{\"id\":\"a\"}\nnot json")
+                .unwrap_err()
+                .starts_with("line 1")
+        );
     }
 }

@@ -21,16 +21,83 @@ pub struct Figure {
 /// normalised text, so 臺, 萬 and full-width digits are covered too). Longer units come first so
 /// that 千瓦时 wins over 千瓦. Month, day and hour are left out on purpose: they make dates.
 const UNITS: &[&str] = &[
-    "个百分点", "平方公里", "平方米", "立方米", "千瓦时", "万千瓦", "千瓦", "千伏", "千米", "公里",
-    "公顷", "亿元", "万元", "美元", "元", "人次", "小时", "分钟", "微克", "毫克", "千克", "公斤",
-    "吨", "度", "台", "架", "座", "个", "家", "名", "位", "人", "户", "米", "亩", "天", "年",
-    "倍", "项", "所", "条", "辆", "次", "件", "栋", "套", "处", "批", "类", "种", "届", "场",
-    "部", "支", "头", "株", "张", "岁", "周", "期", "层", "道", "组", "片", "份", "颗", "枚",
-    "%", "‰",
+    "个百分点",
+    "平方公里",
+    "平方米",
+    "立方米",
+    "千瓦时",
+    "万千瓦",
+    "千瓦",
+    "千伏",
+    "千米",
+    "公里",
+    "公顷",
+    "亿元",
+    "万元",
+    "美元",
+    "元",
+    "人次",
+    "小时",
+    "分钟",
+    "微克",
+    "毫克",
+    "千克",
+    "公斤",
+    "吨",
+    "度",
+    "台",
+    "架",
+    "座",
+    "个",
+    "家",
+    "名",
+    "位",
+    "人",
+    "户",
+    "米",
+    "亩",
+    "天",
+    "年",
+    "倍",
+    "项",
+    "所",
+    "条",
+    "辆",
+    "次",
+    "件",
+    "栋",
+    "套",
+    "处",
+    "批",
+    "类",
+    "种",
+    "届",
+    "场",
+    "部",
+    "支",
+    "头",
+    "株",
+    "张",
+    "岁",
+    "周",
+    "期",
+    "层",
+    "道",
+    "组",
+    "片",
+    "份",
+    "颗",
+    "枚",
+    "%",
+    "‰",
 ];
 
 static FIGURE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let units = UNITS.iter().map(|unit| regex::escape(unit)).collect::<Vec<_>>().join("|");
+    let units = UNITS
+        .iter()
+        .map(|unit| regex::escape(unit))
+        .collect::<Vec<_>>()
+        .join("|");
     let number = r"\d+(?:[.,]\d+)*";
     let chinese = "[零〇一二两三四五六七八九十百千万]+";
     let pattern = format!(
@@ -71,16 +138,25 @@ pub fn figure_key(figure: &str) -> String {
 /// keeps one character for one character, so the k-th character is the same in both.
 fn find_on_normalized(text: &str, re: &Regex) -> Vec<Figure> {
     let normalized = normalize(text);
-    let original_offsets: Vec<usize> =
-        text.char_indices().map(|(at, _)| at).chain([text.len()]).collect();
-    let normalized_offsets: Vec<usize> =
-        normalized.char_indices().map(|(at, _)| at).chain([normalized.len()]).collect();
+    let original_offsets: Vec<usize> = text
+        .char_indices()
+        .map(|(at, _)| at)
+        .chain([text.len()])
+        .collect();
+    let normalized_offsets: Vec<usize> = normalized
+        .char_indices()
+        .map(|(at, _)| at)
+        .chain([normalized.len()])
+        .collect();
     let char_at = |byte: usize| normalized_offsets.partition_point(|&at| at < byte);
     re.find_iter(&normalized)
         .filter_map(|found| {
             let start = *original_offsets.get(char_at(found.start()))?;
             let end = *original_offsets.get(char_at(found.end()))?;
-            Some(Figure { text: text[start..end].to_string(), range: start..end })
+            Some(Figure {
+                text: text[start..end].to_string(),
+                range: start..end,
+            })
         })
         .collect()
 }
@@ -90,7 +166,10 @@ mod tests {
     use super::*;
 
     fn check(text: &str, expected: &[&str]) {
-        let found: Vec<String> = find_figures(text).into_iter().map(|figure| figure.text).collect();
+        let found: Vec<String> = find_figures(text)
+            .into_iter()
+            .map(|figure| figure.text)
+            .collect();
         assert_eq!(found, expected, "figures of {text}");
         for figure in find_figures(text) {
             assert_eq!(&text[figure.range.clone()], figure.text);
@@ -99,7 +178,10 @@ mod tests {
 
     #[test]
     fn finds_figures_with_units() {
-        check("全年地区生产总值完成1686亿元,净增305亿元", &["1686亿元", "305亿元"]);
+        check(
+            "全年地区生产总值完成1686亿元,净增305亿元",
+            &["1686亿元", "305亿元"],
+        );
         check("在用服務器68萬臺", &["68萬臺"]);
         check("新能源装机占比达54.35%", &["54.35%"]);
         check("左云县煤基活性炭产能占全国三分之一", &["三分之一"]);
@@ -107,7 +189,10 @@ mod tests {
         check("森林覆盖率每年至少提升0.5个百分点", &["0.5个百分点"]);
         check("距北京300多公里", &["300多公里"]);
         check("全市电力总装机达到1755萬千瓦", &["1755萬千瓦"]);
-        check("服务器规模突破200万台,年用电量100亿度以上", &["200万台", "100亿度"]);
+        check(
+            "服务器规模突破200万台,年用电量100亿度以上",
+            &["200万台", "100亿度"],
+        );
         check("人口超过300万", &["300万"]);
     }
 
@@ -121,8 +206,10 @@ mod tests {
 
     #[test]
     fn finds_dates() {
-        let dates: Vec<String> =
-            find_dates("2024年11月1日召开,成绩11月8日10时公布").into_iter().map(|d| d.text).collect();
+        let dates: Vec<String> = find_dates("2024年11月1日召开,成绩11月8日10时公布")
+            .into_iter()
+            .map(|d| d.text)
+            .collect();
         assert_eq!(dates, ["2024年11月1日", "11月8日10时"]);
     }
 

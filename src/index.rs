@@ -76,16 +76,27 @@ pub fn open_or_build(
     }
     let not_writable = |err| IndexError::NotWritable(dir.to_path_buf(), err);
     std::fs::create_dir_all(dir).map_err(not_writable)?;
-    let generation = tempfile::Builder::new().prefix("gen-").tempdir_in(dir).map_err(not_writable)?;
+    let generation = tempfile::Builder::new()
+        .prefix("gen-")
+        .tempdir_in(dir)
+        .map_err(not_writable)?;
     let tantivy_err = |err| IndexError::Tantivy(generation.path().to_path_buf(), err);
     let index = Index::create_in_dir(generation.path(), schema()).map_err(tantivy_err)?;
     fill(&index, corpus, progress).map_err(tantivy_err)?;
-    std::fs::write(generation.path().join(FINGERPRINT_FILE), &corpus.fingerprint).map_err(not_writable)?;
+    std::fs::write(
+        generation.path().join(FINGERPRINT_FILE),
+        &corpus.fingerprint,
+    )
+    .map_err(not_writable)?;
     let generation_path = generation.keep();
-    let name = generation_path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = generation_path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
     swap_current(dir, &name).map_err(not_writable)?;
     remove_old_generations(dir, &name);
-    let opened = open_generation(&generation_path).map_err(|err| IndexError::Tantivy(generation_path.clone(), err))?;
+    let opened = open_generation(&generation_path)
+        .map_err(|err| IndexError::Tantivy(generation_path.clone(), err))?;
     Ok((opened, IndexStatus::Built))
 }
 
@@ -105,7 +116,9 @@ fn schema() -> Schema {
     let mut builder = Schema::builder();
     let text = |tokenizer: &str| {
         TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs),
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
         )
     };
     builder.add_u64_field("ord", INDEXED | FAST | STORED);
@@ -116,8 +129,12 @@ fn schema() -> Schema {
 }
 
 fn register_tokenizers(index: &Index) {
-    index.tokenizers().register(WORDS_TOKENIZER, ChineseTokenizer);
-    index.tokenizers().register(BIGRAMS_TOKENIZER, BigramTokenizer);
+    index
+        .tokenizers()
+        .register(WORDS_TOKENIZER, ChineseTokenizer);
+    index
+        .tokenizers()
+        .register(BIGRAMS_TOKENIZER, BigramTokenizer);
 }
 
 fn fields(schema: &Schema) -> tantivy::Result<Fields> {
@@ -157,7 +174,10 @@ fn fill(index: &Index, corpus: &Corpus, progress: &dyn Fn(usize, usize)) -> tant
 fn window_text(corpus: &Corpus, ord: usize) -> String {
     let sentence = &corpus.sentences[ord];
     let same_para = |other: usize| {
-        corpus.sentences.get(other).filter(|s| s.doc_idx == sentence.doc_idx && s.id.para == sentence.id.para)
+        corpus
+            .sentences
+            .get(other)
+            .filter(|s| s.doc_idx == sentence.doc_idx && s.id.para == sentence.id.para)
     };
     let before = ord.checked_sub(1).and_then(same_para);
     let after = same_para(ord + 1);
@@ -188,7 +208,12 @@ fn open_generation(path: &Path) -> tantivy::Result<SentenceIndex> {
 fn wrap(index: Index, path: Option<PathBuf>) -> tantivy::Result<SentenceIndex> {
     let fields = fields(&index.schema())?;
     let reader = index.reader()?;
-    Ok(SentenceIndex { index, reader, fields, path })
+    Ok(SentenceIndex {
+        index,
+        reader,
+        fields,
+        path,
+    })
 }
 
 /// Points `CURRENT` at `name` with write-then-rename, which is atomic on one file system.
@@ -201,12 +226,17 @@ fn swap_current(dir: &Path, name: &str) -> std::io::Result<()> {
 /// Removes generations other than `keep`. Best effort: a process still reading an old
 /// generation keeps its open files (they vanish when it closes them).
 fn remove_old_generations(dir: &Path, keep: &str) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with("gen-") && name != keep {
             if let Err(err) = std::fs::remove_dir_all(entry.path()) {
-                tracing::warn!("could not remove old index {}: {err}", entry.path().display());
+                tracing::warn!(
+                    "could not remove old index {}: {err}",
+                    entry.path().display()
+                );
             }
         }
     }

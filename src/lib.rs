@@ -4,16 +4,16 @@
 //! → retrieve (question → ranked sentences) → answer (`Reply`: verbatim quotes, numbers,
 //! figures, sources) → a front end renders it (terminal chat, JSON, Telegram).
 
-pub mod normalize;
-pub mod figures;
-pub mod tokenize;
-pub mod config;
-pub mod corpus;
-pub mod index;
-pub mod retrieve;
 pub mod answer;
+pub mod config;
 pub mod context;
-pub mod engine;
 pub mod conversation;
-pub mod mock;
+pub mod corpus;
+pub mod engine;
 pub mod eval;
+pub mod figures;
+pub mod index;
+pub mod mock;
+pub mod normalize;
+pub mod retrieve;
+pub mod tokenize;

@@ -14,7 +14,11 @@ use quotebot::engine::{Engine, OpenOptions};
 use quotebot::{context, eval, mock};
 
 #[derive(Parser)]
-#[command(name = "quotebot", version, about = "Answers questions about a set of documents by quoting them.")]
+#[command(
+    name = "quotebot",
+    version,
+    about = "Answers questions about a set of documents by quoting them."
+)]
 struct Cli {
     /// Configuration file.
     #[arg(long, global = true, default_value = DEFAULT_CONFIG)]
@@ -54,7 +58,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -91,7 +98,8 @@ fn load_config(path: &PathBuf) -> Result<Config> {
 
 fn open(config: Config, rebuild: bool) -> Result<Engine> {
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    Engine::open(config, OpenOptions { rebuild, progress }).context("cannot open the corpus and index")
+    Engine::open(config, OpenOptions { rebuild, progress })
+        .context("cannot open the corpus and index")
 }
 
 fn index(config: Config) -> Result<()> {
@@ -128,7 +136,9 @@ fn ask(config: Config, json: bool, question: Option<String>) -> Result<()> {
                 out.flush()?;
             }
         }
-        (None, false) => anyhow::bail!("no question given: quotebot ask \"问题\" (or ask --json reading standard input)"),
+        (None, false) => anyhow::bail!(
+            "no question given: quotebot ask \"问题\" (or ask --json reading standard input)"
+        ),
     }
     Ok(())
 }
@@ -142,13 +152,21 @@ fn source(config: Config, reference: &str) -> Result<()> {
 
 fn chat(config: Config, group: bool) -> Result<()> {
     let engine = open(config, false)?;
-    mock::run_chat(&engine, std::io::stdin().lock(), std::io::stdout().lock(), group)?;
+    mock::run_chat(
+        &engine,
+        std::io::stdin().lock(),
+        std::io::stdout().lock(),
+        group,
+    )?;
     Ok(())
 }
 
 fn run_eval(config: Config, file: &PathBuf) -> Result<()> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let questions = eval::parse_questions(&text).map_err(anyhow::Error::msg).with_context(|| format!("{} is not a question file", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let questions = eval::parse_questions(&text)
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("{} is not a question file", file.display()))?;
     let engine = open(config, false)?;
     print!("{}", eval::report(&eval::run(&engine, &questions)));
     Ok(())

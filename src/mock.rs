@@ -11,9 +11,21 @@ use crate::engine::Engine;
 pub const MOCK_BOT_NAME: &str = "quotebot";
 
 /// Runs the chat until end of input.
-pub fn run_chat(engine: &Engine, input: impl BufRead, mut output: impl Write, group: bool) -> std::io::Result<()> {
-    let mode = if group { "群聊模式：只回答 /ask、命令或 @quotebot" } else { "私聊模式：每行一个问题" };
-    writeln!(output, "quotebot 本地对话（{mode}；/help 查看命令，Ctrl-D 结束）")?;
+pub fn run_chat(
+    engine: &Engine,
+    input: impl BufRead,
+    mut output: impl Write,
+    group: bool,
+) -> std::io::Result<()> {
+    let mode = if group {
+        "群聊模式：只回答 /ask、命令或 @quotebot"
+    } else {
+        "私聊模式：每行一个问题"
+    };
+    writeln!(
+        output,
+        "quotebot 本地对话（{mode}；/help 查看命令，Ctrl-D 结束）"
+    )?;
     output.flush()?;
     for line in input.lines() {
         let line = match line {
@@ -28,7 +40,9 @@ pub fn run_chat(engine: &Engine, input: impl BufRead, mut output: impl Write, gr
         if line.trim().is_empty() {
             continue;
         }
-        let Some(command) = addressed(&line, group) else { continue };
+        let Some(command) = addressed(&line, group) else {
+            continue;
+        };
         let response = conversation::respond(engine, command);
         writeln!(output, "{}\n", conversation::render_plain(&response))?;
         output.flush()?;
@@ -46,9 +60,9 @@ fn addressed(line: &str, group: bool) -> Option<Command> {
     }
     let command = conversation::parse_command(line);
     match command {
-        Command::Text(text) if group => {
-            text.contains(&mention).then(|| Command::Text(text.replace(&mention, " ").trim().to_string()))
-        }
+        Command::Text(text) if group => text
+            .contains(&mention)
+            .then(|| Command::Text(text.replace(&mention, " ").trim().to_string())),
         command => Some(command),
     }
 }
@@ -64,9 +78,17 @@ mod tests {
         };
         check("大家好", true, None);
         check("大家好", false, Some(Command::Text("大家好".into())));
-        check("@quotebot 大同GDP", true, Some(Command::Text("大同GDP".into())));
+        check(
+            "@quotebot 大同GDP",
+            true,
+            Some(Command::Text("大同GDP".into())),
+        );
         check("/ask 大同GDP", true, Some(Command::Ask("大同GDP".into())));
-        check("/ask@quotebot 大同GDP", true, Some(Command::Ask("大同GDP".into())));
+        check(
+            "/ask@quotebot 大同GDP",
+            true,
+            Some(Command::Ask("大同GDP".into())),
+        );
         check("/ask@otherbot 大同GDP", true, None);
     }
 }

@@ -53,14 +53,21 @@ mod tests {
     fn check(input: &str, expected: &str) {
         let normalized = normalize(input);
         assert_eq!(normalized, expected);
-        assert_eq!(normalized.chars().count(), input.chars().count(), "length kept for {input}");
+        assert_eq!(
+            normalized.chars().count(),
+            input.chars().count(),
+            "length kept for {input}"
+        );
     }
 
     #[test]
     fn normalizes_script_width_and_case() {
         check("大同農村戶廁改造了多少座", "大同农村户厕改造了多少座");
         check("ＧＤＰ１６８６億元", "gdp1686亿元");
-        check("科技創新是發展新質生產力的核心要素", "科技创新是发展新质生产力的核心要素");
+        check(
+            "科技創新是發展新質生產力的核心要素",
+            "科技创新是发展新质生产力的核心要素",
+        );
         check("IDC　智算", "idc 智算");
         check("68萬臺", "68万台");
         check("", "");

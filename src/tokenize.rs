@@ -99,7 +99,11 @@ impl VecTokenStream {
     fn new(texts: impl Iterator<Item = String>) -> Self {
         let tokens = texts
             .enumerate()
-            .map(|(position, text)| Token { position, text, ..Token::default() })
+            .map(|(position, text)| Token {
+                position,
+                text,
+                ..Token::default()
+            })
             .collect();
         Self { tokens, next: 0 }
     }
@@ -138,7 +142,10 @@ mod tests {
     fn cuts_words_without_punctuation() {
         let cut = words("全年地区生产总值完成1686亿元，净增305亿元。");
         assert!(cut.contains(&"1686"), "{cut:?}");
-        assert!(cut.iter().all(|word| word.chars().any(char::is_alphanumeric)));
+        assert!(
+            cut.iter()
+                .all(|word| word.chars().any(char::is_alphanumeric))
+        );
         assert_eq!(cut.concat(), "全年地区生产总值完成1686亿元净增305亿元");
     }
 

@@ -23,7 +23,10 @@ impl CleaningRules {
                 .map(|pattern| Regex::new(pattern).map_err(|err| (pattern.clone(), err)))
                 .collect::<Result<Vec<_>, _>>()
         };
-        Ok(Self { cut_from: compile(cut_from)?, drop_line: compile(drop_line)? })
+        Ok(Self {
+            cut_from: compile(cut_from)?,
+            drop_line: compile(drop_line)?,
+        })
     }
 }
 
@@ -41,7 +44,11 @@ pub fn clean(text: &str, rules: &CleaningRules) -> Vec<String> {
         if rules.cut_from.iter().any(|rule| rule.is_match(&normalized)) {
             break;
         }
-        if rules.drop_line.iter().any(|rule| rule.is_match(&normalized)) {
+        if rules
+            .drop_line
+            .iter()
+            .any(|rule| rule.is_match(&normalized))
+        {
             continue;
         }
         match paragraphs.last_mut() {
@@ -62,7 +69,9 @@ pub(crate) const TERMINATORS: &[char] = &['。', '！', '？', '!', '?', '…'];
 pub(crate) const CLOSERS: &[char] = &['」', '』', '”', '’', '"', '\'', '）', ')', '】', '》'];
 
 /// Punctuation inside a sentence; a line ending in one of them continues on the next line.
-const CLAUSE_MARKS: &[char] = &['、', '，', ',', '：', ':', '；', ';', '（', '(', '“', '‘', '《', '—'];
+const CLAUSE_MARKS: &[char] = &[
+    '、', '，', ',', '：', ':', '；', ';', '（', '(', '“', '‘', '《', '—',
+];
 
 /// A line without end punctuation is either a heading or a sentence cut by the page layout.
 /// Headings are short and do not stop right after a comma, so a line is taken as broken when it
@@ -73,7 +82,9 @@ fn is_broken(line: &str) -> bool {
     const MAX_HEADING_CHARS: usize = 60;
     /// Most characters after the last comma of a line cut mid-word.
     const MAX_DANGLING_CHARS: usize = 3;
-    let Some(last) = line.chars().last() else { return false };
+    let Some(last) = line.chars().last() else {
+        return false;
+    };
     if TERMINATORS.contains(&last) || CLOSERS.contains(&last) {
         return false;
     }
@@ -107,24 +118,37 @@ mod tests {
 
     #[test]
     fn joins_lines_broken_mid_sentence() {
-        check("已完成任务,国电湖东、\n\n热三期两个项目正在建设。", &["已完成任务,国电湖东、热三期两个项目正在建设。"]);
-        check("在统筹源网荷储协同发展方面,电\n\n源端,晋北新能源基地项目建成。", &[
-            "在统筹源网荷储协同发展方面,电源端,晋北新能源基地项目建成。",
-        ]);
+        check(
+            "已完成任务,国电湖东、\n\n热三期两个项目正在建设。",
+            &["已完成任务,国电湖东、热三期两个项目正在建设。"],
+        );
+        check(
+            "在统筹源网荷储协同发展方面,电\n\n源端,晋北新能源基地项目建成。",
+            &["在统筹源网荷储协同发展方面,电源端,晋北新能源基地项目建成。"],
+        );
     }
 
     #[test]
     fn keeps_headings_apart() {
-        check("统筹绿色发展和文旅融合,积蓄高质量发展后劲\n\n生态环境是大同的发展优势。", &[
-            "统筹绿色发展和文旅融合,积蓄高质量发展后劲",
-            "生态环境是大同的发展优势。",
-        ]);
-        check("凝聚复兴伟力\n奋进伟大征程", &["凝聚复兴伟力", "奋进伟大征程"]);
+        check(
+            "统筹绿色发展和文旅融合,积蓄高质量发展后劲\n\n生态环境是大同的发展优势。",
+            &[
+                "统筹绿色发展和文旅融合,积蓄高质量发展后劲",
+                "生态环境是大同的发展优势。",
+            ],
+        );
+        check(
+            "凝聚复兴伟力\n奋进伟大征程",
+            &["凝聚复兴伟力", "奋进伟大征程"],
+        );
     }
 
     #[test]
     fn removes_junk_and_repeats() {
-        check("正文第一句。\n分享至\n0\n正文第一句。\n特别声明:以上内容…\n推荐标题。", &["正文第一句。"]);
+        check(
+            "正文第一句。\n分享至\n0\n正文第一句。\n特别声明:以上内容…\n推荐标题。",
+            &["正文第一句。"],
+        );
         check("正文。\n相關推薦\n別的新聞。", &["正文。"]);
         check("", &[]);
     }

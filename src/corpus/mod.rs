@@ -50,9 +50,13 @@ impl FromStr for SentenceId {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let bad = || BadSentenceId(text.chars().take(40).collect());
         let normalized = normalize(text.trim());
-        let inner = normalized.trim_start_matches(['[', '【']).trim_end_matches([']', '】']);
+        let inner = normalized
+            .trim_start_matches(['[', '【'])
+            .trim_end_matches([']', '】']);
         let parts: Vec<&str> = inner.split(['·', '.', '-', ':', '・', '。', '/']).collect();
-        let [doc, para, sent] = parts.as_slice() else { return Err(bad()) };
+        let [doc, para, sent] = parts.as_slice() else {
+            return Err(bad());
+        };
         let number = |part: &str| part.trim().parse::<u32>().ok();
         let positive = |part: &str| number(part).filter(|n| *n > 0);
         match (number(doc), positive(para), positive(sent)) {
@@ -175,15 +179,21 @@ pub enum CorpusError {
 impl Corpus {
     /// Builds the corpus from raw files (sorted by name) and their descriptions.
     pub fn build(files: &[RawFile], sources: &SourcesFile, rules: &CleaningRules) -> Corpus {
-        let described: BTreeMap<&str, &Source> =
-            sources.document.iter().map(|entry| (entry.file.as_str(), &entry.source)).collect();
+        let described: BTreeMap<&str, &Source> = sources
+            .document
+            .iter()
+            .map(|entry| (entry.file.as_str(), &entry.source))
+            .collect();
         let numbers = document_numbers(files.iter().map(|file| file.name.as_str()));
         let mut corpus = Corpus::default();
         for (file, number) in files.iter().zip(numbers) {
             let text = match decode(&file.bytes) {
                 Ok((text, encoding)) => (text, encoding),
                 Err(err) => {
-                    corpus.skipped.push(SkippedFile { file: file.name.clone(), reason: err.to_string() });
+                    corpus.skipped.push(SkippedFile {
+                        file: file.name.clone(),
+                        reason: err.to_string(),
+                    });
                     continue;
                 }
             };
@@ -200,7 +210,11 @@ impl Corpus {
                 n_paragraphs += 1;
                 for (sent_idx, sentence) in sentences.into_iter().enumerate() {
                     corpus.sentences.push(Sentence {
-                        id: SentenceId { doc: number, para: n_paragraphs, sent: sent_idx as u32 + 1 },
+                        id: SentenceId {
+                            doc: number,
+                            para: n_paragraphs,
+                            sent: sent_idx as u32 + 1,
+                        },
                         doc_idx,
                         text: sentence.to_string(),
                         normalized: normalize(sentence),
@@ -217,7 +231,10 @@ impl Corpus {
             let source = described
                 .get(file.name.as_str())
                 .map(|source| (*source).clone())
-                .unwrap_or_else(|| Source { title: fallback_title(&corpus.sentences[first].text), ..Source::default() });
+                .unwrap_or_else(|| Source {
+                    title: fallback_title(&corpus.sentences[first].text),
+                    ..Source::default()
+                });
             corpus.documents.push(Document {
                 number,
                 file: file.name.clone(),
@@ -234,7 +251,9 @@ impl Corpus {
     /// The sentence with this number, if any.
     pub fn find(&self, id: SentenceId) -> Option<usize> {
         let doc = self.documents.iter().find(|doc| doc.number == id.doc)?;
-        doc.sentences.clone().find(|&idx| self.sentences[idx].id == id)
+        doc.sentences
+            .clone()
+            .find(|&idx| self.sentences[idx].id == id)
     }
 
     /// The document a sentence belongs to.
@@ -245,7 +264,11 @@ impl Corpus {
 
 /// Reads every `.txt` and `.md` file of `dir` (not `sources.toml`, not hidden files) and builds
 /// the corpus. Unreadable or undecodable files are listed in [`Corpus::skipped`].
-pub fn load_corpus(dir: &Path, rules: &CleaningRules, rules_text: &str) -> Result<Corpus, CorpusError> {
+pub fn load_corpus(
+    dir: &Path,
+    rules: &CleaningRules,
+    rules_text: &str,
+) -> Result<Corpus, CorpusError> {
     if !dir.is_dir() {
         return Err(CorpusError::MissingDir(dir.to_path_buf()));
     }
@@ -259,10 +282,16 @@ pub fn load_corpus(dir: &Path, rules: &CleaningRules, rules_text: &str) -> Resul
     let mut files = Vec::new();
     let mut unreadable = Vec::new();
     for path in paths {
-        let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match std::fs::read(&path) {
             Ok(bytes) => files.push(RawFile { name, bytes }),
-            Err(err) => unreadable.push(SkippedFile { file: name, reason: err.to_string() }),
+            Err(err) => unreadable.push(SkippedFile {
+                file: name,
+                reason: err.to_string(),
+            }),
         }
     }
     let sources_path = dir.join("sources.toml");
@@ -281,7 +310,11 @@ pub fn load_corpus(dir: &Path, rules: &CleaningRules, rules_text: &str) -> Resul
             .iter()
             .map(|skip| format!("{} ({})", skip.file, skip.reason))
             .collect::<Vec<_>>();
-        let detail = if skipped.is_empty() { String::new() } else { format!("; skipped: {}", skipped.join(", ")) };
+        let detail = if skipped.is_empty() {
+            String::new()
+        } else {
+            format!("; skipped: {}", skipped.join(", "))
+        };
         return Err(CorpusError::Empty(dir.to_path_buf(), detail));
     }
     corpus.fingerprint = fingerprint(&files, &sources_text, rules_text);
@@ -289,8 +322,12 @@ pub fn load_corpus(dir: &Path, rules: &CleaningRules, rules_text: &str) -> Resul
 }
 
 fn is_document(path: &Path) -> bool {
-    let hidden = path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.'));
-    let extension = path.extension().map(|ext| ext.to_string_lossy().to_lowercase());
+    let hidden = path
+        .file_name()
+        .is_some_and(|name| name.to_string_lossy().starts_with('.'));
+    let extension = path
+        .extension()
+        .map(|ext| ext.to_string_lossy().to_lowercase());
     !hidden && matches!(extension.as_deref(), Some("txt" | "md"))
 }
 
@@ -320,21 +357,30 @@ fn document_numbers<'a>(names: impl Iterator<Item = &'a str>) -> Vec<u32> {
         })
         .collect();
     let mut used = HashSet::new();
-    let mut numbers: Vec<Option<u32>> =
-        prefixes.iter().map(|prefix| prefix.filter(|n| used.insert(*n))).collect();
+    let mut numbers: Vec<Option<u32>> = prefixes
+        .iter()
+        .map(|prefix| prefix.filter(|n| used.insert(*n)))
+        .collect();
     let mut next = used.iter().max().map_or(1, |max| max + 1);
     for number in numbers.iter_mut().filter(|number| number.is_none()) {
         *number = Some(next);
         next += 1;
     }
-    numbers.into_iter().map(|number| number.unwrap_or_default()).collect()
+    numbers
+        .into_iter()
+        .map(|number| number.unwrap_or_default())
+        .collect()
 }
 
 /// Title of an undescribed file: its first sentence, shortened.
 fn fallback_title(first_sentence: &str) -> String {
     const MAX_TITLE_CHARS: usize = 40;
     let title: String = first_sentence.chars().take(MAX_TITLE_CHARS).collect();
-    if first_sentence.chars().count() > MAX_TITLE_CHARS { format!("{title}…") } else { title }
+    if first_sentence.chars().count() > MAX_TITLE_CHARS {
+        format!("{title}…")
+    } else {
+        title
+    }
 }
 
 #[cfg(test)]
@@ -342,15 +388,34 @@ mod tests {
     use super::*;
 
     fn raw(name: &str, text: &str) -> RawFile {
-        RawFile { name: name.to_string(), bytes: text.as_bytes().to_vec() }
+        RawFile {
+            name: name.to_string(),
+            bytes: text.as_bytes().to_vec(),
+        }
     }
 
     #[test]
     fn numbers_documents_paragraphs_and_sentences() {
-        let files = [raw("003_a.txt", "标题\n\n第一句。第二句。\n\n第三句。"), raw("notes.md", "另一篇。")];
+        let files = [
+            raw("003_a.txt", "标题\n\n第一句。第二句。\n\n第三句。"),
+            raw("notes.md", "另一篇。"),
+        ];
         let corpus = Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default());
-        let ids: Vec<String> = corpus.sentences.iter().map(|s| format!("{} {}", s.id, s.text)).collect();
-        assert_eq!(ids, ["3·1.1 标题", "3·2.1 第一句。", "3·2.2 第二句。", "3·3.1 第三句。", "4·1.1 另一篇。"]);
+        let ids: Vec<String> = corpus
+            .sentences
+            .iter()
+            .map(|s| format!("{} {}", s.id, s.text))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "3·1.1 标题",
+                "3·2.1 第一句。",
+                "3·2.2 第二句。",
+                "3·3.1 第三句。",
+                "4·1.1 另一篇。"
+            ]
+        );
         assert_eq!(corpus.documents[1].source.title, "另一篇。");
         let id: SentenceId = "3·2.2".parse().unwrap();
         assert_eq!(corpus.sentences[corpus.find(id).unwrap()].text, "第二句。");
@@ -358,17 +423,31 @@ mod tests {
 
     #[test]
     fn skips_bad_files_and_keeps_the_rest() {
-        let files = [raw("a.txt", ""), RawFile { name: "b.txt".into(), bytes: vec![0, 159, 146, 150] }, raw("c.txt", "好。")];
+        let files = [
+            raw("a.txt", ""),
+            RawFile {
+                name: "b.txt".into(),
+                bytes: vec![0, 159, 146, 150],
+            },
+            raw("c.txt", "好。"),
+        ];
         let corpus = Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default());
         assert_eq!(corpus.documents.len(), 1);
-        let skipped: Vec<&str> = corpus.skipped.iter().map(|skip| skip.file.as_str()).collect();
+        let skipped: Vec<&str> = corpus
+            .skipped
+            .iter()
+            .map(|skip| skip.file.as_str())
+            .collect();
         assert_eq!(skipped, ["a.txt", "b.txt"]);
     }
 
     #[test]
     fn reads_sentence_ids() {
         let check = |text: &str, expected: Option<(u32, u32, u32)>| {
-            let parsed = text.parse::<SentenceId>().ok().map(|id| (id.doc, id.para, id.sent));
+            let parsed = text
+                .parse::<SentenceId>()
+                .ok()
+                .map(|id| (id.doc, id.para, id.sent));
             assert_eq!(parsed, expected, "{text}");
         };
         check("3·12.2", Some((3, 12, 2)));
