@@ -220,19 +220,25 @@ fn distinct_quotes(hits: &[Hit], corpus: &Corpus) -> Vec<Quote> {
     taken.into_iter().map(|(quote, _)| quote).collect()
 }
 
-/// When close-scoring sentences from different sources state different figures, the best
-/// sentence of each such source, newest source first (undated last).
+/// When close-scoring sentences from different sources state different figures of the same
+/// kind (the same unit: 万台 and 万台, not 万台 and 亿元), the best sentence of each such
+/// source, newest source first (undated last).
 fn disagreeing_sources(quotes: &[Quote], config: &AnswerConfig) -> Option<Vec<Quote>> {
-    let best = quotes.first()?.score;
-    let mut per_source: Vec<Quote> = Vec::new();
+    let first = quotes.first()?;
+    let units = figure_units(first);
+    if units.is_empty() {
+        return None;
+    }
+    let mut per_source: Vec<Quote> = vec![first.clone()];
     for quote in quotes
         .iter()
-        .take_while(|quote| quote.score >= best * config.other_source_ratio)
+        .skip(1)
+        .take_while(|quote| quote.score >= first.score * config.other_source_ratio)
     {
-        if quote.figures.is_empty() || per_source.iter().any(|taken| taken.doc == quote.doc) {
-            continue;
+        let same_kind = !figure_units(quote).is_disjoint(&units);
+        if same_kind && per_source.iter().all(|taken| taken.doc != quote.doc) {
+            per_source.push(quote.clone());
         }
-        per_source.push(quote.clone());
     }
     let keys: BTreeSet<BTreeSet<String>> = per_source
         .iter()
@@ -283,4 +289,18 @@ pub fn reply_json(reply: &Reply) -> serde_json::Value {
         "answers": answers,
         "reply": render_plain(reply),
     })
+}
+
+/// The units of a quote's figures (亿元, 万台, %), the part after the number.
+fn figure_units(quote: &Quote) -> BTreeSet<String> {
+    quote
+        .figures
+        .iter()
+        .map(|figure| {
+            figure_key(&figure.text)
+                .trim_start_matches(|ch: char| ch.is_ascii_digit() || ch == '.')
+                .to_string()
+        })
+        .filter(|unit| !unit.is_empty())
+        .collect()
 }

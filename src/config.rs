@@ -93,7 +93,7 @@ impl Default for RetrievalConfig {
             candidates: 200,
             words_weight: 1.0,
             window_weight: 0.5,
-            min_coverage: 0.6,
+            min_coverage: 0.5,
             synonym_weight: 0.8,
             figure_boost: 1.3,
             year_boost: 1.2,

@@ -137,6 +137,37 @@ impl Engine {
         reply
     }
 
+    /// How a question was read and scored, for operators tuning the configuration: its terms
+    /// with their synonyms, what it asks for, and the top hits with their coverage.
+    pub fn explain(&self, question: &str) -> String {
+        let (text, _) = sanitize_question(question, self.config.answer.max_question_chars);
+        let parsed = parse_question(&text, &self.synonyms);
+        let mut out = format!(
+            "terms: {:?}\nwants figure: {}, wants date: {}, years: {:?}\n",
+            parsed
+                .terms
+                .iter()
+                .map(|term| (&term.text, &term.synonyms))
+                .collect::<Vec<_>>(),
+            parsed.wants_figure,
+            parsed.wants_date,
+            parsed.years
+        );
+        let mut config = self.config.retrieval.clone();
+        config.min_coverage = 0.0;
+        let hits =
+            retrieve::retrieve(&parsed, &self.index, &self.corpus, &config).unwrap_or_default();
+        for hit in hits.iter().take(8) {
+            let sentence = &self.corpus.sentences[hit.sentence_idx];
+            let text: String = sentence.text.chars().take(50).collect();
+            out.push_str(&format!(
+                "{:>8.3} cov {:.2} [{}] {text}\n",
+                hit.score, hit.coverage, sentence.id
+            ));
+        }
+        out
+    }
+
     /// The sentence `reference` names, with two sentences of context either side.
     pub fn context(&self, reference: &str) -> Result<Context, String> {
         let id: SentenceId = reference

@@ -36,6 +36,9 @@ enum Command {
         /// Print the reply as JSON.
         #[arg(long)]
         json: bool,
+        /// Also print how the question was read and scored (to standard error).
+        #[arg(long)]
+        explain: bool,
         /// The question.
         question: Option<String>,
     },
@@ -76,7 +79,11 @@ fn run(cli: Cli) -> Result<()> {
     let config = load_config(&cli.config)?;
     match cli.command {
         Some(Command::Index) => index(config),
-        Some(Command::Ask { json, question }) => ask(config, json, question),
+        Some(Command::Ask {
+            json,
+            explain,
+            question,
+        }) => ask(config, json, explain, question),
         Some(Command::Source { reference }) => source(config, &reference),
         Some(Command::Chat { group }) => chat(config, group),
         Some(Command::Eval { file }) => run_eval(config, &file),
@@ -122,8 +129,11 @@ fn index(config: Config) -> Result<()> {
     Ok(())
 }
 
-fn ask(config: Config, json: bool, question: Option<String>) -> Result<()> {
+fn ask(config: Config, json: bool, explain: bool, question: Option<String>) -> Result<()> {
     let engine = open(config, false)?;
+    if let (true, Some(question)) = (explain, &question) {
+        eprint!("{}", engine.explain(question));
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match (question, json) {

@@ -15,7 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use crate::config::{RetrievalConfig, Synonyms};
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, Sentence};
 use crate::figures::{find_dates, find_figures};
 use crate::index::SentenceIndex;
 use crate::normalize::normalize;
@@ -162,6 +162,61 @@ const QUESTION_WORDS: &[&str] = &[
     "让",
 ];
 
+/// Question phrases removed before segmentation, longest first.
+const QUESTION_PHRASES: &[&str] = &[
+    "什么时候",
+    "是什么",
+    "是多少",
+    "有多少",
+    "叫什么",
+    "是哪些",
+    "有哪些",
+    "是哪个",
+    "是哪里",
+    "在哪里",
+    "在哪儿",
+    "怎么样",
+    "是怎么",
+    "是谁",
+    "是啥",
+    "叫啥",
+    "有啥",
+    "多少",
+    "什么",
+    "哪些",
+    "哪里",
+    "哪儿",
+    "怎么",
+    "如何",
+    "为什么",
+    "吗",
+    "呢",
+];
+
+/// Measure words that jieba glues to the noun after a number question (多少个村 → 个村).
+const CLASSIFIERS: &[char] = &[
+    '个', '架', '座', '家', '名', '位', '条', '项', '台', '场', '次', '种', '所', '辆', '只', '件',
+];
+
+/// Demonstratives and interrogatives that jieba glues to a measure word (那场, 哪家).
+const POINTERS: &[char] = &['这', '那', '哪', '几', '每', '该'];
+
+/// Drops a leading measure word (个村 → 村) and drops pointer + measure word (那场) entirely.
+fn strip_classifier(word: &str) -> &str {
+    let mut chars = word.chars();
+    let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
+        return word;
+    };
+    let rest = &word[first.len_utf8()..];
+    if POINTERS.contains(&first) && CLASSIFIERS.contains(&second) && chars.next().is_none() {
+        return "";
+    }
+    if CLASSIFIERS.contains(&first) && rest.chars().all(crate::normalize::is_cjk) {
+        return rest;
+    }
+    word
+}
+
 /// Words that mark a question about an amount.
 const FIGURE_CUES: &[&str] = &[
     "多少", "几", "多大", "多高", "多长", "多久", "多远", "多重", "多快", "比例", "占比",
@@ -204,8 +259,17 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
             });
         }
     }
+    // Question phrases go before segmentation: left in, they glue to their neighbours
+    // (阳高红是啥 → 阳高 / 红是).
+    for phrase in QUESTION_PHRASES {
+        covered = covered.replace(phrase, " ");
+    }
     for word in words(&covered) {
-        if QUESTION_WORDS.contains(&word) || terms.iter().any(|term| term.text == word) {
+        let word = strip_classifier(word);
+        if word.is_empty()
+            || QUESTION_WORDS.contains(&word)
+            || terms.iter().any(|term| term.text == word)
+        {
             continue;
         }
         terms.push(QueryTerm {
@@ -256,7 +320,8 @@ pub fn retrieve(
         let Some(sentence) = corpus.sentences.get(ord as usize) else {
             continue;
         };
-        let coverage = coverage(question, &weights, &sentence.normalized);
+        let topic = &corpus.document_of(sentence).topic;
+        let coverage = coverage(question, &weights, sentence, topic);
         if coverage < config.min_coverage {
             continue;
         }
@@ -334,6 +399,9 @@ fn build_query(
     BooleanQuery::new(clauses)
 }
 
+/// Weight of a one-character term against its IDF.
+const SINGLE_CHAR_WEIGHT: f32 = 0.3;
+
 /// IDF of each term: the rarest of its words decides. A word the index has never seen gets the
 /// highest weight, so a question about something absent cannot be covered by common words.
 fn term_weights(question: &Question, searcher: &Searcher, words_field: Field) -> Vec<f32> {
@@ -354,30 +422,52 @@ fn term_weights(question: &Question, searcher: &Searcher, words_field: Field) ->
                 .map(|variant| words(variant).into_iter().map(idf).fold(0.0_f32, f32::max))
                 .fold(f32::INFINITY, f32::min)
         })
-        .map(|weight| if weight.is_finite() { weight } else { 0.0 })
+        .zip(&question.terms)
+        .map(|(weight, term)| {
+            // A single character (线, 度, 国) is rarely what a question is about, and it
+            // matches inside any word; it counts a little.
+            let single = term.text.chars().count() == 1 && term.synonyms.is_empty();
+            let weight = if weight.is_finite() { weight } else { 0.0 };
+            if single {
+                weight * SINGLE_CHAR_WEIGHT
+            } else {
+                weight
+            }
+        })
         .collect()
 }
 
 /// IDF-weighted share of the question's terms found in `sentence` (normalised). A term found
-/// whole (or as a synonym) counts fully; otherwise the share of its bigrams found counts at a
-/// discount, which forgives segmentation and small wording differences.
-pub fn coverage(question: &Question, weights: &[f32], sentence: &str) -> f32 {
+/// whole (or as a synonym) counts fully; a term in the document's `topic` (its title) counts
+/// nearly fully, since a report about 大同 does not repeat 大同 in every sentence; otherwise the
+/// share of its bigrams found counts at a discount, which forgives segmentation and small
+/// wording differences.
+pub fn coverage(question: &Question, weights: &[f32], sentence: &Sentence, topic: &str) -> f32 {
+    /// Credit for a term found only inside a longer word (大学 in 清华大学).
+    const INSIDE_WORD_CREDIT: f32 = 0.5;
     /// Credit for a term matched only through some of its bigrams.
     const PARTIAL_CREDIT: f32 = 0.7;
+    /// Credit for a term found only in the document's title.
+    const TOPIC_CREDIT: f32 = 0.8;
     let total: f32 = weights.iter().sum();
     if total <= 0.0 {
         return 0.0;
     }
+    let text = sentence.normalized.as_str();
     let found: f32 = question
         .terms
         .iter()
         .zip(weights)
         .map(|(term, weight)| {
-            let whole = std::iter::once(&term.text)
-                .chain(&term.synonyms)
-                .any(|variant| sentence.contains(variant.as_str()));
-            if whole {
+            let variants = || std::iter::once(&term.text).chain(&term.synonyms);
+            if variants().any(|variant| contains_word(text, &sentence.boundaries, variant)) {
                 return *weight;
+            }
+            if !topic.is_empty() && topic.contains(term.text.as_str()) {
+                return weight * TOPIC_CREDIT;
+            }
+            if variants().any(|variant| text.contains(variant.as_str())) {
+                return weight * INSIDE_WORD_CREDIT;
             }
             let grams = bigrams(&term.text);
             if grams.len() < 2 {
@@ -385,7 +475,7 @@ pub fn coverage(question: &Question, weights: &[f32], sentence: &str) -> f32 {
             }
             let n_found = grams
                 .iter()
-                .filter(|gram| sentence.contains(gram.as_str()))
+                .filter(|gram| text.contains(gram.as_str()))
                 .count();
             weight * PARTIAL_CREDIT * n_found as f32 / grams.len() as f32
         })
@@ -393,9 +483,17 @@ pub fn coverage(question: &Question, weights: &[f32], sentence: &str) -> f32 {
     found / total
 }
 
+/// True when `word` occurs in `text` starting and ending on word boundaries.
+fn contains_word(text: &str, boundaries: &[u32], word: &str) -> bool {
+    let on_boundary = |at: usize| boundaries.binary_search(&(at as u32)).is_ok();
+    text.match_indices(word)
+        .any(|(at, found)| on_boundary(at) && on_boundary(at + found.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tokenize::word_boundaries;
 
     fn synonyms() -> Synonyms {
         Synonyms::from_groups(&[
@@ -446,17 +544,47 @@ mod tests {
 
     #[test]
     fn weighs_coverage() {
-        let question = parse_question("大同刀削面", &synonyms());
-        let check = |weights: &[f32], sentence: &str, expected: f32| {
-            let got = coverage(&question, weights, sentence);
-            assert!(
-                (got - expected).abs() < 1e-4,
-                "{sentence}: {got} != {expected}"
-            );
+        let question = parse_question("大同大学刀削面", &synonyms());
+        assert_eq!(
+            question
+                .terms
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>(),
+            ["大同", "大学", "刀削面"]
+        );
+        let check = |weights: &[f32], text: &str, expected: f32| {
+            let normalized = normalize(text);
+            let sentence = Sentence {
+                id: crate::corpus::SentenceId {
+                    doc: 1,
+                    para: 1,
+                    sent: 1,
+                },
+                doc_idx: 0,
+                text: text.to_string(),
+                boundaries: word_boundaries(&normalized),
+                normalized,
+            };
+            let got = coverage(&question, weights, &sentence, "大同日报");
+            assert!((got - expected).abs() < 1e-4, "{text}: {got} != {expected}");
         };
-        check(&[1.0, 3.0], "大同刀削面很有名", 1.0);
-        check(&[1.0, 3.0], "大同是古都", 0.25);
-        check(&[1.0, 3.0], "刀削的面", 0.75 * 0.7 * 0.5);
-        check(&[0.0, 0.0], "大同刀削面", 0.0);
+        check(&[1.0, 1.0, 2.0], "大同大学的刀削面很有名", 1.0);
+        check(&[1.0, 1.0, 2.0], "大同是古都", 0.25);
+        check(&[1.0, 1.0, 2.0], "邀请清华大学研究院", (0.8 + 0.5) / 4.0);
+        check(&[1.0, 1.0, 2.0], "刀削的面", (0.8 + 2.0 * 0.7 * 0.5) / 4.0);
+        check(&[0.0, 0.0, 0.0], "大同大学刀削面", 0.0);
+    }
+
+    #[test]
+    fn strips_measure_words() {
+        let check =
+            |word: &str, expected: &str| assert_eq!(strip_classifier(word), expected, "{word}");
+        check("个村", "村");
+        check("架飞机", "飞机");
+        check("那场", "");
+        check("大同", "大同");
+        check("个", "个");
+        check("家庭", "庭");
     }
 }

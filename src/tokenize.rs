@@ -28,6 +28,22 @@ pub fn words(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Byte offsets in `text` where a jieba word starts or ends (0 and `text.len()` included),
+/// sorted. A question term found in a sentence counts as a whole word only when it starts and
+/// ends on such a boundary, so 大学 is not found inside 清华大学.
+pub fn word_boundaries(text: &str) -> Vec<u32> {
+    let mut boundaries: Vec<u32> = vec![0];
+    for token in JIEBA.cut(text, true) {
+        boundaries.push(token.byte_start as u32);
+        boundaries.push(token.byte_end as u32);
+    }
+    boundaries.push(text.len() as u32);
+    boundaries.dedup();
+    boundaries.sort_unstable();
+    boundaries.dedup();
+    boundaries
+}
+
 /// Character bigrams of the CJK runs of `text`; a lone CJK character stands for itself, and a
 /// run of letters or digits is one token.
 pub fn bigrams(text: &str) -> Vec<String> {

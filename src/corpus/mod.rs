@@ -18,6 +18,7 @@ pub use decode::{DecodeError, decode};
 pub use split::split_sentences;
 
 use crate::normalize::normalize;
+use crate::tokenize::word_boundaries;
 
 /// Bumped whenever cleaning, splitting or indexing changes, so old indexes are rebuilt.
 pub const PIPELINE_VERSION: &str = "quotebot-pipeline-1";
@@ -117,6 +118,9 @@ pub struct Document {
     /// File name relative to the corpus folder.
     pub file: String,
     pub source: Source,
+    /// Normalised title when the source is described in `sources.toml` (empty otherwise): what
+    /// the whole document is about, which its sentences need not repeat.
+    pub topic: String,
     /// The decoded original text, kept to check that quotes are verbatim.
     pub text: String,
     pub encoding: &'static str,
@@ -133,6 +137,8 @@ pub struct Sentence {
     pub doc_idx: usize,
     pub text: String,
     pub normalized: String,
+    /// Word boundaries of `normalized` (see `tokenize::word_boundaries`).
+    pub boundaries: Vec<u32>,
 }
 
 /// A file that was not indexed, and why.
@@ -209,6 +215,7 @@ impl Corpus {
                 }
                 n_paragraphs += 1;
                 for (sent_idx, sentence) in sentences.into_iter().enumerate() {
+                    let normalized = normalize(sentence);
                     corpus.sentences.push(Sentence {
                         id: SentenceId {
                             doc: number,
@@ -217,7 +224,8 @@ impl Corpus {
                         },
                         doc_idx,
                         text: sentence.to_string(),
-                        normalized: normalize(sentence),
+                        boundaries: word_boundaries(&normalized),
+                        normalized,
                     });
                 }
             }
@@ -228,17 +236,24 @@ impl Corpus {
                 });
                 continue;
             }
-            let source = described
-                .get(file.name.as_str())
-                .map(|source| (*source).clone())
-                .unwrap_or_else(|| Source {
-                    title: fallback_title(&corpus.sentences[first].text),
-                    ..Source::default()
-                });
+            let (source, topic) = match described.get(file.name.as_str()) {
+                Some(source) => ((*source).clone(), normalize(&source.title)),
+                None => {
+                    let title = fallback_title(&corpus.sentences[first].text);
+                    (
+                        Source {
+                            title,
+                            ..Source::default()
+                        },
+                        String::new(),
+                    )
+                }
+            };
             corpus.documents.push(Document {
                 number,
                 file: file.name.clone(),
                 source,
+                topic,
                 text,
                 encoding,
                 n_paragraphs,
