@@ -291,7 +291,7 @@ pub fn reply_json(reply: &Reply) -> serde_json::Value {
     })
 }
 
-/// The units of a quote's figures (亿元, 万台, %), the part after the number.
+/// The units of a quote's figures (亿元, 万台), the part after the number.
 fn figure_units(quote: &Quote) -> BTreeSet<String> {
     quote
         .figures
@@ -301,6 +301,8 @@ fn figure_units(quote: &Quote) -> BTreeSet<String> {
                 .trim_start_matches(|ch: char| ch.is_ascii_digit() || ch == '.')
                 .to_string()
         })
-        .filter(|unit| !unit.is_empty())
+        // Shares and growth rates are stated about anything, so they do not make two
+        // sentences talk about the same quantity.
+        .filter(|unit| !unit.is_empty() && !matches!(unit.as_str(), "%" | "‰" | "个百分点"))
         .collect()
 }

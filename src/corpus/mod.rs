@@ -41,7 +41,7 @@ impl fmt::Display for SentenceId {
 
 /// A citation label that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("“{0}” is not a sentence number; write it as document·paragraph.sentence, e.g. 3·12.2")]
+#[error("“{0}”不是句子编号，请写成 文档·段.句，例如 3·12.2")]
 pub struct BadSentenceId(pub String);
 
 impl FromStr for SentenceId {

@@ -1,0 +1,6 @@
+//! The integration tests: one binary, one module per area.
+
+mod cli;
+mod encodings;
+mod support;
+mod verbatim;

@@ -1,0 +1,60 @@
+//! The invariant of the product, as a property: for many questions — the public set, and
+//! questions generated from pieces of corpus sentences in either script, with noise — every
+//! quoted sentence is a verbatim span of its file (whitespace aside), read here independently
+//! of the library's own loading.
+
+use std::collections::HashMap;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config as ProptestConfig, TestRunner};
+use quotebot::engine::Engine;
+use quotebot::normalize::to_traditional;
+
+use crate::support::{public_questions, root, shipped_engine};
+
+fn files_without_whitespace() -> HashMap<String, String> {
+    let dir = root().join("corpus");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let bytes = std::fs::read(entry.path()).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
+            Some((name, text.chars().filter(|c| !c.is_whitespace()).collect()))
+        })
+        .collect()
+}
+
+fn assert_verbatim(engine: &Engine, files: &HashMap<String, String>, question: &str) {
+    let reply = engine.ask(question);
+    for quote in &reply.quotes {
+        let file = files.get(&quote.doc).unwrap_or_else(|| panic!("{} is a corpus file", quote.doc));
+        let text: String = quote.text.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(!text.is_empty() && file.contains(&text), "not verbatim for {question:?}: {}", quote.text);
+    }
+}
+
+#[test]
+fn every_quote_is_a_span_of_its_file() {
+    let (_scratch, engine) = shipped_engine();
+    let files = files_without_whitespace();
+    for question in public_questions() {
+        assert_verbatim(&engine, &files, &question);
+    }
+    let sentences: Vec<String> = engine.corpus.sentences.iter().map(|s| s.text.clone()).collect();
+    let n_sentences = sentences.len();
+    let strategy = (0..n_sentences, 0usize..40, 2usize..16, any::<bool>(), "[ 的吗？?!大同多少a-z0-9]{0,4}");
+    let mut runner = TestRunner::new(ProptestConfig { cases: 300, ..ProptestConfig::default() });
+    runner
+        .run(&strategy, |(sentence_idx, start, len, traditional, noise)| {
+            let chars: Vec<char> = sentences[sentence_idx].chars().collect();
+            let start = start.min(chars.len().saturating_sub(1));
+            let piece: String = chars[start..(start + len).min(chars.len())].iter().collect();
+            let question = format!("{noise}{piece}{noise}");
+            let question = if traditional { to_traditional(&question) } else { question };
+            assert_verbatim(&engine, &files, &question);
+            Ok(())
+        })
+        .unwrap();
+}
