@@ -102,15 +102,17 @@ pub fn reply(
     if distinct.is_empty() {
         return Reply::empty(text, Status::NotFound, Vec::new());
     }
-    if skip == 0 && question.wants_figure {
-        if let Some(quotes) = disagreeing_sources(&distinct, config) {
-            return Reply {
-                question: text.to_string(),
-                status: Status::SourcesDisagree,
-                quotes,
-                notes: Vec::new(),
-            };
-        }
+    if skip == 0
+        && question.wants_figure
+        && let Some(quotes) = disagreeing_sources(&distinct, config)
+    {
+        let status = Status::SourcesDisagree;
+        return Reply {
+            question: text.to_string(),
+            status,
+            quotes,
+            notes: Vec::new(),
+        };
     }
     let quotes: Vec<Quote> = distinct
         .into_iter()
@@ -305,4 +307,144 @@ fn figure_units(quote: &Quote) -> BTreeSet<String> {
         // sentences talk about the same quantity.
         .filter(|unit| !unit.is_empty() && !matches!(unit.as_str(), "%" | "‰" | "个百分点"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Synonyms;
+    use crate::corpus::{CleaningRules, RawFile, SourceEntry, SourcesFile};
+    use crate::retrieve::parse_question;
+
+    /// Three sources: an old report, a newer interview, an undated page.
+    fn corpus() -> Corpus {
+        let file = |name: &str, text: &str| RawFile {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let files = [
+            file(
+                "1_old.txt",
+                "全市在用服务器25.3万台。全市在用服务器25.3万台，比上年多。全年游客增长10%。",
+            ),
+            file("2_new.txt", "投运服务器68萬臺。"),
+            file("3_page.txt", "服务器达到30万台。"),
+        ];
+        let entry = |file: &str, date: Option<&str>| SourceEntry {
+            file: file.into(),
+            source: Source {
+                title: file.into(),
+                date: date.map(str::to_string),
+                ..Source::default()
+            },
+        };
+        let sources = SourcesFile {
+            document: vec![
+                entry("1_old.txt", Some("2022")),
+                entry("2_new.txt", Some("2025-03-12")),
+                entry("3_page.txt", None),
+            ],
+        };
+        Corpus::build(&files, &sources, &CleaningRules::default())
+    }
+
+    fn hits(scores: &[(usize, f32)]) -> Vec<Hit> {
+        scores
+            .iter()
+            .map(|&(sentence_idx, score)| Hit {
+                sentence_idx,
+                score,
+                coverage: 1.0,
+            })
+            .collect()
+    }
+
+    fn check(question: &str, scores: &[(usize, f32)], status: Status, refs: &[&str]) {
+        let corpus = corpus();
+        let parsed = parse_question(question, &Synonyms::default());
+        let reply = reply(
+            &parsed,
+            question,
+            &hits(scores),
+            &corpus,
+            &AnswerConfig::default(),
+            0,
+        );
+        let got: Vec<String> = reply.quotes.iter().map(Quote::citation).collect();
+        assert_eq!(
+            (reply.status, got),
+            (status, refs.iter().map(|r| r.to_string()).collect()),
+            "{question}"
+        );
+    }
+
+    #[test]
+    fn builds_replies() {
+        check(
+            "服务器有多少台",
+            &[(0, 9.0), (1, 8.9), (3, 8.0), (4, 7.0)],
+            Status::SourcesDisagree,
+            &["[2·1.1]", "[1·1.1]", "[3·1.1]"],
+        );
+        check(
+            "服务器",
+            &[(0, 9.0), (1, 8.9), (3, 8.0)],
+            Status::Answered,
+            &["[1·1.1]", "[2·1.1]"],
+        );
+        check(
+            "服务器有多少台",
+            &[(0, 9.0), (3, 1.0)],
+            Status::Answered,
+            &["[1·1.1]", "[2·1.1]"],
+        );
+        check(
+            "游客有多少",
+            &[(2, 9.0), (0, 8.0)],
+            Status::Answered,
+            &["[1·1.3]", "[1·1.1]"],
+        );
+        check("服务器有多少台", &[], Status::NotFound, &[]);
+        check("？？", &[(0, 9.0)], Status::NoQuestion, &[]);
+    }
+
+    #[test]
+    fn renders_plain_text_with_marked_figures() {
+        let corpus = corpus();
+        let parsed = parse_question("服务器", &Synonyms::default());
+        let reply = reply(
+            &parsed,
+            "服务器",
+            &hits(&[(3, 1.0)]),
+            &corpus,
+            &AnswerConfig::default(),
+            0,
+        );
+        assert_eq!(
+            render_plain(&reply),
+            "1. 「投运服务器【68萬臺】。」\n   —— [2·1.1] 《2_new.txt》 · 2025-03-12"
+        );
+        let none = Reply::empty(
+            "房价",
+            Status::NotFound,
+            vec!["问题过长，只按前300个字检索".into()],
+        );
+        assert_eq!(
+            render_plain(&none),
+            "资料中没有找到与“房价”相关的内容。\n（问题过长，只按前300个字检索）"
+        );
+        let quote = &reply.quotes[0];
+        let html = mark_figures_with(quote, "<b>", "</b>", &|text| text.replace('<', "&lt;"));
+        assert_eq!(html, "投运服务器<b>68萬臺</b>。");
+    }
+
+    #[test]
+    fn checks_verbatim_spans() {
+        assert!(is_verbatim(
+            "国电湖东、热三期两个项目",
+            "国电湖东、\n\n热三期两个项目正在建设"
+        ));
+        assert!(!is_verbatim("国电湖东热三期", "国电湖东、\n\n热三期"));
+        assert!(!is_verbatim("", "任何文字"));
+    }
 }

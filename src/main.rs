@@ -2,7 +2,7 @@
 //! library. Errors end here, as one message and exit code 1 (2 for bad usage, from clap).
 
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
@@ -95,7 +95,7 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 /// The default file may be absent (built-in defaults); a file named on the command line must exist.
-fn load_config(path: &PathBuf) -> Result<Config> {
+fn load_config(path: &Path) -> Result<Config> {
     if !path.exists() && path.as_os_str() == DEFAULT_CONFIG {
         tracing::warn!("{DEFAULT_CONFIG} not found, using built-in defaults");
         return Ok(Config::default());
@@ -171,7 +171,7 @@ fn chat(config: Config, group: bool) -> Result<()> {
     Ok(())
 }
 
-fn run_eval(config: Config, file: &PathBuf) -> Result<()> {
+fn run_eval(config: Config, file: &Path) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let questions = eval::parse_questions(&text)

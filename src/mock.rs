@@ -53,10 +53,8 @@ pub fn run_chat(
 /// The command a line holds if the bot should answer it; in a group, plain chatter is ignored.
 fn addressed(line: &str, group: bool) -> Option<Command> {
     let mention = format!("@{MOCK_BOT_NAME}");
-    if let Some(target) = conversation::command_target(line) {
-        if target != MOCK_BOT_NAME {
-            return None;
-        }
+    if conversation::command_target(line).is_some_and(|target| target != MOCK_BOT_NAME) {
+        return None;
     }
     let command = conversation::parse_command(line);
     match command {

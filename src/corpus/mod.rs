@@ -376,10 +376,10 @@ fn document_numbers<'a>(names: impl Iterator<Item = &'a str>) -> Vec<u32> {
         .iter()
         .map(|prefix| prefix.filter(|n| used.insert(*n)))
         .collect();
-    let mut next = used.iter().max().map_or(1, |max| max + 1);
-    for number in numbers.iter_mut().filter(|number| number.is_none()) {
+    let first_free = used.iter().max().map_or(1, |max| max + 1);
+    let unnumbered = numbers.iter_mut().filter(|number| number.is_none());
+    for (next, number) in (first_free..).zip(unnumbered) {
         *number = Some(next);
-        next += 1;
     }
     numbers
         .into_iter()
