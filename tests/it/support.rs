@@ -14,7 +14,8 @@ pub fn root() -> PathBuf {
 
 /// A configuration reading `corpus_dir`, with its index in `scratch`.
 pub fn config_for(corpus_dir: &Path, scratch: &Path) -> Config {
-    let mut config = Config::load(&root().join("config/quotebot.toml")).expect("shipped config loads");
+    let mut config =
+        Config::load(&root().join("config/quotebot.toml")).expect("shipped config loads");
     config.corpus_dir = corpus_dir.to_path_buf();
     config.index_dir = scratch.join("index");
     config.cleaning_file = root().join("config/cleaning.toml");
@@ -59,7 +60,9 @@ pub fn quotebot(config: &Path) -> assert_cmd::Command {
 /// Public question set, if the shared folder is beside the repository.
 pub fn public_questions() -> Vec<String> {
     let path = root().join("../shared/eval/datong_public.jsonl");
-    let Ok(text) = std::fs::read_to_string(path) else { return Vec::new() };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
     text.lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter_map(|value| value["q"].as_str().map(str::to_string))

@@ -29,9 +29,15 @@ fn files_without_whitespace() -> HashMap<String, String> {
 fn assert_verbatim(engine: &Engine, files: &HashMap<String, String>, question: &str) {
     let reply = engine.ask(question);
     for quote in &reply.quotes {
-        let file = files.get(&quote.doc).unwrap_or_else(|| panic!("{} is a corpus file", quote.doc));
+        let file = files
+            .get(&quote.doc)
+            .unwrap_or_else(|| panic!("{} is a corpus file", quote.doc));
         let text: String = quote.text.chars().filter(|c| !c.is_whitespace()).collect();
-        assert!(!text.is_empty() && file.contains(&text), "not verbatim for {question:?}: {}", quote.text);
+        assert!(
+            !text.is_empty() && file.contains(&text),
+            "not verbatim for {question:?}: {}",
+            quote.text
+        );
     }
 }
 
@@ -42,19 +48,42 @@ fn every_quote_is_a_span_of_its_file() {
     for question in public_questions() {
         assert_verbatim(&engine, &files, &question);
     }
-    let sentences: Vec<String> = engine.corpus.sentences.iter().map(|s| s.text.clone()).collect();
+    let sentences: Vec<String> = engine
+        .corpus
+        .sentences
+        .iter()
+        .map(|s| s.text.clone())
+        .collect();
     let n_sentences = sentences.len();
-    let strategy = (0..n_sentences, 0usize..40, 2usize..16, any::<bool>(), "[ 的吗？?!大同多少a-z0-9]{0,4}");
-    let mut runner = TestRunner::new(ProptestConfig { cases: 300, ..ProptestConfig::default() });
+    let strategy = (
+        0..n_sentences,
+        0usize..40,
+        2usize..16,
+        any::<bool>(),
+        "[ 的吗？?!大同多少a-z0-9]{0,4}",
+    );
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 300,
+        ..ProptestConfig::default()
+    });
     runner
-        .run(&strategy, |(sentence_idx, start, len, traditional, noise)| {
-            let chars: Vec<char> = sentences[sentence_idx].chars().collect();
-            let start = start.min(chars.len().saturating_sub(1));
-            let piece: String = chars[start..(start + len).min(chars.len())].iter().collect();
-            let question = format!("{noise}{piece}{noise}");
-            let question = if traditional { to_traditional(&question) } else { question };
-            assert_verbatim(&engine, &files, &question);
-            Ok(())
-        })
+        .run(
+            &strategy,
+            |(sentence_idx, start, len, traditional, noise)| {
+                let chars: Vec<char> = sentences[sentence_idx].chars().collect();
+                let start = start.min(chars.len().saturating_sub(1));
+                let piece: String = chars[start..(start + len).min(chars.len())]
+                    .iter()
+                    .collect();
+                let question = format!("{noise}{piece}{noise}");
+                let question = if traditional {
+                    to_traditional(&question)
+                } else {
+                    question
+                };
+                assert_verbatim(&engine, &files, &question);
+                Ok(())
+            },
+        )
         .unwrap();
 }
