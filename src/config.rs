@@ -34,6 +34,7 @@ pub struct Config {
     pub synonyms_file: PathBuf,
     pub retrieval: RetrievalConfig,
     pub answer: AnswerConfig,
+    pub telegram: TelegramConfig,
 }
 
 /// Knobs of ranking and of the "not found" decision.
@@ -74,6 +75,83 @@ pub struct AnswerConfig {
     pub max_sources: usize,
 }
 
+/// Knobs of the Telegram bot (`quotebot serve`). Chat and user ids are Telegram's numbers:
+/// a private chat has the user's id, groups and channels negative ids (`-100…`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelegramConfig {
+    /// Chats the bot serves; empty means every chat. Admins are served in their private chats
+    /// whatever this says.
+    pub allowed_chats: Vec<i64>,
+    /// Users who may run `/reload` and `/stats`.
+    pub admins: Vec<u64>,
+    /// Questions one user (or one channel) may ask per minute; 0 means no limit.
+    pub questions_per_minute: u32,
+    /// Results offered for an inline query (Telegram allows up to 50).
+    pub inline_results: usize,
+    /// Seconds Telegram may cache the results of an inline query.
+    pub inline_cache_seconds: u32,
+    /// Attempts after the first when a send fails on the network or on a server error.
+    pub send_retries: u32,
+    /// Wait before the first retry, doubled for each further one, in milliseconds.
+    pub retry_backoff_ms: u64,
+    /// Seconds given to replies in flight after a stop signal.
+    pub shutdown_grace_seconds: u64,
+    /// Public HTTPS address Telegram posts updates to; empty means long polling.
+    pub webhook_url: String,
+    /// Local address the webhook server listens on.
+    pub webhook_listen: String,
+    /// Secret Telegram sends with each webhook request (A-Z, a-z, 0-9, `_`, `-`); empty means a
+    /// random one per start. `QUOTEBOT_WEBHOOK_SECRET` overrides it.
+    pub webhook_secret: String,
+    /// Sending limits of the Throttle adaptor.
+    pub throttle: ThrottleConfig,
+}
+
+/// Telegram's flood limits, as the bot keeps to them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThrottleConfig {
+    /// Messages per second to one chat.
+    pub messages_per_sec_chat: u32,
+    /// Messages per minute to one chat.
+    pub messages_per_min_chat: u32,
+    /// Messages per minute to one group, supergroup or channel.
+    pub messages_per_min_group: u32,
+    /// Messages per second over all chats.
+    pub messages_per_sec_overall: u32,
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        Self {
+            allowed_chats: Vec::new(),
+            admins: Vec::new(),
+            questions_per_minute: 20,
+            inline_results: 5,
+            inline_cache_seconds: 60,
+            send_retries: 2,
+            retry_backoff_ms: 1000,
+            shutdown_grace_seconds: 9,
+            webhook_url: String::new(),
+            webhook_listen: "0.0.0.0:8443".to_string(),
+            webhook_secret: String::new(),
+            throttle: ThrottleConfig::default(),
+        }
+    }
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            messages_per_sec_chat: 1,
+            messages_per_min_chat: 20,
+            messages_per_min_group: 20,
+            messages_per_sec_overall: 30,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -83,6 +161,7 @@ impl Default for Config {
             synonyms_file: "config/synonyms.toml".into(),
             retrieval: RetrievalConfig::default(),
             answer: AnswerConfig::default(),
+            telegram: TelegramConfig::default(),
         }
     }
 }

@@ -60,6 +60,72 @@ pub fn command_target(text: &str) -> Option<&str> {
     head.split_once('@').map(|(_, name)| name)
 }
 
+/// Where a message was written, for deciding whether it is meant for the bot.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    /// A group (or supergroup): only messages addressed to the bot are answered.
+    pub group: bool,
+    /// The bot's username, without `@`.
+    pub bot_name: &'a str,
+    /// The message replies to one of the bot's messages.
+    pub reply_to_bot: bool,
+}
+
+/// The command a message holds if the bot should answer it. In a private chat that is every
+/// message; in a group only `/ask` and the bot's other commands, a message mentioning
+/// `@bot_name`, or a reply to the bot. A command for another bot (`/ask@otherbot`) is never
+/// ours, and in a group an unknown command without `@bot_name` is left to other bots.
+pub fn addressed(text: &str, place: Place) -> Option<Command> {
+    let target = command_target(text);
+    if target.is_some_and(|name| !name.eq_ignore_ascii_case(place.bot_name)) {
+        return None;
+    }
+    let command = parse_command(text);
+    if !place.group {
+        return Some(command);
+    }
+    match command {
+        Command::Text(text) => {
+            let stripped = strip_mention(&text, place.bot_name);
+            match stripped {
+                Some(question) => Some(Command::Text(question)),
+                None => place.reply_to_bot.then_some(Command::Text(text)),
+            }
+        }
+        Command::Unknown(_) if target.is_none() && !place.reply_to_bot => None,
+        command => Some(command),
+    }
+}
+
+/// The text without its mentions of `@name` (ASCII case ignored, whole names only), or `None`
+/// when it does not mention `@name`.
+pub fn strip_mention(text: &str, name: &str) -> Option<String> {
+    let mention = format!("@{name}");
+    let lower = text.to_ascii_lowercase();
+    let mention = mention.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut found = false;
+    while let Some(offset) = lower[at..].find(&mention) {
+        let start = at + offset;
+        let end = start + mention.len();
+        let whole = !lower[end..]
+            .chars()
+            .next()
+            .is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+        out.push_str(&text[at..start]);
+        if whole {
+            found = true;
+            out.push(' ');
+        } else {
+            out.push_str(&text[start..end]);
+        }
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    found.then(|| out.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// Answers one command.
 pub fn respond(engine: &Engine, command: Command) -> Response {
     match command {
@@ -143,6 +209,62 @@ mod tests {
         check("/frobnicate x", Command::Unknown("/frobnicate".into()));
         check("大同GDP", Command::Text("大同GDP".into()));
         check("", Command::Text(String::new()));
+    }
+
+    #[test]
+    fn answers_in_groups_only_when_addressed() {
+        let check = |text: &str, group: bool, reply_to_bot: bool, expected: Option<Command>| {
+            let place = Place {
+                group,
+                bot_name: "QuoteBot",
+                reply_to_bot,
+            };
+            assert_eq!(addressed(text, place), expected, "{text} group={group}");
+        };
+        check("大家好", false, false, Some(Command::Text("大家好".into())));
+        check("大家好", true, false, None);
+        check("大家好", true, true, Some(Command::Text("大家好".into())));
+        check(
+            "@quotebot 大同GDP",
+            true,
+            false,
+            Some(Command::Text("大同GDP".into())),
+        );
+        check(
+            "问下 @QuoteBot，大同GDP",
+            true,
+            false,
+            Some(Command::Text("问下 ，大同GDP".into())),
+        );
+        check("@quotebot_fan 你好", true, false, None);
+        check(
+            "/ask 大同GDP",
+            true,
+            false,
+            Some(Command::Ask("大同GDP".into())),
+        );
+        check(
+            "/ask@quotebot 大同GDP",
+            true,
+            false,
+            Some(Command::Ask("大同GDP".into())),
+        );
+        check("/ask@otherbot 大同GDP", true, false, None);
+        check("/ask@otherbot 大同GDP", false, false, None);
+        check("/weather", true, false, None);
+        check(
+            "/weather",
+            false,
+            false,
+            Some(Command::Unknown("/weather".into())),
+        );
+        check(
+            "/weather@quotebot",
+            true,
+            false,
+            Some(Command::Unknown("/weather".into())),
+        );
+        check("/help", true, false, Some(Command::Help));
     }
 
     #[test]

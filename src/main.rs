@@ -53,6 +53,9 @@ enum Command {
         #[arg(long)]
         group: bool,
     },
+    /// Run the Telegram bot: token from TELOXIDE_TOKEN (environment or .env), another Bot API
+    /// server from TELOXIDE_API_URL; long polling, or a webhook when `[telegram] webhook_url` is set.
+    Serve,
     /// Measure answer quality over a question file (.jsonl).
     Eval {
         /// Question file: lines of {"id","q","answers":[...],"kind"}.
@@ -62,7 +65,7 @@ enum Command {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(quotebot::bot::LogWriter::stderr)
         .with_target(false)
         .init();
     let cli = Cli::parse();
@@ -76,6 +79,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    // A missing .env is normal; the environment alone may hold the token.
+    let _ = dotenvy::dotenv();
     let config = load_config(&cli.config)?;
     match cli.command {
         Some(Command::Index) => index(config),
@@ -87,6 +92,8 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Source { reference }) => source(config, &reference),
         Some(Command::Chat { group }) => chat(config, group),
         Some(Command::Eval { file }) => run_eval(config, &file),
+        Some(Command::Serve) => serve(config),
+        None if token_is_set() => serve(config),
         None => {
             eprintln!("quotebot: no TELOXIDE_TOKEN set, starting the terminal chat");
             chat(config, false)
@@ -168,6 +175,17 @@ fn chat(config: Config, group: bool) -> Result<()> {
         std::io::stdout().lock(),
         group,
     )?;
+    Ok(())
+}
+
+fn token_is_set() -> bool {
+    std::env::var(quotebot::bot::TOKEN_VAR).is_ok_and(|token| !token.trim().is_empty())
+}
+
+fn serve(config: Config) -> Result<()> {
+    let engine = open(config, false)?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(quotebot::bot::serve(engine))?;
     Ok(())
 }
 

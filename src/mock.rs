@@ -51,18 +51,14 @@ pub fn run_chat(
 }
 
 /// The command a line holds if the bot should answer it; in a group, plain chatter is ignored.
+/// The rules are the Telegram bot's (`conversation::addressed`).
 fn addressed(line: &str, group: bool) -> Option<Command> {
-    let mention = format!("@{MOCK_BOT_NAME}");
-    if conversation::command_target(line).is_some_and(|target| target != MOCK_BOT_NAME) {
-        return None;
-    }
-    let command = conversation::parse_command(line);
-    match command {
-        Command::Text(text) if group => text
-            .contains(&mention)
-            .then(|| Command::Text(text.replace(&mention, " ").trim().to_string())),
-        command => Some(command),
-    }
+    let place = conversation::Place {
+        group,
+        bot_name: MOCK_BOT_NAME,
+        reply_to_bot: false,
+    };
+    conversation::addressed(line, place)
 }
 
 #[cfg(test)]

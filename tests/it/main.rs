@@ -1,6 +1,8 @@
 //! The integration tests: one binary, one module per area.
 
+mod bot;
 mod cli;
 mod encodings;
+mod fake_bot_api;
 mod support;
 mod verbatim;

@@ -1,0 +1,1017 @@
+//! The Telegram bot end to end: the real dispatcher and handler tree (`bot::run`, `bot::schema`)
+//! against the fake Bot API, each test asserting on what the fake server received.
+//!
+//! Silence is checked without clocks: updates of one chat are handled in order, so once the
+//! answer to a later message of the same chat has arrived, the earlier ones were handled too.
+
+use std::sync::Arc;
+
+use regex::Regex;
+use serde_json::{Value, json};
+use teloxide::Bot;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+use quotebot::bot::{self, BotError, BotState};
+use quotebot::config::Config;
+use quotebot::engine::{Engine, OpenOptions};
+
+use crate::fake_bot_api::{
+    BAD_TOKEN, BOT_NAME, Call, FakeBotApi, Fault, TOKEN, parse_html, updates,
+};
+use crate::support::{config_for, root};
+
+/// The bot running against a fake server.
+struct Running {
+    api: FakeBotApi,
+    state: Arc<BotState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), BotError>>,
+    _scratch: TempDir,
+}
+
+/// Settings for tests: the shipped configuration over the shipped corpus, an index of its own,
+/// Telegram's flood limits lifted (one test keeps them) and short retry waits.
+fn test_config(scratch: &TempDir) -> Config {
+    let mut config = config_for(&root().join("corpus"), scratch.path());
+    let throttle = &mut config.telegram.throttle;
+    throttle.messages_per_sec_chat = 1_000;
+    throttle.messages_per_min_chat = 60_000;
+    throttle.messages_per_min_group = 60_000;
+    throttle.messages_per_sec_overall = 10_000;
+    config.telegram.retry_backoff_ms = 10;
+    config.telegram.shutdown_grace_seconds = 30;
+    config
+}
+
+async fn start(configure: impl FnOnce(&mut Config)) -> Running {
+    start_on(FakeBotApi::start().await, configure).await
+}
+
+async fn start_on(api: FakeBotApi, configure: impl FnOnce(&mut Config)) -> Running {
+    let scratch = TempDir::new().expect("temp folder");
+    let mut config = test_config(&scratch);
+    configure(&mut config);
+    let engine = Engine::open(config, OpenOptions::default()).expect("shipped corpus opens");
+    let state = BotState::new(engine);
+    let bot = Bot::new(TOKEN).set_api_url(api.url.parse().expect("fake server URL"));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(bot::run(bot, state.clone(), async {
+        let _ = stopped.await;
+    }));
+    api.wait_for("start polling", |calls| {
+        calls.iter().any(|call| call.method == "getupdates")
+    })
+    .await;
+    Running {
+        api,
+        state,
+        stop: Some(stop),
+        task,
+        _scratch: scratch,
+    }
+}
+
+impl Running {
+    /// Stops the bot as a signal would and checks it ended cleanly.
+    async fn stop(mut self) -> FakeBotApi {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = (&mut self.task).await.expect("the bot task does not panic");
+        assert!(result.is_ok(), "the bot stops cleanly: {result:?}");
+        let Running { api, .. } = self;
+        api
+    }
+}
+
+/// The visible text of a sent message (the fake server has checked its HTML already).
+fn visible(message: &Value) -> String {
+    let text = message["text"].as_str().unwrap_or_default();
+    if message["parse_mode"] == "HTML" {
+        parse_html(text).expect("valid HTML")
+    } else {
+        text.to_string()
+    }
+}
+
+fn reply_to(message: &Value) -> Option<i64> {
+    message["reply_parameters"]["message_id"].as_i64()
+}
+
+fn buttons(message: &Value) -> Vec<(String, String)> {
+    message["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
+        .map(|button| {
+            (
+                button["text"].as_str().unwrap_or_default().to_string(),
+                button["callback_data"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+fn citations(text: &str) -> Vec<String> {
+    let citation = Regex::new(r"\[\d+·\d+\.\d+\]").unwrap();
+    citation
+        .find_iter(text)
+        .map(|found| found.as_str().to_string())
+        .collect()
+}
+
+/// Every quoted sentence (between 「 and 」) is in the corpus, whitespace aside.
+fn assert_verbatim(text: &str) {
+    let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let corpus: String = std::fs::read_dir(root().join("corpus"))
+        .unwrap()
+        .filter_map(|entry| std::fs::read_to_string(entry.unwrap().path()).ok())
+        .map(|text| strip(&text))
+        .collect();
+    let quote = Regex::new(r"「([^」]+)」").unwrap();
+    let mut n_quotes = 0;
+    for found in quote.captures_iter(text) {
+        n_quotes += 1;
+        assert!(
+            corpus.contains(&strip(&found[1])),
+            "not in the corpus: {}",
+            &found[1]
+        );
+    }
+    assert!(n_quotes > 0, "quotes in {text}");
+}
+
+const GDP: &str = "大同2021年地区生产总值是多少";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_question_is_answered_with_quotes_and_citations() {
+    let running = start(|_| {}).await;
+    let api = &running.api;
+    api.push(
+        "message",
+        updates::text(1, updates::private_chat(100), 100, GDP),
+    );
+    api.push(
+        "message",
+        updates::text(2, updates::private_chat(100), 100, "/start"),
+    );
+    let sent = api.wait_sent(100, 2).await;
+
+    let answer = &sent[0];
+    assert_eq!(answer["parse_mode"], "HTML");
+    let text = visible(answer);
+    assert!(text.contains("1686亿元"), "{text}");
+    assert!(
+        answer["text"].as_str().unwrap().contains("<b>1686亿元</b>"),
+        "figures are bold: {answer}"
+    );
+    assert!(!citations(&text).is_empty(), "a citation per quote: {text}");
+    assert_eq!(citations(&text).len(), text.matches("——").count(), "{text}");
+    assert!(
+        text.contains("《大同市人民政府工作报告（节选）》"),
+        "the source: {text}"
+    );
+    assert_verbatim(&text);
+    assert_eq!(reply_to(answer), None, "private replies are not threaded");
+    let labels: Vec<String> = buttons(answer)
+        .into_iter()
+        .map(|(label, _)| label)
+        .collect();
+    assert_eq!(labels, ["更多", "上下文"]);
+    assert!(
+        buttons(answer)
+            .iter()
+            .all(|(_, data)| !data.is_empty() && data.len() <= 64)
+    );
+
+    assert!(
+        visible(&sent[1]).contains("你好"),
+        "/start greets: {}",
+        sent[1]
+    );
+
+    let commands = api.calls_of("setMyCommands");
+    let names: Vec<&str> = commands[0].body["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["command"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"ask") && names.contains(&"sources"),
+        "{names:?}"
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_sources_and_source_commands() {
+    let running = start(|_| {}).await;
+    let api = &running.api;
+    let chat = || updates::private_chat(101);
+    for (id, text) in [
+        (1, "/help"),
+        (2, "/sources"),
+        (3, "/source 4·5.2"),
+        (4, "/source 99·1.1"),
+        (5, "/source"),
+    ] {
+        api.push("message", updates::text(id, chat(), 101, text));
+    }
+    let sent = api.wait_sent(101, 5).await;
+    let texts: Vec<String> = sent.iter().map(visible).collect();
+    assert!(
+        texts[0].contains("/ask") && texts[0].contains("/source"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        texts[1].contains("共 5 篇文档") && texts[1].contains("句"),
+        "{}",
+        texts[1]
+    );
+    assert!(
+        texts[2].contains("▶") && texts[2].contains("[4·5.2]"),
+        "{}",
+        texts[2]
+    );
+    assert!(texts[3].contains("没有编号为"), "{}", texts[3]);
+    assert!(texts[4].contains("/source 4·12.1"), "{}", texts[4]);
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_answers_only_when_addressed_and_threads_replies() {
+    let api = FakeBotApi::start().await;
+    // With privacy mode off the bot receives all chatter and must ignore it itself.
+    api.set_privacy_off();
+    let running = start_on(api, |_| {}).await;
+    let api = &running.api;
+    let group = -100_200;
+    let chat = || updates::group_chat(group);
+    let ignored = [
+        (1, "大家好，今天开会"),
+        (2, "/ask@otherbot 大同GDP"),
+        (3, "/weather"),
+        (4, "@someone_else 大同GDP是多少"),
+    ];
+    for (id, text) in ignored {
+        api.push("message", updates::text(id, chat(), 300, text));
+    }
+    api.push("message", updates::sticker(5, chat(), 300));
+    let mut forwarded = updates::text(6, chat(), 300, "@quotebot_test 大同GDP");
+    forwarded["forward_origin"] =
+        json!({ "type": "hidden_user", "date": 1_700_000_000, "sender_user_name": "某人" });
+    api.push("message", forwarded);
+
+    api.push(
+        "message",
+        updates::text(11, chat(), 301, &format!("/ask {GDP}")),
+    );
+    api.push(
+        "message",
+        updates::text(
+            12,
+            chat(),
+            302,
+            &format!("/ask@{BOT_NAME} 大同的数据中心有多少服务器"),
+        ),
+    );
+    api.push(
+        "message",
+        updates::text(
+            13,
+            chat(),
+            303,
+            &format!("请问 @{BOT_NAME} 左云县煤基活性炭产能占全国多少"),
+        ),
+    );
+    let mut reply = updates::text(14, chat(), 304, "大同投运服务器多少台");
+    reply["reply_to_message"] = updates::from_bot(999, chat(), "1. 「…」");
+    api.push("message", reply);
+    // A reply to another user's message is chatter.
+    let mut reply_to_user = updates::text(15, chat(), 305, "同意");
+    reply_to_user["reply_to_message"] = updates::text(1, chat(), 300, "大家好，今天开会");
+    api.push("message", reply_to_user);
+    api.push(
+        "message",
+        updates::text(16, chat(), 306, &format!("/help@{BOT_NAME}")),
+    );
+
+    let sent = api.wait_sent(group, 5).await;
+    assert_eq!(
+        sent.len(),
+        5,
+        "only addressed messages are answered: {sent:#?}"
+    );
+    let threads: Vec<Option<i64>> = sent.iter().map(reply_to).collect();
+    assert_eq!(threads, [Some(11), Some(12), Some(13), Some(14), Some(16)]);
+    for answer in &sent[..4] {
+        let text = visible(answer);
+        assert!(!citations(&text).is_empty(), "{text}");
+        assert_verbatim(&text);
+    }
+    assert!(visible(&sent[0]).contains("1686亿元"));
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channel_post_with_ask_is_answered_in_the_channel() {
+    let running = start(|_| {}).await;
+    let api = &running.api;
+    let channel = -100_300;
+    let chat = || updates::channel_chat(channel);
+    api.push(
+        "channel_post",
+        updates::channel_post(1, chat(), "今日要闻：大同发布会召开"),
+    );
+    api.push("channel_post", updates::channel_post(2, chat(), "/sources"));
+    api.push(
+        "channel_post",
+        updates::channel_post(3, chat(), "/ask@otherbot 大同GDP"),
+    );
+    api.push(
+        "channel_post",
+        updates::channel_post(4, chat(), &format!("/ask {GDP}")),
+    );
+    let sent = api.wait_sent(channel, 1).await;
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    assert_eq!(reply_to(&sent[0]), Some(4), "a reply to the post");
+    assert!(visible(&sent[0]).contains("1686亿元"));
+    assert!(buttons(&sent[0]).is_empty(), "no buttons in a channel");
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inline_queries_return_quotes_with_citations() {
+    let running = start(|_| {}).await;
+    let api = &running.api;
+    api.push("inline_query", updates::inline_query("q1", 400, GDP));
+    api.push("inline_query", updates::inline_query("q2", 400, "  "));
+    api.push(
+        "inline_query",
+        updates::inline_query("q3", 400, &"大同旅游".repeat(300)),
+    );
+    api.push(
+        "inline_query",
+        updates::inline_query("q4", 400, "火星上的房价"),
+    );
+    let calls = api
+        .wait_for("4 inline answers", |calls| {
+            calls
+                .iter()
+                .filter(|c| c.method == "answerinlinequery")
+                .count()
+                >= 4
+        })
+        .await;
+    let answers: Vec<&Call> = calls
+        .iter()
+        .filter(|c| c.method == "answerinlinequery")
+        .collect();
+    assert!(
+        answers.iter().all(|call| call.status == 200),
+        "{answers:#?}"
+    );
+    let by_id = |id: &str| {
+        answers
+            .iter()
+            .find(|call| call.body["inline_query_id"] == id)
+            .map(|call| call.body["results"].as_array().unwrap().clone())
+            .unwrap()
+    };
+
+    let results = by_id("q1");
+    assert!((2..=5).contains(&results.len()), "{results:#?}");
+    for result in &results {
+        assert_eq!(result["type"], "article");
+        let content = &result["input_message_content"];
+        assert_eq!(content["parse_mode"], "HTML");
+        let text = parse_html(content["message_text"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            citations(&text).len(),
+            1,
+            "one quote with its citation: {text}"
+        );
+        assert_verbatim(&text);
+        assert!(!result["title"].as_str().unwrap().is_empty());
+        assert!(
+            result["description"].as_str().unwrap().contains("《"),
+            "the source: {result}"
+        );
+    }
+    let ids: std::collections::HashSet<&str> =
+        results.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), results.len(), "distinct result ids");
+
+    let hint = by_id("q2");
+    assert_eq!(hint.len(), 1);
+    assert!(hint[0]["title"].as_str().unwrap().contains("输入问题"));
+    assert!(
+        by_id("q3").len() <= 5,
+        "a very long query is answered for its start"
+    );
+    let none = by_id("q4");
+    assert_eq!(none.len(), 1);
+    assert!(none[0]["title"].as_str().unwrap().contains("没有找到"));
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buttons_give_more_results_and_context_and_refuse_bad_data() {
+    let running = start(|_| {}).await;
+    let api = &running.api;
+    let chat = || updates::private_chat(500);
+    api.push("message", updates::text(1, chat(), 500, "大同"));
+    let sent = api.wait_sent(500, 1).await;
+    let answer = &sent[0];
+    let answer_id = api.calls_of("sendMessage")[0].result["message_id"]
+        .as_i64()
+        .unwrap();
+    let bot_message = updates::from_bot(answer_id, chat(), &visible(answer));
+    let data: std::collections::HashMap<String, String> = buttons(answer).into_iter().collect();
+
+    api.push(
+        "callback_query",
+        updates::callback("more", 500, bot_message.clone(), &data["更多"]),
+    );
+    api.push(
+        "callback_query",
+        updates::callback("context", 500, bot_message.clone(), &data["上下文"]),
+    );
+    api.push(
+        "callback_query",
+        updates::callback("forged", 500, bot_message.clone(), "buy:42"),
+    );
+    api.push(
+        "callback_query",
+        updates::callback("stale", 500, bot_message.clone(), "m:3:k:1.2"),
+    );
+    api.push(
+        "callback_query",
+        updates::callback("gone", 500, bot_message.clone(), "c:99.1.1"),
+    );
+    let mut inline = updates::callback("inline", 500, Value::Null, &data["上下文"]);
+    inline.as_object_mut().unwrap().remove("message");
+    inline["inline_message_id"] = json!("abc");
+    api.push("callback_query", inline);
+
+    let calls = api
+        .wait_for("6 callback answers", |calls| {
+            calls
+                .iter()
+                .filter(|c| c.method == "answercallbackquery")
+                .count()
+                >= 6
+        })
+        .await;
+    let answered = |id: &str| {
+        calls
+            .iter()
+            .find(|c| c.method == "answercallbackquery" && c.body["callback_query_id"] == id)
+            .map(|c| c.body["text"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_else(|| panic!("callback {id} answered"))
+    };
+    assert_eq!(answered("more"), "");
+    assert_eq!(answered("context"), "");
+    assert!(answered("forged").contains("无法识别"));
+    assert!(answered("stale").contains("过期"));
+    assert!(answered("gone").contains("没有编号为"));
+    assert!(answered("inline").contains("对话中"));
+
+    let sent = api.sent_to(500);
+    assert_eq!(
+        sent.len(),
+        3,
+        "the answer, more results, the context: {sent:#?}"
+    );
+    let more = sent
+        .iter()
+        .map(visible)
+        .find(|text| text.starts_with("4. "))
+        .expect("more results numbered from 4");
+    assert_verbatim(&more);
+    let context = sent
+        .iter()
+        .map(visible)
+        .find(|text| text.contains("▶"))
+        .expect("the context");
+    let first_citation = &citations(&visible(answer))[0];
+    assert!(
+        context.contains(first_citation.as_str()),
+        "context of {first_citation}: {context}"
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_over_4096_characters_is_split_between_quotes() {
+    let running = start(|config| config.answer.max_quotes = 80).await;
+    let api = &running.api;
+    api.push(
+        "message",
+        updates::text(1, updates::private_chat(600), 600, "大同"),
+    );
+    api.push(
+        "message",
+        updates::text(2, updates::private_chat(600), 600, "/start"),
+    );
+    let sent = api
+        .wait_for("the long reply and the greeting", |_| {
+            api.sent_to(600).iter().any(|m| visible(m).contains("你好"))
+        })
+        .await;
+    assert!(
+        sent.iter()
+            .all(|call| call.status == 200 || call.method == "getupdates"),
+        "Telegram accepted every part"
+    );
+    let parts: Vec<Value> = api
+        .sent_to(600)
+        .into_iter()
+        .filter(|m| !visible(m).contains("你好"))
+        .collect();
+    assert!(parts.len() >= 2, "split into {} parts", parts.len());
+    let mut next_number = 1;
+    for (n, part) in parts.iter().enumerate() {
+        let html = part["text"].as_str().unwrap();
+        let text = parse_html(html).expect("every part is valid HTML on its own");
+        assert!(
+            text.encode_utf16().count() <= 4096,
+            "part {n} is {} long",
+            text.encode_utf16().count()
+        );
+        // Each part holds whole quotes: numbered, quoted, cited.
+        let blocks: Vec<&str> = text.split("\n\n").collect();
+        for block in blocks {
+            assert!(
+                block.starts_with(&format!("{next_number}. 「")),
+                "part {n} starts quote {next_number} whole: {block}"
+            );
+            assert_eq!(
+                citations(block).len(),
+                1,
+                "one citation with its quote: {block}"
+            );
+            assert!(block.contains("」\n—— ["), "{block}");
+            next_number += 1;
+        }
+        let last = n + 1 == parts.len();
+        assert_eq!(
+            !buttons(part).is_empty(),
+            last,
+            "buttons under the last part only"
+        );
+    }
+    assert!(
+        next_number > 20,
+        "many quotes were sent: {}",
+        next_number - 1
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flood_control_is_waited_out_and_the_message_delivered() {
+    let running = start(|_| {}).await;
+    let api = &running.api;
+    api.fail_next("sendMessage", Fault::RetryAfter(1), 1);
+    api.push(
+        "message",
+        updates::text(1, updates::private_chat(700), 700, GDP),
+    );
+    let sent = api.wait_sent(700, 1).await;
+    let sends: Vec<Call> = api
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "sendmessage")
+        .collect();
+    assert_eq!(sends.len(), 2, "{sends:#?}");
+    assert_eq!(sends[0].status, 429);
+    assert_eq!(sends[1].status, 200);
+    assert_eq!(
+        sends[0].body["text"], sends[1].body["text"],
+        "the same message, retried"
+    );
+    assert!(visible(&sent[0]).contains("1686亿元"));
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_error_is_retried_and_the_next_question_answered() {
+    // teloxide waits about 10 s after a 5xx before reading the answer: this test takes that long.
+    let running = start(|_| {}).await;
+    let api = &running.api;
+    api.fail_next("sendMessage", Fault::ServerError, 1);
+    api.push(
+        "message",
+        updates::text(1, updates::private_chat(800), 800, GDP),
+    );
+    api.push(
+        "message",
+        updates::text(
+            2,
+            updates::private_chat(800),
+            800,
+            "大同的数据中心有多少服务器",
+        ),
+    );
+    let sent = api.wait_sent(800, 2).await;
+    let statuses: Vec<u16> = api
+        .calls()
+        .iter()
+        .filter(|c| c.method == "sendmessage")
+        .map(|c| c.status)
+        .collect();
+    assert_eq!(statuses, [500, 200, 200]);
+    assert!(
+        visible(&sent[0]).contains("1686亿元"),
+        "the failed send was retried"
+    );
+    assert!(
+        !citations(&visible(&sent[1])).is_empty(),
+        "the next question was answered"
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_update_gets_an_apology_and_the_bot_goes_on() {
+    let running = start(|_| {}).await;
+    let api = &running.api;
+    api.fail_next("sendMessage", Fault::BadRequest, 1);
+    api.push(
+        "message",
+        updates::text(1, updates::private_chat(810), 810, GDP),
+    );
+    api.push(
+        "message",
+        updates::text(2, updates::private_chat(810), 810, GDP),
+    );
+    let sent = api.wait_sent(810, 2).await;
+    assert!(visible(&sent[0]).contains("抱歉"), "{}", sent[0]);
+    assert!(visible(&sent[1]).contains("1686亿元"));
+    assert_eq!(running.state.stats().errors, 1);
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chats_not_allowed_are_refused_once() {
+    let running = start(|config| config.telegram.allowed_chats = vec![900, -100_900]).await;
+    let api = &running.api;
+    api.push(
+        "message",
+        updates::text(1, updates::private_chat(901), 901, GDP),
+    );
+    api.push(
+        "message",
+        updates::text(2, updates::private_chat(901), 901, "/start"),
+    );
+    api.push(
+        "message",
+        updates::text(3, updates::private_chat(901), 901, GDP),
+    );
+    let group = -100_901;
+    api.push(
+        "message",
+        updates::text(1, updates::group_chat(group), 902, "闲聊"),
+    );
+    api.push(
+        "message",
+        updates::text(2, updates::group_chat(group), 902, &format!("/ask {GDP}")),
+    );
+    api.push(
+        "message",
+        updates::text(3, updates::group_chat(group), 902, &format!("/ask {GDP}")),
+    );
+    api.push("inline_query", updates::inline_query("q", 901, GDP));
+    api.push(
+        "message",
+        updates::text(1, updates::private_chat(900), 900, GDP),
+    );
+    api.push(
+        "message",
+        updates::text(
+            1,
+            updates::group_chat(-100_900),
+            903,
+            &format!("/ask {GDP}"),
+        ),
+    );
+    api.wait_sent(900, 1).await;
+    api.wait_sent(-100_900, 1).await;
+    api.wait_for("refusals counted", |_| running.state.stats().refusals >= 5)
+        .await;
+    let refused = api.sent_to(901);
+    assert_eq!(refused.len(), 1, "one refusal: {refused:#?}");
+    assert!(visible(&refused[0]).contains("指定的对话"));
+    let refused = api.sent_to(group);
+    assert_eq!(refused.len(), 1, "one refusal in the group: {refused:#?}");
+    assert_eq!(reply_to(&refused[0]), Some(2));
+    let inline = api.calls_of("answerInlineQuery");
+    assert!(
+        inline[0].body["results"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("指定的对话")
+    );
+    assert!(
+        visible(&api.sent_to(900)[0]).contains("1686亿元"),
+        "allowed chats are served"
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_and_stats_are_for_admins_only() {
+    let running = start(|config| config.telegram.admins = vec![1000]).await;
+    let api = &running.api;
+    let before = running.state.engine();
+    for (id, text) in [(1, "/stats"), (2, "/reload")] {
+        api.push(
+            "message",
+            updates::text(id, updates::private_chat(1001), 1001, text),
+        );
+    }
+    let refused = api.wait_sent(1001, 2).await;
+    assert!(
+        refused.iter().all(|m| visible(m).contains("只有管理员")),
+        "{refused:#?}"
+    );
+
+    api.push(
+        "message",
+        updates::text(1, updates::private_chat(1000), 1000, GDP),
+    );
+    api.push(
+        "message",
+        updates::text(2, updates::private_chat(1000), 1000, "/stats"),
+    );
+    api.push(
+        "message",
+        updates::text(3, updates::private_chat(1000), 1000, "/reload"),
+    );
+    let sent = api
+        .wait_for("the rebuild report", |_| {
+            api.sent_to(1000)
+                .iter()
+                .any(|m| visible(m).contains("索引已重建"))
+        })
+        .await;
+    assert!(
+        sent.iter()
+            .filter(|c| c.method == "sendmessage")
+            .all(|c| c.status == 200)
+    );
+    let texts: Vec<String> = api.sent_to(1000).iter().map(visible).collect();
+    let stats = &texts[1];
+    assert!(
+        stats.contains("运行时间") && stats.contains("回答问题：1") && stats.contains("拒绝：2"),
+        "{stats}"
+    );
+    assert!(stats.contains("5 个文件"), "index size: {stats}");
+    assert!(texts[2].contains("开始"), "{}", texts[2]);
+    assert!(
+        texts[3].contains("索引已重建并启用") && texts[3].contains("5 个文件"),
+        "{}",
+        texts[3]
+    );
+    assert!(
+        !Arc::ptr_eq(&before, &running.state.engine()),
+        "the new index is in use"
+    );
+
+    api.push(
+        "message",
+        updates::text(4, updates::private_chat(1000), 1000, GDP),
+    );
+    let sent = api.wait_sent(1000, 5).await;
+    assert!(
+        visible(&sent[4]).contains("1686亿元"),
+        "answered from the new index"
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_chats_at_once_are_all_answered() {
+    // Telegram's flood limits as shipped: Throttle spaces the sends, nothing is lost.
+    let running = start(|config| config.telegram.throttle = Default::default()).await;
+    let api = &running.api;
+    let questions = [
+        "大同2021年地区生产总值是多少",
+        "大同的数据中心有多少服务器",
+        "左云县煤基活性炭产能占全国多少",
+        "大同投运服务器多少台",
+    ];
+    let chats: Vec<i64> = (0..40).map(|n| 2000 + n).collect();
+    for (n, chat) in chats.iter().enumerate() {
+        let question = questions[n % questions.len()];
+        api.push(
+            "message",
+            updates::text(1, updates::private_chat(*chat), *chat, question),
+        );
+    }
+    for (n, group) in (0..5).map(|n| -100_2000 - n).enumerate() {
+        api.push(
+            "message",
+            updates::text(
+                7,
+                updates::group_chat(group),
+                3000 + n as i64,
+                &format!("/ask {GDP}"),
+            ),
+        );
+    }
+    for chat in &chats {
+        let sent = api.wait_sent(*chat, 1).await;
+        assert!(
+            !citations(&visible(&sent[0])).is_empty(),
+            "chat {chat}: {}",
+            sent[0]
+        );
+    }
+    for group in (0..5).map(|n| -100_2000 - n) {
+        let sent = api.wait_sent(group, 1).await;
+        assert_eq!(reply_to(&sent[0]), Some(7));
+    }
+    assert!(
+        api.calls().iter().all(|c| c.status == 200),
+        "no call refused"
+    );
+    assert_eq!(running.state.stats().answered, 45);
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_silence_or_a_short_reply() {
+    let running = start(|_| {}).await;
+    let api = &running.api;
+    let chat = || updates::private_chat(1100);
+    api.push("message", updates::sticker(1, chat(), 1100));
+    api.push("edited_message", updates::text(2, chat(), 1100, GDP));
+    api.push("message", updates::text(3, chat(), 1100, "/frobnicate now"));
+    api.push(
+        "message",
+        updates::text(4, chat(), 1100, "/ask@otherbot 大同GDP"),
+    );
+    api.push("message", updates::text(5, chat(), 1100, "😀😀"));
+    api.push(
+        "message",
+        updates::text(6, chat(), 1100, "<b>大同</b> & <script>alert(1)</script>"),
+    );
+    api.push(
+        "message",
+        updates::text(7, chat(), 1100, &"大同旅游".repeat(1000)),
+    );
+    let mut forwarded = updates::text(8, chat(), 1100, GDP);
+    forwarded["forward_origin"] =
+        json!({ "type": "hidden_user", "date": 1_700_000_000, "sender_user_name": "某人" });
+    api.push("message", forwarded);
+    let mut photo = updates::sticker(9, chat(), 1100);
+    photo.as_object_mut().unwrap().remove("sticker");
+    photo["photo"] = json!([{ "file_id": "p", "file_unique_id": "p", "width": 90, "height": 90 }]);
+    photo["caption"] = json!("大同的数据中心有多少服务器");
+    api.push("message", photo);
+    api.push("message", updates::text(10, chat(), 1100, "\u{0}\u{7}"));
+    api.push("message", updates::text(11, chat(), 1100, "/start"));
+    let sent = api
+        .wait_for("the greeting after the bad input", |_| {
+            api.sent_to(1100)
+                .iter()
+                .any(|m| visible(m).contains("你好"))
+        })
+        .await;
+    assert!(
+        sent.iter()
+            .filter(|c| c.method == "sendmessage")
+            .all(|c| c.status == 200),
+        "Telegram accepted every reply"
+    );
+    let texts: Vec<String> = api.sent_to(1100).iter().map(visible).collect();
+    assert_eq!(texts.len(), 9, "{texts:#?}");
+    assert!(texts[0].contains("文字"), "sticker: {}", texts[0]);
+    assert!(
+        texts[1].contains("不认识的命令 /frobnicate"),
+        "{}",
+        texts[1]
+    );
+    assert!(texts[2].contains("请输入一个问题"), "emoji: {}", texts[2]);
+    assert!(!texts[3].is_empty(), "markup-like text is answered safely");
+    assert!(texts[4].contains("问题过长"), "long question: {}", texts[4]);
+    assert!(
+        texts[5].contains("1686亿元"),
+        "forwarded text in private is a question: {}",
+        texts[5]
+    );
+    assert!(
+        !citations(&texts[6]).is_empty(),
+        "a caption is a question: {}",
+        texts[6]
+    );
+    assert!(
+        texts[7].contains("请输入一个问题"),
+        "control characters only: {}",
+        texts[7]
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_is_a_clear_error_without_the_token() {
+    let api = FakeBotApi::start().await;
+    let scratch = TempDir::new().unwrap();
+    let engine = Engine::open(test_config(&scratch), OpenOptions::default()).unwrap();
+    let bot = Bot::new(BAD_TOKEN).set_api_url(api.url.parse().unwrap());
+    bot::redact::register_secret(BAD_TOKEN);
+    let err = bot::run(bot, BotState::new(engine), std::future::pending())
+        .await
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, BotError::InvalidToken(_)), "{err:?}");
+    assert!(
+        message.contains("TELOXIDE_TOKEN") && !message.contains(BAD_TOKEN),
+        "{message}"
+    );
+    assert!(
+        !bot::redact::redact(&format!("url {}bot{BAD_TOKEN}/GetMe", api.url)).contains(BAD_TOKEN)
+    );
+    assert_eq!(api.calls().len(), 1, "only getMe was tried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_mode_takes_updates_posted_with_the_secret() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let hook = format!("http://127.0.0.1:{port}/hook");
+    let api = FakeBotApi::start().await;
+    let scratch = TempDir::new().unwrap();
+    let mut config = test_config(&scratch);
+    config.telegram.webhook_url = hook.clone();
+    config.telegram.webhook_listen = format!("127.0.0.1:{port}");
+    config.telegram.webhook_secret = "s3cret_Token-1".into();
+    let engine = Engine::open(config, OpenOptions::default()).unwrap();
+    let state = BotState::new(engine);
+    let bot = Bot::new(TOKEN).set_api_url(api.url.parse().unwrap());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(bot::run(bot, state, async {
+        let _ = stopped.await;
+    }));
+    let calls = api
+        .wait_for("setWebhook", |calls| {
+            calls.iter().any(|c| c.method == "setwebhook")
+        })
+        .await;
+    let set = calls.iter().find(|c| c.method == "setwebhook").unwrap();
+    assert_eq!(set.body["url"], hook.as_str());
+    assert_eq!(set.body["secret_token"], "s3cret_Token-1");
+
+    let client = teloxide::net::default_reqwest_settings().build().unwrap();
+    let post = |secret: &'static str, update: Value| {
+        let request = client
+            .post(&hook)
+            .header("content-type", "application/json")
+            .header("X-Telegram-Bot-Api-Secret-Token", secret)
+            .body(update.to_string());
+        async move {
+            // The server may still be binding: try again briefly.
+            for _ in 0..100 {
+                if let Ok(response) = request.try_clone().unwrap().send().await {
+                    return response.status().as_u16();
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("the webhook server never answered");
+        }
+    };
+    let forged = json!({ "update_id": 1, "message": updates::text(1, updates::private_chat(1200), 1200, GDP) });
+    assert_eq!(
+        post("wrong", forged).await,
+        401,
+        "updates without the secret are refused"
+    );
+    let update = json!({ "update_id": 2, "message": updates::text(2, updates::private_chat(1200), 1200, GDP) });
+    assert_eq!(post("s3cret_Token-1", update).await, 200);
+    let sent = api.wait_sent(1200, 1).await;
+    assert_eq!(sent.len(), 1);
+    assert!(visible(&sent[0]).contains("1686亿元"));
+
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
+    assert!(
+        api.calls().iter().any(|c| c.method == "deletewebhook"),
+        "the webhook is removed at stop"
+    );
+    assert!(
+        api.calls().iter().all(|c| c.method != "getupdates"),
+        "no polling in webhook mode"
+    );
+}
