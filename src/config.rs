@@ -50,6 +50,8 @@ pub struct RetrievalConfig {
     /// Share of the question's content (IDF-weighted) the best sentence must cover; below it
     /// the reply is "not found".
     pub min_coverage: f32,
+    /// How many of the best-ranked sentences the "not found" decision looks at.
+    pub decision_depth: usize,
     /// Weight of a synonym's terms against the question's own.
     pub synonym_weight: f32,
     /// Score multiplier for a sentence stating a figure when the question asks 多少/几.
@@ -172,7 +174,8 @@ impl Default for RetrievalConfig {
             candidates: 200,
             words_weight: 1.0,
             window_weight: 0.5,
-            min_coverage: 0.5,
+            min_coverage: 0.4,
+            decision_depth: 5,
             synonym_weight: 0.8,
             figure_boost: 1.3,
             year_boost: 1.2,

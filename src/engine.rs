@@ -112,19 +112,14 @@ impl Engine {
     /// Answers a question, skipping the first `skip` quotes ("more results").
     pub fn ask_from(&self, question: &str, skip: usize) -> Reply {
         let (text, notes) = sanitize_question(question, self.config.answer.max_question_chars);
-        let parsed = parse_question(&text, &self.synonyms);
-        let hits =
-            match retrieve::retrieve(&parsed, &self.index, &self.corpus, &self.config.retrieval) {
-                Ok(hits) => hits,
-                Err(err) => {
-                    tracing::error!("search failed: {err}");
-                    return Reply::empty(
-                        &text,
-                        Status::NotFound,
-                        vec!["检索出错，请稍后再试".to_string()],
-                    );
-                }
-            };
+        let (parsed, hits) = match self.rank(&text) {
+            Ok(ranked) => ranked,
+            Err(err) => {
+                tracing::error!("search failed: {err}");
+                let notes = vec!["检索出错，请稍后再试".to_string()];
+                return Reply::empty(&text, Status::NotFound, notes);
+            }
+        };
         let mut reply = answer::reply(
             &parsed,
             &text,
@@ -135,6 +130,28 @@ impl Engine {
         );
         reply.notes.extend(notes);
         reply
+    }
+
+    /// The ranked sentences for an already sanitised question: the retrieval step of
+    /// [`Engine::ask`], also measured on its own by `eval --squad`.
+    pub fn rank(&self, question: &str) -> tantivy::Result<(retrieve::Question, Vec<retrieve::Hit>)> {
+        let parsed = parse_question(question, &self.synonyms);
+        let hits = retrieve::retrieve(&parsed, &self.index, &self.corpus, &self.config.retrieval)?;
+        Ok((parsed, hits))
+    }
+
+    /// An engine over a corpus and index made in memory (evaluation on data sets).
+    pub fn from_parts(config: Config, corpus: Corpus, index: SentenceIndex, synonyms: Synonyms) -> Engine {
+        let summary = IndexSummary {
+            n_files: corpus.documents.len(),
+            n_paragraphs: corpus.documents.iter().map(|doc| doc.n_paragraphs as usize).sum(),
+            n_sentences: corpus.sentences.len(),
+            skipped: corpus.skipped.clone(),
+            built: true,
+            elapsed: Duration::ZERO,
+            index_path: None,
+        };
+        Engine { config, corpus, index, synonyms, summary }
     }
 
     /// How a question was read and scored, for operators tuning the configuration: its terms

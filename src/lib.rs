@@ -17,4 +17,5 @@ pub mod index;
 pub mod mock;
 pub mod normalize;
 pub mod retrieve;
+pub mod squad;
 pub mod tokenize;

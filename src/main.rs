@@ -11,7 +11,8 @@ use clap::{Parser, Subcommand};
 use quotebot::answer::{render_plain, reply_json};
 use quotebot::config::{Config, DEFAULT_CONFIG};
 use quotebot::engine::{Engine, OpenOptions};
-use quotebot::{context, eval, mock};
+use quotebot::squad::{self, Script};
+use quotebot::{config, context, eval, mock};
 
 #[derive(Parser)]
 #[command(
@@ -56,10 +57,24 @@ enum Command {
     /// Run the Telegram bot: token from TELOXIDE_TOKEN (environment or .env), another Bot API
     /// server from TELOXIDE_API_URL; long polling, or a webhook when `[telegram] webhook_url` is set.
     Serve,
-    /// Measure answer quality over a question file (.jsonl).
+    /// Measure answer quality over a question file (.jsonl), or sentence retrieval over a
+    /// SQuAD-format data set (--squad).
     Eval {
-        /// Question file: lines of {"id","q","answers":[...],"kind"}.
+        /// Question file: lines of {"id","q","answers":[...],"kind"}; with --squad, a
+        /// SQuAD-format JSON file.
         file: PathBuf,
+        /// The file is SQuAD-format: pool its contexts, index them, score R@1/3/5 and MRR@10.
+        #[arg(long)]
+        squad: bool,
+        /// With --squad: score the first N questions in file order (0 = all).
+        #[arg(long, default_value_t = 3000)]
+        max_questions: usize,
+        /// Put every question in this script before asking (the cross-script check).
+        #[arg(long, value_enum, default_value = "original")]
+        questions_in: Script,
+        /// With --squad: print the figures as one JSON line too.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -91,7 +106,16 @@ fn run(cli: Cli) -> Result<()> {
         }) => ask(config, json, explain, question),
         Some(Command::Source { reference }) => source(config, &reference),
         Some(Command::Chat { group }) => chat(config, group),
-        Some(Command::Eval { file }) => run_eval(config, &file),
+        Some(Command::Eval {
+            file,
+            squad: true,
+            max_questions,
+            questions_in,
+            json,
+        }) => run_squad(config, &file, max_questions, questions_in, json),
+        Some(Command::Eval {
+            file, questions_in, ..
+        }) => run_eval(config, &file, questions_in),
         Some(Command::Serve) => serve(config),
         None if token_is_set() => serve(config),
         None => {
@@ -189,13 +213,43 @@ fn serve(config: Config) -> Result<()> {
     Ok(())
 }
 
-fn run_eval(config: Config, file: &Path) -> Result<()> {
+fn run_eval(config: Config, file: &Path, script: Script) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let questions = eval::parse_questions(&text)
+    let mut questions = eval::parse_questions(&text)
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("{} is not a question file", file.display()))?;
+    for question in &mut questions {
+        question.q = script.convert(&question.q);
+    }
     let engine = open(config, false)?;
     print!("{}", eval::report(&eval::run(&engine, &questions)));
+    Ok(())
+}
+
+fn run_squad(
+    config: Config,
+    file: &Path,
+    max_questions: usize,
+    script: Script,
+    json: bool,
+) -> Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let (contexts, questions) = squad::parse_squad(&text, max_questions)
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let synonyms = config::load_synonyms(&config.synonyms_file)?;
+    quotebot::tokenize::warm_up();
+    let report = squad::run_squad(&config, &synonyms, &contexts, &questions, script)
+        .map_err(anyhow::Error::msg)?;
+    let label = file
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    println!("{}", squad::render(&report, &label));
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    }
     Ok(())
 }

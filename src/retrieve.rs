@@ -322,10 +322,7 @@ pub fn retrieve(
         };
         let topic = &corpus.document_of(sentence).topic;
         let coverage = coverage(question, &weights, sentence, topic);
-        if coverage < config.min_coverage {
-            continue;
-        }
-        let mut score = bm25 * (0.5 + coverage);
+        let mut score = bm25 * (COVERAGE_OFFSET + coverage);
         if question.wants_figure && !find_figures(&sentence.text).is_empty() {
             score *= config.figure_boost;
         }
@@ -350,6 +347,14 @@ pub fn retrieve(
             .total_cmp(&a.score)
             .then(a.sentence_idx.cmp(&b.sentence_idx))
     });
+    // "Not found" is decided on the best-covered of the first few sentences, not sentence by
+    // sentence: a sentence that answers need not repeat every word of the question, but when
+    // none near the top covers enough of it, the corpus does not hold the answer.
+    let depth = config.decision_depth.max(1);
+    let best_coverage = hits.iter().take(depth).map(|hit| hit.coverage).fold(0.0_f32, f32::max);
+    if best_coverage < config.min_coverage {
+        hits.clear();
+    }
     Ok(hits)
 }
 
@@ -398,6 +403,10 @@ fn build_query(
         .collect();
     BooleanQuery::new(clauses)
 }
+
+/// How much BM25 counts for a sentence that covers nothing of the question, against one that
+/// covers all of it (offset + 1).
+const COVERAGE_OFFSET: f32 = 0.1;
 
 /// Weight of a one-character term against its IDF.
 const SINGLE_CHAR_WEIGHT: f32 = 0.3;

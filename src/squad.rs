@@ -1,0 +1,200 @@
+//! `quotebot eval --squad`: sentence retrieval measured on a SQuAD-format data set (CMRC 2018,
+//! DRCD). Every context of the file becomes a document, split by the project's own cleaning and
+//! splitting, indexed in memory by the project's own index code, and every question goes through
+//! [`Engine::rank`], the retrieval step the bot uses. A question hits at k when one of the top k
+//! sentences contains a gold answer, whitespace aside.
+
+use std::time::Instant;
+
+use serde::Deserialize;
+
+use crate::config::{Config, Synonyms};
+use crate::corpus::{CleaningRules, Corpus, RawFile, SourcesFile};
+use crate::engine::Engine;
+use crate::index;
+use crate::normalize::{strip_whitespace, to_traditional};
+
+/// A question of the data set and its gold answer texts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SquadQuestion {
+    pub question: String,
+    pub answers: Vec<String>,
+}
+
+/// Which script questions are put in before asking (the cross-script check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Script {
+    /// Leave questions as they are.
+    Original,
+    Simplified,
+    Traditional,
+}
+
+impl Script {
+    /// `question` in this script.
+    pub fn convert(self, question: &str) -> String {
+        match self {
+            Script::Original => question.to_string(),
+            Script::Simplified => fast2s::convert(question),
+            Script::Traditional => to_traditional(question),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SquadFile {
+    data: Vec<SquadArticle>,
+}
+
+#[derive(Deserialize)]
+struct SquadArticle {
+    paragraphs: Vec<SquadParagraph>,
+}
+
+#[derive(Deserialize)]
+struct SquadParagraph {
+    context: String,
+    qas: Vec<SquadQa>,
+}
+
+#[derive(Deserialize)]
+struct SquadQa {
+    question: String,
+    answers: Vec<SquadAnswer>,
+}
+
+#[derive(Deserialize)]
+struct SquadAnswer {
+    text: String,
+}
+
+/// Reads a SQuAD-format file: every context as a document, and the first `max_questions`
+/// questions in file order (0 = all).
+pub fn parse_squad(text: &str, max_questions: usize) -> Result<(Vec<RawFile>, Vec<SquadQuestion>), String> {
+    let file: SquadFile = serde_json::from_str(text).map_err(|err| format!("not a SQuAD-format file: {err}"))?;
+    let mut contexts = Vec::new();
+    let mut questions = Vec::new();
+    for paragraph in file.data.iter().flat_map(|article| &article.paragraphs) {
+        let name = format!("{:06}.txt", contexts.len() + 1);
+        contexts.push(RawFile { name, bytes: paragraph.context.as_bytes().to_vec() });
+        for qa in &paragraph.qas {
+            let answers: Vec<String> = qa.answers.iter().map(|answer| answer.text.clone()).collect();
+            questions.push(SquadQuestion { question: qa.question.clone(), answers });
+        }
+    }
+    if max_questions > 0 {
+        questions.truncate(max_questions);
+    }
+    Ok((contexts, questions))
+}
+
+/// The figures of one run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SquadReport {
+    pub n_questions: usize,
+    pub n_sentences: usize,
+    /// Questions the retrieval returned nothing for (all candidates below the coverage bar).
+    pub n_refused: usize,
+    pub r1: f64,
+    pub r3: f64,
+    pub r5: f64,
+    pub mrr10: f64,
+    pub build_s: f64,
+    pub latency_mean_ms: f64,
+    pub latency_p50_ms: f64,
+    pub latency_p99_ms: f64,
+}
+
+/// Builds the corpus and index from `contexts` and runs every question.
+pub fn run_squad(config: &Config, synonyms: &Synonyms, contexts: &[RawFile], questions: &[SquadQuestion], script: Script) -> Result<SquadReport, String> {
+    let started = Instant::now();
+    let corpus = Corpus::build(contexts, &SourcesFile::default(), &CleaningRules::default());
+    let index = index::build_in_ram(&corpus).map_err(|err| format!("index build failed: {err}"))?;
+    let build_s = started.elapsed().as_secs_f64();
+    let engine = Engine::from_parts(config.clone(), corpus, index, synonyms.clone());
+    let comparable: Vec<String> = engine.corpus.sentences.iter().map(|s| strip_whitespace(&s.text)).collect();
+    let mut ranks = Vec::with_capacity(questions.len());
+    let mut latencies = Vec::with_capacity(questions.len());
+    let mut n_refused = 0;
+    for question in questions {
+        let asked = script.convert(&question.question);
+        let gold: Vec<String> = question.answers.iter().map(|a| strip_whitespace(a)).filter(|a| !a.is_empty()).collect();
+        let started = Instant::now();
+        let (_, hits) = engine.rank(&asked).map_err(|err| format!("search failed: {err}"))?;
+        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        n_refused += usize::from(hits.is_empty());
+        let rank = hits.iter().take(10).position(|hit| gold.iter().any(|answer| comparable[hit.sentence_idx].contains(answer.as_str())));
+        ranks.push(rank.map(|at| at + 1));
+    }
+    let n = questions.len().max(1) as f64;
+    let recall = |k: usize| ranks.iter().filter(|rank| rank.is_some_and(|r| r <= k)).count() as f64 / n;
+    latencies.sort_by(f64::total_cmp);
+    Ok(SquadReport {
+        n_questions: questions.len(),
+        n_sentences: engine.corpus.sentences.len(),
+        n_refused,
+        r1: recall(1),
+        r3: recall(3),
+        r5: recall(5),
+        mrr10: ranks.iter().map(|rank| rank.map_or(0.0, |r| 1.0 / r as f64)).sum::<f64>() / n,
+        build_s,
+        latency_mean_ms: latencies.iter().sum::<f64>() / n,
+        latency_p50_ms: percentile(&latencies, 0.50),
+        latency_p99_ms: percentile(&latencies, 0.99),
+    })
+}
+
+/// The `q`-th quantile of sorted `values` (nearest rank).
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// Human-readable report.
+pub fn render(report: &SquadReport, label: &str) -> String {
+    format!(
+        "{label}: {} questions over {} sentences ({} refused)\n\
+         R@1 {:.3}  R@3 {:.3}  R@5 {:.3}  MRR@10 {:.3}\n\
+         index build {:.2} s; latency per question mean {:.3} ms, p50 {:.3} ms, p99 {:.3} ms",
+        report.n_questions, report.n_sentences, report.n_refused, report.r1, report.r3, report.r5, report.mrr10,
+        report.build_s, report.latency_mean_ms, report.latency_p50_ms, report.latency_p99_ms
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"{"data":[{"paragraphs":[
+        {"context":"甲城建于唐代。甲城人口三百万。","qas":[{"question":"甲城人口多少","answers":[{"text":"三百万"}]}]},
+        {"context":"乙河長八百公里。","qas":[{"question":"乙河多長","answers":[{"text":"八百公里"}]},{"question":"x","answers":[]}]}
+    ]}]}"#;
+
+    #[test]
+    fn reads_squad_files() {
+        let (contexts, questions) = parse_squad(FILE, 0).unwrap();
+        assert_eq!(contexts.len(), 2);
+        assert_eq!(contexts[1].name, "000002.txt");
+        assert_eq!(questions.len(), 3);
+        assert_eq!(questions[1], SquadQuestion { question: "乙河多長".into(), answers: vec!["八百公里".into()] });
+        assert_eq!(parse_squad(FILE, 2).unwrap().1.len(), 2);
+        assert!(parse_squad("{}", 0).is_err());
+    }
+
+    #[test]
+    fn takes_nearest_rank_percentiles() {
+        let sorted = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(percentile(&sorted, 0.5), 2.0);
+        assert_eq!(percentile(&sorted, 0.99), 4.0);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn converts_scripts() {
+        assert_eq!(Script::Traditional.convert("乙河多长"), "乙河多長");
+        assert_eq!(Script::Simplified.convert("乙河多長"), "乙河多长");
+    }
+}
