@@ -89,6 +89,9 @@ pub struct TelegramConfig {
     pub admins: Vec<u64>,
     /// Questions one user (or one channel) may ask per minute; 0 means no limit.
     pub questions_per_minute: u32,
+    /// Inline queries one user may send per minute (Telegram sends one as they type); 0 means
+    /// no limit.
+    pub inline_queries_per_minute: u32,
     /// Results offered for an inline query (Telegram allows up to 50).
     pub inline_results: usize,
     /// Seconds Telegram may cache the results of an inline query.
@@ -130,6 +133,7 @@ impl Default for TelegramConfig {
             allowed_chats: Vec::new(),
             admins: Vec::new(),
             questions_per_minute: 20,
+            inline_queries_per_minute: 60,
             inline_results: 5,
             inline_cache_seconds: 60,
             send_retries: 2,

@@ -244,8 +244,9 @@ async fn handle_inline(
         hint(NOT_SERVED, NOT_SERVED)
     } else if question.is_empty() {
         hint(INLINE_HINT, INLINE_HINT)
-    } else if let Verdict::Limited { wait_secs, .. } =
-        state.limiter.check(query.from.id.0 as i64, Instant::now())
+    } else if let Verdict::Limited { wait_secs, .. } = state
+        .inline_limiter
+        .check(query.from.id.0 as i64, Instant::now())
     {
         state.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
         let text = limited_text(wait_secs);

@@ -48,6 +48,8 @@ pub type TgBot = Throttle<Bot>;
 pub const TOKEN_VAR: &str = "TELOXIDE_TOKEN";
 /// Environment variable pointing at another Bot API server.
 pub const API_URL_VAR: &str = "TELOXIDE_API_URL";
+/// Environment variable naming a proxy for the Bot API.
+pub const PROXY_VAR: &str = "TELOXIDE_PROXY";
 /// Environment variable overriding `webhook_secret`.
 pub const WEBHOOK_SECRET_VAR: &str = "QUOTEBOT_WEBHOOK_SECRET";
 
@@ -71,6 +73,9 @@ pub enum BotError {
     /// The Bot API could not be reached or answered with an error.
     #[error("cannot use the Bot API at {0}: {1}")]
     Api(String, String),
+    /// The HTTP client could not be set up.
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(String),
     /// The webhook settings are wrong or its server could not start.
     #[error("webhook: {0}")]
     Webhook(String),
@@ -83,6 +88,8 @@ pub struct BotState {
     pub config: TelegramConfig,
     pub stats: Stats,
     pub limiter: RateLimiter,
+    /// Inline queries come as the user types, so they have a limiter of their own.
+    pub inline_limiter: RateLimiter,
     pub questions: QuestionStore,
     /// Chats already told they are not served (they hear it once).
     refused: Mutex<HashSet<i64>>,
@@ -102,6 +109,7 @@ impl BotState {
         Arc::new(BotState {
             engine: RwLock::new(Arc::new(engine)),
             limiter: RateLimiter::new(config.questions_per_minute),
+            inline_limiter: RateLimiter::new(config.inline_queries_per_minute),
             config,
             stats: Stats::new(),
             questions: QuestionStore::new(epoch),
@@ -165,10 +173,9 @@ impl BotState {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
-        if let Some(task) = task {
-            if tokio::time::timeout(grace, task).await.is_err() {
-                tracing::warn!("index rebuild still running at exit; the old index stays in use");
-            }
+        let Some(task) = task else { return };
+        if tokio::time::timeout(grace, task).await.is_err() {
+            tracing::warn!("index rebuild still running at exit; the old index stays in use");
         }
     }
 }
@@ -192,8 +199,21 @@ pub async fn serve(engine: Engine) -> Result<(), BotError> {
         .filter(|token| !token.is_empty())
         .ok_or(BotError::MissingToken)?;
     redact::register_secret(&token);
-    let mut bot = Bot::with_client(&token, teloxide::net::client_from_env());
-    if let Ok(url) = std::env::var(API_URL_VAR) {
+    let non_empty = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .map(|value| value.trim().to_string())
+            .filter(|value| !value.is_empty())
+    };
+    // teloxide reads TELOXIDE_PROXY itself; an empty one (as in a copied .env) means none.
+    let client = match non_empty(PROXY_VAR) {
+        Some(_) => teloxide::net::client_from_env(),
+        None => teloxide::net::default_reqwest_settings()
+            .build()
+            .map_err(|err| BotError::Client(err.to_string()))?,
+    };
+    let mut bot = Bot::with_client(&token, client);
+    if let Some(url) = non_empty(API_URL_VAR) {
         let url = url
             .parse()
             .map_err(|err: url::ParseError| BotError::BadUrl(API_URL_VAR, err.to_string()))?;

@@ -400,7 +400,7 @@ mod tests {
             tail: vec![Span::Code("[1·1]".into())],
         };
         check(
-            &[block.clone()],
+            std::slice::from_ref(&block),
             6,
             &["一二三四五", "<b>六七</b>\n", "<code>[1·1]</code>"],
         );

@@ -1015,3 +1015,87 @@ async fn webhook_mode_takes_updates_posted_with_the_secret() {
         "no polling in webhook mode"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_over_the_question_limit_is_told_once() {
+    let running = start(|config| config.telegram.questions_per_minute = 2).await;
+    let api = &running.api;
+    let chat = || updates::private_chat(1300);
+    for id in 1..=4 {
+        api.push("message", updates::text(id, chat(), 1300, GDP));
+    }
+    api.push("message", updates::text(5, chat(), 1300, "/start"));
+    let sent = api
+        .wait_for("the greeting", |_| {
+            api.sent_to(1300)
+                .iter()
+                .any(|m| visible(m).contains("你好"))
+        })
+        .await;
+    assert!(sent.iter().all(|c| c.status == 200));
+    let texts: Vec<String> = api.sent_to(1300).iter().map(visible).collect();
+    assert_eq!(texts.len(), 4, "{texts:#?}");
+    assert!(texts[0].contains("1686亿元") && texts[1].contains("1686亿元"));
+    assert!(texts[2].contains("秒后再问"), "a polite wait: {}", texts[2]);
+    assert_eq!(running.state.stats().rate_limited, 2);
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quotebot_serve_runs_against_any_bot_api_server_and_stops_on_sigterm() {
+    let api = FakeBotApi::start().await;
+    let (_scratch, config) = crate::support::shipped();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("quotebot"))
+        .arg("--config")
+        .arg(&config)
+        .arg("serve")
+        .current_dir(root())
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", &api.url)
+        .env_remove("TELOXIDE_PROXY")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("quotebot starts");
+    api.wait_for("start polling", |calls| {
+        calls.iter().any(|call| call.method == "getupdates")
+    })
+    .await;
+    api.push(
+        "message",
+        updates::text(1, updates::private_chat(1400), 1400, GDP),
+    );
+    let sent = api.wait_sent(1400, 1).await;
+    assert!(visible(&sent[0]).contains("1686亿元"));
+
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || {
+        let status = child.wait().expect("quotebot exits");
+        let mut log = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+        (status, log)
+    })
+    .await
+    .unwrap();
+    let (status, log) = output;
+    assert!(status.success(), "a clean exit on SIGTERM: {log}");
+    assert!(log.contains(&format!("@{BOT_NAME} started")), "{log}");
+    assert!(log.contains("privacy mode on"), "{log}");
+    assert!(!log.contains(TOKEN), "the token is never logged: {log}");
+}
+
+#[test]
+fn quotebot_serve_without_a_token_says_what_is_missing() {
+    let (_scratch, config) = crate::support::shipped();
+    let output = crate::support::quotebot(&config)
+        .arg("serve")
+        .env_remove("TELOXIDE_TOKEN")
+        .env("TELOXIDE_TOKEN", "")
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    assert!(stderr.contains("TELOXIDE_TOKEN is not set"), "{stderr}");
+}
