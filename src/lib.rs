@@ -5,6 +5,7 @@
 //! figures, sources) → a front end renders it (terminal chat, JSON, Telegram).
 
 pub mod answer;
+pub mod bench;
 pub mod bot;
 pub mod config;
 pub mod context;

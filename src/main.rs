@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use quotebot::answer::{render_plain, reply_json};
 use quotebot::config::{Config, DEFAULT_CONFIG};
 use quotebot::engine::{Engine, OpenOptions};
+use quotebot::bench::{self, BenchOptions};
 use quotebot::squad::{self, Script};
 use quotebot::{config, context, eval, mock};
 
@@ -57,6 +58,18 @@ enum Command {
     /// Run the Telegram bot: token from TELOXIDE_TOKEN (environment or .env), another Bot API
     /// server from TELOXIDE_API_URL; long polling, or a webhook when `[telegram] webhook_url` is set.
     Serve,
+    /// Speed figures: index build throughput, question latency, memory, cold start.
+    Bench {
+        /// Folder with cmrc2018_dev.json and DRCD_dev.json.
+        #[arg(long, default_value = "../shared/data")]
+        data_dir: PathBuf,
+        /// Size in MB the pooled contexts are repeated to.
+        #[arg(long, default_value_t = 50)]
+        target_mb: usize,
+        /// Questions timed per corpus.
+        #[arg(long, default_value_t = 3000)]
+        questions: usize,
+    },
     /// Measure answer quality over a question file (.jsonl), or sentence retrieval over a
     /// SQuAD-format data set (--squad).
     Eval {
@@ -79,12 +92,23 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Printing into a closed pipe (`quotebot eval … | head`) should end the program quietly,
+    // as for other command-line tools, not panic in `println!`.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of a signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     tracing_subscriber::fmt()
         .with_writer(quotebot::bot::LogWriter::stderr)
         .with_target(false)
         .init();
     let cli = Cli::parse();
-    match run(cli) {
+    let result = run(cli);
+    if std::env::var_os("QUOTEBOT_REPORT_RSS").is_some() {
+        eprintln!("peak RSS MB: {:.1}", bench::peak_rss_mb().unwrap_or(f64::NAN));
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("quotebot: {err:#}");
@@ -117,6 +141,12 @@ fn run(cli: Cli) -> Result<()> {
             file, questions_in, ..
         }) => run_eval(config, &file, questions_in),
         Some(Command::Serve) => serve(config),
+        Some(Command::Bench { data_dir, target_mb, questions }) => {
+            let options = BenchOptions { data_dir, target_mb, n_questions: questions, config_path: cli.config.clone() };
+            let report = bench::run_bench(&config, &options).map_err(anyhow::Error::msg)?;
+            print!("{report}");
+            Ok(())
+        }
         None if token_is_set() => serve(config),
         None => {
             eprintln!("quotebot: no TELOXIDE_TOKEN set, starting the terminal chat");
