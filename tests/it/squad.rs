@@ -1,0 +1,64 @@
+//! `quotebot eval --squad` end to end on a small SQuAD-format fixture (a few contexts of CMRC
+//! 2018 and DRCD with their questions), so the public-data benchmark path cannot rot.
+
+use serde_json::Value;
+
+use crate::support::{config_for, quotebot, root, write_config};
+
+const FIXTURE: &str = "tests/fixtures/squad_mini.json";
+
+/// Runs `eval --squad FIXTURE --json` with `extra` arguments and returns the JSON figures.
+fn figures(extra: &[&str]) -> Value {
+    let scratch = tempfile::TempDir::new().expect("temp folder");
+    let config = config_for(&root().join("corpus"), scratch.path());
+    let path = write_config(&config, scratch.path());
+    let output = quotebot(&path)
+        .args(["eval", "--squad", FIXTURE, "--json"])
+        .args(extra)
+        .output()
+        .expect("quotebot runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+    assert!(stdout.contains("R@1"), "{stdout}");
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|line| line.starts_with('{'))
+        .expect("a JSON line");
+    serde_json::from_str(line).expect("valid JSON")
+}
+
+#[test]
+fn squad_eval_reports_recall_and_latency() {
+    let all = figures(&[]);
+    assert_eq!(all["n_questions"], 13);
+    assert!(all["n_sentences"].as_u64().unwrap() > 10);
+    let r = |key: &str| all[key].as_f64().unwrap();
+    assert!(r("r1") <= r("r3") && r("r3") <= r("r5"), "{all}");
+    assert!(
+        r("r5") >= 0.5,
+        "the fixture's answers are mostly found: {all}"
+    );
+    assert!(
+        r("mrr10") >= r("r1") && r("mrr10") <= r("r5") + 1e-9,
+        "{all}"
+    );
+    assert!(r("latency_p50_ms") <= r("latency_p99_ms"));
+    assert!(r("build_s") > 0.0);
+}
+
+#[test]
+fn squad_eval_takes_the_first_questions_and_converts_scripts() {
+    for (extra, n_questions) in [
+        (&["--max-questions", "5"][..], 5),
+        (&["--questions-in", "traditional"][..], 13),
+        (&["--questions-in", "simplified"][..], 13),
+    ] {
+        let report = figures(extra);
+        assert_eq!(report["n_questions"], n_questions, "{extra:?}: {report}");
+    }
+}
