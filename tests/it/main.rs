@@ -4,5 +4,6 @@ mod bot;
 mod cli;
 mod encodings;
 mod fake_bot_api;
+mod squad;
 mod support;
 mod verbatim;
