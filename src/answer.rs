@@ -98,7 +98,9 @@ pub fn reply(
     if question.terms.is_empty() {
         return Reply::empty(text, Status::NoQuestion, Vec::new());
     }
-    let distinct = distinct_quotes(hits, corpus);
+    // Enough distinct quotes for this page and for comparing sources; the rest are never shown.
+    let wanted = skip + config.max_quotes.max(config.max_sources) * 4;
+    let distinct = distinct_quotes(hits, corpus, wanted);
     if distinct.is_empty() {
         return Reply::empty(text, Status::NotFound, Vec::new());
     }
@@ -198,13 +200,16 @@ fn mark_figures(quote: &Quote, open: &str, close: &str) -> String {
     mark_figures_with(quote, open, close, &|text| text.to_string())
 }
 
-/// Quotes of the hits in rank order, without sentences that repeat one already taken (the same
+/// The first `wanted` quotes of the hits in rank order, without sentences that repeat one already taken (the same
 /// text, or mostly the same bigrams: reprinted paragraphs, a headline and its lead).
-fn distinct_quotes(hits: &[Hit], corpus: &Corpus) -> Vec<Quote> {
+fn distinct_quotes(hits: &[Hit], corpus: &Corpus, wanted: usize) -> Vec<Quote> {
     /// Share of shared bigrams above which two sentences say the same thing.
     const SAME_TEXT_OVERLAP: f32 = 0.7;
     let mut taken: Vec<(Quote, BTreeSet<String>)> = Vec::new();
     for hit in hits {
+        if taken.len() >= wanted {
+            break;
+        }
         let sentence = &corpus.sentences[hit.sentence_idx];
         let grams: BTreeSet<String> = bigrams(&sentence.normalized).into_iter().collect();
         let repeats = taken.iter().any(|(_, other)| {

@@ -175,10 +175,10 @@ impl Default for Config {
 impl Default for RetrievalConfig {
     fn default() -> Self {
         Self {
-            candidates: 200,
-            words_weight: 1.0,
+            candidates: 50,
+            words_weight: 0.5,
             window_weight: 0.5,
-            min_coverage: 0.4,
+            min_coverage: 0.3,
             decision_depth: 5,
             synonym_weight: 0.8,
             figure_boost: 1.3,

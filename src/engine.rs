@@ -134,24 +134,42 @@ impl Engine {
 
     /// The ranked sentences for an already sanitised question: the retrieval step of
     /// [`Engine::ask`], also measured on its own by `eval --squad`.
-    pub fn rank(&self, question: &str) -> tantivy::Result<(retrieve::Question, Vec<retrieve::Hit>)> {
+    pub fn rank(
+        &self,
+        question: &str,
+    ) -> tantivy::Result<(retrieve::Question, Vec<retrieve::Hit>)> {
         let parsed = parse_question(question, &self.synonyms);
         let hits = retrieve::retrieve(&parsed, &self.index, &self.corpus, &self.config.retrieval)?;
         Ok((parsed, hits))
     }
 
     /// An engine over a corpus and index made in memory (evaluation on data sets).
-    pub fn from_parts(config: Config, corpus: Corpus, index: SentenceIndex, synonyms: Synonyms) -> Engine {
+    pub fn from_parts(
+        config: Config,
+        corpus: Corpus,
+        index: SentenceIndex,
+        synonyms: Synonyms,
+    ) -> Engine {
         let summary = IndexSummary {
             n_files: corpus.documents.len(),
-            n_paragraphs: corpus.documents.iter().map(|doc| doc.n_paragraphs as usize).sum(),
+            n_paragraphs: corpus
+                .documents
+                .iter()
+                .map(|doc| doc.n_paragraphs as usize)
+                .sum(),
             n_sentences: corpus.sentences.len(),
             skipped: corpus.skipped.clone(),
             built: true,
             elapsed: Duration::ZERO,
             index_path: None,
         };
-        Engine { config, corpus, index, synonyms, summary }
+        Engine {
+            config,
+            corpus,
+            index,
+            synonyms,
+            summary,
+        }
     }
 
     /// How a question was read and scored, for operators tuning the configuration: its terms

@@ -69,10 +69,8 @@ pub fn open_or_build(
     force: bool,
     progress: &dyn Fn(usize, usize),
 ) -> Result<(SentenceIndex, IndexStatus), IndexError> {
-    if !force {
-        if let Some(index) = open_current(dir, &corpus.fingerprint) {
-            return Ok((index, IndexStatus::Opened));
-        }
+    if !force && let Some(index) = open_current(dir, &corpus.fingerprint) {
+        return Ok((index, IndexStatus::Opened));
     }
     let not_writable = |err| IndexError::NotWritable(dir.to_path_buf(), err);
     std::fs::create_dir_all(dir).map_err(not_writable)?;
@@ -231,13 +229,14 @@ fn remove_old_generations(dir: &Path, keep: &str) {
     };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("gen-") && name != keep {
-            if let Err(err) = std::fs::remove_dir_all(entry.path()) {
-                tracing::warn!(
-                    "could not remove old index {}: {err}",
-                    entry.path().display()
-                );
-            }
+        if name.starts_with("gen-")
+            && name != keep
+            && let Err(err) = std::fs::remove_dir_all(entry.path())
+        {
+            tracing::warn!(
+                "could not remove old index {}: {err}",
+                entry.path().display()
+            );
         }
     }
 }

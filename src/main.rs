@@ -9,9 +9,9 @@ use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
 use quotebot::answer::{render_plain, reply_json};
+use quotebot::bench::{self, BenchOptions};
 use quotebot::config::{Config, DEFAULT_CONFIG};
 use quotebot::engine::{Engine, OpenOptions};
-use quotebot::bench::{self, BenchOptions};
 use quotebot::squad::{self, Script};
 use quotebot::{config, context, eval, mock};
 
@@ -106,7 +106,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = run(cli);
     if std::env::var_os("QUOTEBOT_REPORT_RSS").is_some() {
-        eprintln!("peak RSS MB: {:.1}", bench::peak_rss_mb().unwrap_or(f64::NAN));
+        eprintln!(
+            "peak RSS MB: {:.1}",
+            bench::peak_rss_mb().unwrap_or(f64::NAN)
+        );
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -141,8 +144,17 @@ fn run(cli: Cli) -> Result<()> {
             file, questions_in, ..
         }) => run_eval(config, &file, questions_in),
         Some(Command::Serve) => serve(config),
-        Some(Command::Bench { data_dir, target_mb, questions }) => {
-            let options = BenchOptions { data_dir, target_mb, n_questions: questions, config_path: cli.config.clone() };
+        Some(Command::Bench {
+            data_dir,
+            target_mb,
+            questions,
+        }) => {
+            let options = BenchOptions {
+                data_dir,
+                target_mb,
+                n_questions: questions,
+                config_path: cli.config.clone(),
+            };
             let report = bench::run_bench(&config, &options).map_err(anyhow::Error::msg)?;
             print!("{report}");
             Ok(())

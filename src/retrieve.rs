@@ -311,8 +311,9 @@ pub fn retrieve(
     let mut columns = HashMap::new();
     let mut hits = Vec::with_capacity(candidates.len());
     for (bm25, address) in candidates {
-        if !columns.contains_key(&address.segment_ord) {
-            columns.insert(address.segment_ord, ord_column(address.segment_ord)?);
+        if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(address.segment_ord)
+        {
+            slot.insert(ord_column(address.segment_ord)?);
         }
         let Some(ord) = columns[&address.segment_ord].first(address.doc_id) else {
             continue;
@@ -350,12 +351,22 @@ pub fn retrieve(
     // "Not found" is decided on the best-covered of the first few sentences, not sentence by
     // sentence: a sentence that answers need not repeat every word of the question, but when
     // none near the top covers enough of it, the corpus does not hold the answer.
-    let depth = config.decision_depth.max(1);
-    let best_coverage = hits.iter().take(depth).map(|hit| hit.coverage).fold(0.0_f32, f32::max);
-    if best_coverage < config.min_coverage {
+    if !covers_enough(&hits, config) {
         hits.clear();
     }
     Ok(hits)
+}
+
+/// The "not found" decision: true when one of the first `decision_depth` ranked hits covers at
+/// least `min_coverage` of the question.
+pub fn covers_enough(hits: &[Hit], config: &RetrievalConfig) -> bool {
+    let depth = config.decision_depth.max(1);
+    let best_coverage = hits
+        .iter()
+        .take(depth)
+        .map(|hit| hit.coverage)
+        .fold(0.0_f32, f32::max);
+    !hits.is_empty() && best_coverage >= config.min_coverage
 }
 
 /// Should-clauses of term queries over the three fields; a synonym counts a little less than
@@ -583,6 +594,33 @@ mod tests {
         check(&[1.0, 1.0, 2.0], "邀请清华大学研究院", (0.8 + 0.5) / 4.0);
         check(&[1.0, 1.0, 2.0], "刀削的面", (0.8 + 2.0 * 0.7 * 0.5) / 4.0);
         check(&[0.0, 0.0, 0.0], "大同大学刀削面", 0.0);
+    }
+
+    #[test]
+    fn decides_not_found_on_the_best_covered_top_hits() {
+        let config = RetrievalConfig {
+            min_coverage: 0.3,
+            decision_depth: 3,
+            ..RetrievalConfig::default()
+        };
+        let check = |coverages: &[f32], expected: bool| {
+            let hits: Vec<Hit> = coverages
+                .iter()
+                .enumerate()
+                .map(|(sentence_idx, &coverage)| Hit {
+                    sentence_idx,
+                    score: 1.0,
+                    coverage,
+                })
+                .collect();
+            assert_eq!(covers_enough(&hits, &config), expected, "{coverages:?}");
+        };
+        check(&[], false);
+        check(&[0.3], true);
+        check(&[0.29], false);
+        check(&[0.1, 0.2, 0.9], true);
+        check(&[0.1, 0.2, 0.2, 0.9], false);
+        check(&[1.0, 0.0, 0.0], true);
     }
 
     #[test]

@@ -70,16 +70,30 @@ struct SquadAnswer {
 
 /// Reads a SQuAD-format file: every context as a document, and the first `max_questions`
 /// questions in file order (0 = all).
-pub fn parse_squad(text: &str, max_questions: usize) -> Result<(Vec<RawFile>, Vec<SquadQuestion>), String> {
-    let file: SquadFile = serde_json::from_str(text).map_err(|err| format!("not a SQuAD-format file: {err}"))?;
+pub fn parse_squad(
+    text: &str,
+    max_questions: usize,
+) -> Result<(Vec<RawFile>, Vec<SquadQuestion>), String> {
+    let file: SquadFile =
+        serde_json::from_str(text).map_err(|err| format!("not a SQuAD-format file: {err}"))?;
     let mut contexts = Vec::new();
     let mut questions = Vec::new();
     for paragraph in file.data.iter().flat_map(|article| &article.paragraphs) {
         let name = format!("{:06}.txt", contexts.len() + 1);
-        contexts.push(RawFile { name, bytes: paragraph.context.as_bytes().to_vec() });
+        contexts.push(RawFile {
+            name,
+            bytes: paragraph.context.as_bytes().to_vec(),
+        });
         for qa in &paragraph.qas {
-            let answers: Vec<String> = qa.answers.iter().map(|answer| answer.text.clone()).collect();
-            questions.push(SquadQuestion { question: qa.question.clone(), answers });
+            let answers: Vec<String> = qa
+                .answers
+                .iter()
+                .map(|answer| answer.text.clone())
+                .collect();
+            questions.push(SquadQuestion {
+                question: qa.question.clone(),
+                answers,
+            });
         }
     }
     if max_questions > 0 {
@@ -106,28 +120,55 @@ pub struct SquadReport {
 }
 
 /// Builds the corpus and index from `contexts` and runs every question.
-pub fn run_squad(config: &Config, synonyms: &Synonyms, contexts: &[RawFile], questions: &[SquadQuestion], script: Script) -> Result<SquadReport, String> {
+pub fn run_squad(
+    config: &Config,
+    synonyms: &Synonyms,
+    contexts: &[RawFile],
+    questions: &[SquadQuestion],
+    script: Script,
+) -> Result<SquadReport, String> {
     let started = Instant::now();
     let corpus = Corpus::build(contexts, &SourcesFile::default(), &CleaningRules::default());
     let index = index::build_in_ram(&corpus).map_err(|err| format!("index build failed: {err}"))?;
     let build_s = started.elapsed().as_secs_f64();
     let engine = Engine::from_parts(config.clone(), corpus, index, synonyms.clone());
-    let comparable: Vec<String> = engine.corpus.sentences.iter().map(|s| strip_whitespace(&s.text)).collect();
+    let comparable: Vec<String> = engine
+        .corpus
+        .sentences
+        .iter()
+        .map(|s| strip_whitespace(&s.text))
+        .collect();
     let mut ranks = Vec::with_capacity(questions.len());
     let mut latencies = Vec::with_capacity(questions.len());
     let mut n_refused = 0;
     for question in questions {
         let asked = script.convert(&question.question);
-        let gold: Vec<String> = question.answers.iter().map(|a| strip_whitespace(a)).filter(|a| !a.is_empty()).collect();
+        let gold: Vec<String> = question
+            .answers
+            .iter()
+            .map(|a| strip_whitespace(a))
+            .filter(|a| !a.is_empty())
+            .collect();
         let started = Instant::now();
-        let (_, hits) = engine.rank(&asked).map_err(|err| format!("search failed: {err}"))?;
+        let (_, hits) = engine
+            .rank(&asked)
+            .map_err(|err| format!("search failed: {err}"))?;
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
         n_refused += usize::from(hits.is_empty());
-        let rank = hits.iter().take(10).position(|hit| gold.iter().any(|answer| comparable[hit.sentence_idx].contains(answer.as_str())));
+        let rank = hits.iter().take(10).position(|hit| {
+            gold.iter()
+                .any(|answer| comparable[hit.sentence_idx].contains(answer.as_str()))
+        });
         ranks.push(rank.map(|at| at + 1));
     }
     let n = questions.len().max(1) as f64;
-    let recall = |k: usize| ranks.iter().filter(|rank| rank.is_some_and(|r| r <= k)).count() as f64 / n;
+    let recall = |k: usize| {
+        ranks
+            .iter()
+            .filter(|rank| rank.is_some_and(|r| r <= k))
+            .count() as f64
+            / n
+    };
     latencies.sort_by(f64::total_cmp);
     Ok(SquadReport {
         n_questions: questions.len(),
@@ -136,7 +177,11 @@ pub fn run_squad(config: &Config, synonyms: &Synonyms, contexts: &[RawFile], que
         r1: recall(1),
         r3: recall(3),
         r5: recall(5),
-        mrr10: ranks.iter().map(|rank| rank.map_or(0.0, |r| 1.0 / r as f64)).sum::<f64>() / n,
+        mrr10: ranks
+            .iter()
+            .map(|rank| rank.map_or(0.0, |r| 1.0 / r as f64))
+            .sum::<f64>()
+            / n,
         build_s,
         latency_mean_ms: latencies.iter().sum::<f64>() / n,
         latency_p50_ms: percentile(&latencies, 0.50),
@@ -159,8 +204,17 @@ pub fn render(report: &SquadReport, label: &str) -> String {
         "{label}: {} questions over {} sentences ({} refused)\n\
          R@1 {:.3}  R@3 {:.3}  R@5 {:.3}  MRR@10 {:.3}\n\
          index build {:.2} s; latency per question mean {:.3} ms, p50 {:.3} ms, p99 {:.3} ms",
-        report.n_questions, report.n_sentences, report.n_refused, report.r1, report.r3, report.r5, report.mrr10,
-        report.build_s, report.latency_mean_ms, report.latency_p50_ms, report.latency_p99_ms
+        report.n_questions,
+        report.n_sentences,
+        report.n_refused,
+        report.r1,
+        report.r3,
+        report.r5,
+        report.mrr10,
+        report.build_s,
+        report.latency_mean_ms,
+        report.latency_p50_ms,
+        report.latency_p99_ms
     )
 }
 
@@ -179,7 +233,13 @@ mod tests {
         assert_eq!(contexts.len(), 2);
         assert_eq!(contexts[1].name, "000002.txt");
         assert_eq!(questions.len(), 3);
-        assert_eq!(questions[1], SquadQuestion { question: "乙河多長".into(), answers: vec!["八百公里".into()] });
+        assert_eq!(
+            questions[1],
+            SquadQuestion {
+                question: "乙河多長".into(),
+                answers: vec!["八百公里".into()]
+            }
+        );
         assert_eq!(parse_squad(FILE, 2).unwrap().1.len(), 2);
         assert!(parse_squad("{}", 0).is_err());
     }
