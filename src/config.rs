@@ -178,7 +178,7 @@ impl Default for RetrievalConfig {
             candidates: 50,
             words_weight: 0.5,
             window_weight: 0.5,
-            min_coverage: 0.3,
+            min_coverage: 0.4,
             decision_depth: 5,
             synonym_weight: 0.8,
             figure_boost: 1.3,
