@@ -68,26 +68,23 @@ pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, Stri
     }
     if !pool.is_empty() {
         let none = CleaningRules::default();
-        rows.push(measure(
-            "CMRC+DRCD contexts",
-            &pool,
-            &none,
-            &pool_questions,
-            config,
-            &synonyms,
-            options.n_questions,
-        )?);
         let scaled = repeat_to(&pool, options.target_mb * 1_000_000);
-        let label = format!("pool repeated to ≥{} MB", options.target_mb);
-        rows.push(measure(
-            &label,
-            &scaled,
-            &none,
-            &pool_questions,
-            config,
-            &synonyms,
-            options.n_questions,
-        )?);
+        let scaled_label = format!("pool repeated to ≥{} MB", options.target_mb);
+        for (label, files) in [
+            ("CMRC+DRCD contexts", &pool),
+            (scaled_label.as_str(), &scaled),
+        ] {
+            let row = measure(
+                label,
+                files,
+                &none,
+                &pool_questions,
+                config,
+                &synonyms,
+                options.n_questions,
+            )?;
+            rows.push(row);
+        }
     }
 
     let mut out = String::from(

@@ -44,6 +44,25 @@ pub struct IndexSummary {
     pub index_path: Option<PathBuf>,
 }
 
+impl IndexSummary {
+    /// The counts of `corpus`, with what opening did.
+    fn of(corpus: &Corpus, built: bool, elapsed: Duration, index_path: Option<PathBuf>) -> Self {
+        IndexSummary {
+            n_files: corpus.documents.len(),
+            n_paragraphs: corpus
+                .documents
+                .iter()
+                .map(|doc| doc.n_paragraphs as usize)
+                .sum(),
+            n_sentences: corpus.sentences.len(),
+            skipped: corpus.skipped.clone(),
+            built,
+            elapsed,
+            index_path,
+        }
+    }
+}
+
 /// A document as listed by `/sources`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentSummary {
@@ -82,19 +101,8 @@ impl Engine {
         let (index, status) =
             index::open_or_build(&config.index_dir, &corpus, options.rebuild, &report)?;
         bar.finish_and_clear();
-        let summary = IndexSummary {
-            n_files: corpus.documents.len(),
-            n_paragraphs: corpus
-                .documents
-                .iter()
-                .map(|doc| doc.n_paragraphs as usize)
-                .sum(),
-            n_sentences: corpus.sentences.len(),
-            skipped: corpus.skipped.clone(),
-            built: status == IndexStatus::Built,
-            elapsed: started.elapsed(),
-            index_path: index.path.clone(),
-        };
+        let built = status == IndexStatus::Built;
+        let summary = IndexSummary::of(&corpus, built, started.elapsed(), index.path.clone());
         Ok(Engine {
             config,
             corpus,
@@ -150,19 +158,7 @@ impl Engine {
         index: SentenceIndex,
         synonyms: Synonyms,
     ) -> Engine {
-        let summary = IndexSummary {
-            n_files: corpus.documents.len(),
-            n_paragraphs: corpus
-                .documents
-                .iter()
-                .map(|doc| doc.n_paragraphs as usize)
-                .sum(),
-            n_sentences: corpus.sentences.len(),
-            skipped: corpus.skipped.clone(),
-            built: true,
-            elapsed: Duration::ZERO,
-            index_path: None,
-        };
+        let summary = IndexSummary::of(&corpus, true, Duration::ZERO, None);
         Engine {
             config,
             corpus,
