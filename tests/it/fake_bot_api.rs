@@ -349,16 +349,9 @@ fn send_message(shared: &Shared, body: &Value) -> (StatusCode, Value) {
     let Some(chat_id) = body["chat_id"].as_i64() else {
         return error(400, "Bad Request: chat not found");
     };
-    let text = body["text"].as_str().unwrap_or_default();
-    let visible = if body["parse_mode"].as_str() == Some("HTML") {
-        match parse_html(text) {
-            Ok(visible) => visible,
-            Err(why) => {
-                return error(400, &format!("Bad Request: can't parse entities: {why}"));
-            }
-        }
-    } else {
-        text.to_string()
+    let visible = match visible_text(body["text"].as_str(), body["parse_mode"].as_str()) {
+        Ok(visible) => visible,
+        Err(response) => return response,
     };
     if visible.trim().is_empty() {
         return error(400, "Bad Request: message text is empty");
@@ -389,6 +382,18 @@ fn send_message(shared: &Shared, body: &Value) -> (StatusCode, Value) {
     ok(message)
 }
 
+/// The text a user would see: HTML parsed as Telegram does, or the 400 it answers to bad HTML.
+fn visible_text(
+    text: Option<&str>,
+    parse_mode: Option<&str>,
+) -> Result<String, (StatusCode, Value)> {
+    let text = text.unwrap_or_default();
+    if parse_mode != Some("HTML") {
+        return Ok(text.to_string());
+    }
+    parse_html(text).map_err(|why| error(400, &format!("Bad Request: can't parse entities: {why}")))
+}
+
 fn answer_inline_query(body: &Value) -> (StatusCode, Value) {
     let results = body["results"].as_array().cloned().unwrap_or_default();
     if results.len() > 50 {
@@ -396,16 +401,10 @@ fn answer_inline_query(body: &Value) -> (StatusCode, Value) {
     }
     for result in &results {
         let content = &result["input_message_content"];
-        let text = content["message_text"].as_str().unwrap_or_default();
-        let visible = if content["parse_mode"].as_str() == Some("HTML") {
-            match parse_html(text) {
-                Ok(visible) => visible,
-                Err(why) => {
-                    return error(400, &format!("Bad Request: can't parse entities: {why}"));
-                }
-            }
-        } else {
-            text.to_string()
+        let text = content["message_text"].as_str();
+        let visible = match visible_text(text, content["parse_mode"].as_str()) {
+            Ok(visible) => visible,
+            Err(response) => return response,
         };
         if visible.trim().is_empty() || visible.encode_utf16().count() > 4096 {
             return error(400, "Bad Request: MESSAGE_TEXT_INVALID");
