@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::config::{Config, load_cleaning, load_synonyms};
+use crate::config::{Config, Synonyms, load_cleaning, load_ranker, load_synonyms};
 use crate::corpus::{CleaningRules, Corpus, RawFile, SourcesFile};
 use crate::engine::Engine;
 use crate::index;
+use crate::rerank::Ranker;
 use crate::squad::{parse_squad, percentile};
 
 /// What to measure.
@@ -40,6 +41,12 @@ pub struct BenchRow {
 /// Runs every measurement and returns the report as text.
 pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, String> {
     let synonyms = load_synonyms(&config.synonyms_file).map_err(|err| err.to_string())?;
+    let ranker = load_ranker(&config.ranker_file).map_err(|err| err.to_string())?;
+    let setup = Setup {
+        config,
+        synonyms,
+        ranker,
+    };
     crate::tokenize::warm_up();
     let mut rows = Vec::new();
 
@@ -51,8 +58,7 @@ pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, Stri
         &shipped,
         &rules,
         &questions,
-        config,
-        &synonyms,
+        &setup,
         options.n_questions,
     )?);
 
@@ -79,8 +85,7 @@ pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, Stri
                 files,
                 &none,
                 &pool_questions,
-                config,
-                &synonyms,
+                &setup,
                 options.n_questions,
             )?;
             rows.push(row);
@@ -117,22 +122,39 @@ pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, Stri
     Ok(out)
 }
 
+/// What every measured engine is opened with.
+struct Setup<'a> {
+    config: &'a Config,
+    synonyms: Synonyms,
+    ranker: Ranker,
+}
+
 fn measure(
     label: &str,
     files: &[RawFile],
     rules: &CleaningRules,
     questions: &[String],
-    config: &Config,
-    synonyms: &crate::config::Synonyms,
+    setup: &Setup,
     n_questions: usize,
 ) -> Result<BenchRow, String> {
+    let Setup {
+        config,
+        synonyms,
+        ranker,
+    } = setup;
     let megabytes = files.iter().map(|file| file.bytes.len()).sum::<usize>() as f64 / 1e6;
     let started = Instant::now();
     let corpus = Corpus::build(files, &SourcesFile::default(), rules);
     let index = index::build_in_ram(&corpus).map_err(|err| err.to_string())?;
     let build_s = started.elapsed().as_secs_f64();
     let n_sentences = corpus.sentences.len();
-    let engine = Engine::from_parts(config.clone(), corpus, index, synonyms.clone());
+    let engine = Engine::from_parts(
+        (*config).clone(),
+        corpus,
+        index,
+        synonyms.clone(),
+        ranker.clone(),
+    );
     let mut latencies: Vec<f64> = Vec::new();
     for question in questions
         .iter()

@@ -1,5 +1,6 @@
 //! Configuration: `config/quotebot.toml` (every knob documented there), the page-junk rules of
-//! `config/cleaning.toml` and the synonyms of `config/synonyms.toml`. Errors name the file, and
+//! `config/cleaning.toml`, the synonyms of `config/synonyms.toml` and the re-ranker's weights
+//! in `config/ranker.toml`. Errors name the file, and
 //! for bad TOML the line, column and key.
 
 use std::collections::HashMap;
@@ -9,6 +10,7 @@ use serde::Deserialize;
 
 use crate::corpus::CleaningRules;
 use crate::normalize::normalize;
+use crate::rerank::{Ranker, RankerFile};
 
 /// Default location of the main configuration file.
 pub const DEFAULT_CONFIG: &str = "config/quotebot.toml";
@@ -32,6 +34,7 @@ pub struct Config {
     pub index_dir: PathBuf,
     pub cleaning_file: PathBuf,
     pub synonyms_file: PathBuf,
+    pub ranker_file: PathBuf,
     pub retrieval: RetrievalConfig,
     pub answer: AnswerConfig,
     pub telegram: TelegramConfig,
@@ -52,14 +55,11 @@ pub struct RetrievalConfig {
     pub min_coverage: f32,
     /// How many of the best-ranked sentences the "not found" decision looks at.
     pub decision_depth: usize,
+    /// Share of the question's content (IDF-weighted) that may be unknown to the whole corpus;
+    /// above it the reply is "not found".
+    pub max_unknown_share: f32,
     /// Weight of a synonym's terms against the question's own.
     pub synonym_weight: f32,
-    /// Score multiplier for a sentence stating a figure when the question asks 多少/几.
-    pub figure_boost: f32,
-    /// Score multiplier for a sentence naming the year the question names.
-    pub year_boost: f32,
-    /// Score multiplier for a sentence with a date when the question asks when.
-    pub date_boost: f32,
 }
 
 /// Knobs of the reply.
@@ -165,6 +165,7 @@ impl Default for Config {
             index_dir: "data/index".into(),
             cleaning_file: "config/cleaning.toml".into(),
             synonyms_file: "config/synonyms.toml".into(),
+            ranker_file: "config/ranker.toml".into(),
             retrieval: RetrievalConfig::default(),
             answer: AnswerConfig::default(),
             telegram: TelegramConfig::default(),
@@ -175,15 +176,13 @@ impl Default for Config {
 impl Default for RetrievalConfig {
     fn default() -> Self {
         Self {
-            candidates: 50,
+            candidates: 20,
             words_weight: 0.5,
             window_weight: 0.5,
             min_coverage: 0.4,
             decision_depth: 5,
+            max_unknown_share: 1.0,
             synonym_weight: 0.8,
-            figure_boost: 1.3,
-            year_boost: 1.2,
-            date_boost: 1.3,
         }
     }
 }
@@ -277,6 +276,12 @@ impl Synonyms {
 pub fn load_synonyms(path: &Path) -> Result<Synonyms, ConfigError> {
     let file: SynonymsFile = read_toml(path)?;
     Ok(Synonyms::from_groups(&file.groups))
+}
+
+/// Reads `config/ranker.toml`, the re-ranker's weights.
+pub fn load_ranker(path: &Path) -> Result<Ranker, ConfigError> {
+    let file: RankerFile = read_toml(path)?;
+    Ranker::from_file(file).map_err(|err| ConfigError::Invalid(path.to_path_buf(), err))
 }
 
 fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {

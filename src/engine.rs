@@ -10,6 +10,7 @@ use crate::config::{self, Config, ConfigError, Synonyms};
 use crate::context::{self, Context};
 use crate::corpus::{self, Corpus, CorpusError, SentenceId, SkippedFile};
 use crate::index::{self, IndexError, IndexStatus, SentenceIndex};
+use crate::rerank::{FEATURE_NAMES, Ranker};
 use crate::retrieve::{self, parse_question};
 
 /// Why the engine could not start.
@@ -78,6 +79,7 @@ pub struct Engine {
     pub corpus: Corpus,
     pub index: SentenceIndex,
     pub synonyms: Synonyms,
+    pub ranker: Ranker,
     pub summary: IndexSummary,
 }
 
@@ -88,6 +90,7 @@ impl Engine {
         let started = Instant::now();
         let (rules, rules_text) = config::load_cleaning(&config.cleaning_file)?;
         let synonyms = config::load_synonyms(&config.synonyms_file)?;
+        let ranker = config::load_ranker(&config.ranker_file)?;
         let corpus = corpus::load_corpus(&config.corpus_dir, &rules, &rules_text)?;
         for skipped in &corpus.skipped {
             tracing::warn!("skipped {}: {}", skipped.file, skipped.reason);
@@ -108,6 +111,7 @@ impl Engine {
             corpus,
             index,
             synonyms,
+            ranker,
             summary,
         })
     }
@@ -147,8 +151,27 @@ impl Engine {
         question: &str,
     ) -> tantivy::Result<(retrieve::Question, Vec<retrieve::Hit>)> {
         let parsed = parse_question(question, &self.synonyms);
-        let hits = retrieve::retrieve(&parsed, &self.index, &self.corpus, &self.config.retrieval)?;
+        let hits = retrieve::retrieve(
+            &parsed,
+            &self.index,
+            &self.corpus,
+            &self.config.retrieval,
+            &self.ranker,
+        )?;
         Ok((parsed, hits))
+    }
+
+    /// The index's candidates for a question with their features, before scoring: what
+    /// `eval --squad --features` writes out for fitting the ranker.
+    pub fn candidates(&self, question: &str) -> tantivy::Result<retrieve::Candidates> {
+        let parsed = parse_question(question, &self.synonyms);
+        retrieve::candidates(
+            &parsed,
+            &self.index,
+            &self.corpus,
+            &self.config.retrieval,
+            &self.ranker,
+        )
     }
 
     /// An engine over a corpus and index made in memory (evaluation on data sets).
@@ -157,6 +180,7 @@ impl Engine {
         corpus: Corpus,
         index: SentenceIndex,
         synonyms: Synonyms,
+        ranker: Ranker,
     ) -> Engine {
         let summary = IndexSummary::of(&corpus, true, Duration::ZERO, None);
         Engine {
@@ -164,6 +188,7 @@ impl Engine {
             corpus,
             index,
             synonyms,
+            ranker,
             summary,
         }
     }
@@ -184,16 +209,37 @@ impl Engine {
             parsed.wants_date,
             parsed.years
         );
-        let mut config = self.config.retrieval.clone();
-        config.min_coverage = 0.0;
-        let hits =
-            retrieve::retrieve(&parsed, &self.index, &self.corpus, &config).unwrap_or_default();
-        for hit in hits.iter().take(8) {
-            let sentence = &self.corpus.sentences[hit.sentence_idx];
+        let found = retrieve::candidates(
+            &parsed,
+            &self.index,
+            &self.corpus,
+            &self.config.retrieval,
+            &self.ranker,
+        )
+        .unwrap_or_default();
+        out.push_str(&format!(
+            "unknown to the corpus: {:.2} of the question\nscore  {}\n",
+            found.unknown_share,
+            FEATURE_NAMES.join(" ")
+        ));
+        let mut scored: Vec<(f32, &retrieve::Candidate)> = found
+            .list
+            .iter()
+            .map(|candidate| (self.ranker.score(&candidate.features), candidate))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (score, candidate) in scored.iter().take(8) {
+            let sentence = &self.corpus.sentences[candidate.sentence_idx];
             let text: String = sentence.text.chars().take(50).collect();
+            let features: Vec<String> = candidate
+                .features
+                .iter()
+                .map(|value| format!("{value:.2}"))
+                .collect();
             out.push_str(&format!(
-                "{:>8.3} cov {:.2} [{}] {text}\n",
-                hit.score, hit.coverage, sentence.id
+                "{score:>6.2} {} [{}] {text}\n",
+                features.join(" "),
+                sentence.id
             ));
         }
         out

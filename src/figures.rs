@@ -129,6 +129,20 @@ pub fn find_dates(text: &str) -> Vec<Figure> {
     find_on_normalized(text, &DATE_RE)
 }
 
+/// The figures of an already normalised text, as slices of it: for ranking, where offsets in
+/// the original are not needed.
+pub fn figures_in_normalized(normalized: &str) -> impl Iterator<Item = &str> {
+    FIGURE_RE
+        .find_iter(normalized)
+        .map(|found| found.as_str())
+        .filter(|figure| !YEAR_RE.is_match(figure))
+}
+
+/// The dates of an already normalised text, as slices of it.
+pub fn dates_in_normalized(normalized: &str) -> impl Iterator<Item = &str> {
+    DATE_RE.find_iter(normalized).map(|found| found.as_str())
+}
+
 /// The comparable form of a figure: normalised script and width, separators removed.
 pub fn figure_key(figure: &str) -> String {
     normalize(figure).replace(',', "")

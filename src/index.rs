@@ -52,6 +52,16 @@ pub struct SentenceIndex {
     pub fields: Fields,
     /// Folder of the generation in use (none for an index in memory).
     pub path: Option<PathBuf>,
+    /// Mean length in tokens of each text field, for BM25 in the re-ranker.
+    pub mean_len: FieldLengths,
+}
+
+/// Mean tokens per sentence of the text fields.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FieldLengths {
+    pub words: f32,
+    pub bigrams: f32,
+    pub window: f32,
 }
 
 /// What a build did, for the `index` summary.
@@ -170,21 +180,14 @@ fn fill(index: &Index, corpus: &Corpus, progress: &dyn Fn(usize, usize)) -> tant
 
 /// The sentence with its neighbours in the same paragraph.
 fn window_text(corpus: &Corpus, ord: usize) -> String {
-    let sentence = &corpus.sentences[ord];
-    let same_para = |other: usize| {
-        corpus
-            .sentences
-            .get(other)
-            .filter(|s| s.doc_idx == sentence.doc_idx && s.id.para == sentence.id.para)
-    };
-    let before = ord.checked_sub(1).and_then(same_para);
-    let after = same_para(ord + 1);
-    [before, Some(sentence), after]
-        .into_iter()
-        .flatten()
-        .map(|s| s.normalized.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut parts: Vec<&str> = corpus
+        .neighbours_of(ord)
+        .map(|other| corpus.sentences[other].normalized.as_str())
+        .collect();
+    // Order does not matter to a bag of bigrams, but the sentence's own bigrams must not run
+    // into a neighbour's: the space keeps them apart.
+    parts.push(&corpus.sentences[ord].normalized);
+    parts.join(" ")
 }
 
 fn open_current(dir: &Path, fingerprint: &str) -> Option<SentenceIndex> {
@@ -206,11 +209,26 @@ fn open_generation(path: &Path) -> tantivy::Result<SentenceIndex> {
 fn wrap(index: Index, path: Option<PathBuf>) -> tantivy::Result<SentenceIndex> {
     let fields = fields(&index.schema())?;
     let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let n_docs = searcher.num_docs().max(1) as f32;
+    let mean = |field: Field| -> tantivy::Result<f32> {
+        let mut total = 0;
+        for segment in searcher.segment_readers() {
+            total += segment.inverted_index(field)?.total_num_tokens();
+        }
+        Ok(total as f32 / n_docs)
+    };
+    let mean_len = FieldLengths {
+        words: mean(fields.words)?,
+        bigrams: mean(fields.bigrams)?,
+        window: mean(fields.window)?,
+    };
     Ok(SentenceIndex {
         index,
         reader,
         fields,
         path,
+        mean_len,
     })
 }
 

@@ -17,6 +17,7 @@ pub mod figures;
 pub mod index;
 pub mod mock;
 pub mod normalize;
+pub mod rerank;
 pub mod retrieve;
 pub mod squad;
 pub mod tokenize;

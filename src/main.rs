@@ -13,7 +13,7 @@ use quotebot::bench::{self, BenchOptions};
 use quotebot::config::{Config, DEFAULT_CONFIG};
 use quotebot::engine::{Engine, OpenOptions};
 use quotebot::squad::{self, Script};
-use quotebot::{config, context, eval, mock};
+use quotebot::{context, eval, mock};
 
 #[derive(Parser)]
 #[command(
@@ -88,6 +88,10 @@ enum Command {
         /// With --squad: print the figures as one JSON line too.
         #[arg(long)]
         json: bool,
+        /// With --squad: instead of scoring, write every question's candidates with their
+        /// features and labels to this file (JSON lines, for scripts/fit_ranker.py).
+        #[arg(long, value_name = "FILE")]
+        features: Option<PathBuf>,
     },
 }
 
@@ -139,7 +143,15 @@ fn run(cli: Cli) -> Result<()> {
             max_questions,
             questions_in,
             json,
-        }) => run_squad(config, &file, max_questions, questions_in, json),
+            features,
+        }) => run_squad(
+            config,
+            &file,
+            max_questions,
+            questions_in,
+            json,
+            features.as_deref(),
+        ),
         Some(Command::Eval {
             file, questions_in, ..
         }) => run_eval(config, &file, questions_in),
@@ -275,16 +287,24 @@ fn run_squad(
     max_questions: usize,
     script: Script,
     json: bool,
+    features: Option<&Path>,
 ) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let (contexts, questions) = squad::parse_squad(&text, max_questions)
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("cannot read {}", file.display()))?;
-    let synonyms = config::load_synonyms(&config.synonyms_file)?;
-    quotebot::tokenize::warm_up();
-    let report = squad::run_squad(&config, &synonyms, &contexts, &questions, script)
-        .map_err(anyhow::Error::msg)?;
+    let (engine, build_s) = squad::build_engine(&config, &contexts).map_err(anyhow::Error::msg)?;
+    if let Some(path) = features {
+        let file = std::fs::File::create(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        squad::write_features(&engine, &questions, script, &mut out).map_err(anyhow::Error::msg)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let report =
+        squad::run_squad(&engine, build_s, &questions, script).map_err(anyhow::Error::msg)?;
     let label = file
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())

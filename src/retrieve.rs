@@ -16,16 +16,19 @@ use tantivy::{Searcher, Term};
 
 use crate::config::{RetrievalConfig, Synonyms};
 use crate::corpus::{Corpus, Sentence};
-use crate::figures::{find_dates, find_figures};
 use crate::index::SentenceIndex;
 use crate::normalize::normalize;
-use crate::tokenize::{bigrams, words};
+use crate::rerank::{self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery};
+use crate::tokenize::{EntityKind, bigram_tokens, bigrams, words};
 
 /// A question, read for search.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Question {
     /// Normalised question text.
     pub normalized: String,
+    /// The normalised text without its question phrases (是多少, 什么时候 …): the wording a
+    /// sentence that answers may repeat.
+    pub content: String,
     /// Content terms, in question order.
     pub terms: Vec<QueryTerm>,
     /// The question asks for an amount (多少, 几, 多大 …).
@@ -34,6 +37,11 @@ pub struct Question {
     pub wants_date: bool,
     /// Years named in the question (2021).
     pub years: Vec<String>,
+    /// Numbers written in digits in the question (2021, 10), which a sentence that answers
+    /// tends to repeat.
+    pub numbers: Vec<String>,
+    /// The question asks for a person (谁), a place (哪里) or an organisation (哪家机构).
+    pub asks: Option<EntityKind>,
 }
 
 /// One content term of a question and the words that may stand for it in the corpus.
@@ -193,7 +201,7 @@ const QUESTION_PHRASES: &[&str] = &[
     "呢",
 ];
 
-/// Measure words that jieba glues to the noun after a number question (多少个村 → 个村).
+/// Measure words, which jieba glues to the word beside them (多少个村 → 个村, 那场).
 const CLASSIFIERS: &[char] = &[
     '个', '架', '座', '家', '名', '位', '条', '项', '台', '场', '次', '种', '所', '辆', '只', '件',
 ];
@@ -201,21 +209,26 @@ const CLASSIFIERS: &[char] = &[
 /// Demonstratives and interrogatives that jieba glues to a measure word (那场, 哪家).
 const POINTERS: &[char] = &['这', '那', '哪', '几', '每', '该'];
 
-/// Drops a leading measure word (个村 → 村) and drops pointer + measure word (那场) entirely.
+/// Drops pointer + measure word (那场, 哪家): it points at a thing, it does not name one.
 fn strip_classifier(word: &str) -> &str {
     let mut chars = word.chars();
-    let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
-        return word;
-    };
-    let rest = &word[first.len_utf8()..];
-    if POINTERS.contains(&first) && CLASSIFIERS.contains(&second) && chars.next().is_none() {
-        return "";
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(first), Some(second), None)
+            if POINTERS.contains(&first) && CLASSIFIERS.contains(&second) =>
+        {
+            ""
+        }
+        _ => word,
     }
-    if CLASSIFIERS.contains(&first) && rest.chars().all(crate::normalize::is_cjk) {
-        return rest;
-    }
-    word
 }
+
+/// A number question with its measure word (多少个, 几家): removed before segmentation, so the
+/// noun after it stands alone (多少个村 → 村) while words that merely start with a measure
+/// word (名字, 家庭) stay whole.
+static COUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let classifiers: String = CLASSIFIERS.iter().collect();
+    Regex::new(&format!("(?:多少|几)[{classifiers}]")).expect("count pattern is valid")
+});
 
 /// Words that mark a question about an amount.
 const FIGURE_CUES: &[&str] = &[
@@ -234,6 +247,39 @@ const DATE_CUES: &[&str] = &[
     "日期",
     "时间",
 ];
+
+/// Words that mark a question about a person, a place or an organisation, with what they ask.
+const ENTITY_CUES: &[(&str, EntityKind)] = &[
+    ("谁", EntityKind::Person),
+    ("哪位", EntityKind::Person),
+    ("什么人", EntityKind::Person),
+    ("何人", EntityKind::Person),
+    ("哪里", EntityKind::Place),
+    ("哪儿", EntityKind::Place),
+    ("在哪", EntityKind::Place),
+    ("何处", EntityKind::Place),
+    ("何地", EntityKind::Place),
+    ("什么地方", EntityKind::Place),
+    ("哪个地方", EntityKind::Place),
+    ("哪个国家", EntityKind::Place),
+    ("哪国", EntityKind::Place),
+    ("哪个城市", EntityKind::Place),
+    ("哪座城市", EntityKind::Place),
+    ("哪个省", EntityKind::Place),
+    ("哪个地区", EntityKind::Place),
+    ("哪个组织", EntityKind::Organization),
+    ("什么组织", EntityKind::Organization),
+    ("哪个机构", EntityKind::Organization),
+    ("什么机构", EntityKind::Organization),
+    ("哪家公司", EntityKind::Organization),
+    ("什么公司", EntityKind::Organization),
+    ("哪所", EntityKind::Organization),
+    ("哪个单位", EntityKind::Organization),
+    ("哪个部门", EntityKind::Organization),
+];
+
+static NUMBER_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?").expect("number pattern is valid"));
 
 static YEAR_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:19|20)\d\d").expect("year pattern is valid"));
@@ -261,8 +307,11 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
     }
     // Question phrases go before segmentation: left in, they glue to their neighbours
     // (阳高红是啥 → 阳高 / 红是).
+    covered = COUNT_RE.replace_all(&covered, " ").into_owned();
+    let mut content = normalized.clone();
     for phrase in QUESTION_PHRASES {
         covered = covered.replace(phrase, " ");
+        content = content.replace(phrase, " ");
     }
     for word in words(&covered) {
         let word = strip_classifier(word);
@@ -284,126 +333,270 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
             .find_iter(&normalized)
             .map(|found| found.as_str().to_string())
             .collect(),
+        numbers: NUMBER_RE
+            .find_iter(&normalized)
+            .map(|found| found.as_str().to_string())
+            .collect(),
+        asks: ENTITY_CUES
+            .iter()
+            .find(|(cue, _)| normalized.contains(cue))
+            .map(|(_, kind)| *kind),
         terms,
         normalized,
+        content,
     }
 }
 
-/// Ranks the corpus sentences for `question`, best first. Sentences that cover too little of
-/// the question are left out, so an empty result means "not found".
+/// The question's tokens for each field, with weights: 1 for the question's own words, less
+/// for a synonym's. Shared by the index query and the re-ranker, in question order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryTokens {
+    pub words: Vec<(String, f32)>,
+    pub bigrams: Vec<(String, f32)>,
+}
+
+/// Cuts the question's terms and their synonyms into word and bigram tokens.
+pub fn query_tokens(question: &Question, synonym_weight: f32) -> QueryTokens {
+    fn add(tokens: &mut Vec<(String, f32)>, token: &str, weight: f32) {
+        match tokens.iter_mut().find(|(known, _)| known == token) {
+            Some((_, known)) => *known = known.max(weight),
+            None => tokens.push((token.to_string(), weight)),
+        }
+    }
+    let mut tokens = QueryTokens::default();
+    for term in &question.terms {
+        let variants = std::iter::once((term.text.as_str(), 1.0)).chain(
+            term.synonyms
+                .iter()
+                .map(|synonym| (synonym.as_str(), synonym_weight)),
+        );
+        for (variant, weight) in variants {
+            for word in words(variant) {
+                add(&mut tokens.words, word, weight);
+            }
+            for bigram in bigram_tokens(variant) {
+                add(&mut tokens.bigrams, bigram, weight);
+            }
+        }
+    }
+    tokens.words.retain(|(_, weight)| *weight > 0.0);
+    tokens.bigrams.retain(|(_, weight)| *weight > 0.0);
+    tokens
+}
+
+/// A sentence the index proposed, described for the re-ranker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Position in `Corpus::sentences`.
+    pub sentence_idx: usize,
+    pub features: Features,
+}
+
+/// What the index proposes for a question.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Candidates {
+    pub list: Vec<Candidate>,
+    /// IDF-weighted share of the question's terms that occur nowhere in the corpus: a question
+    /// about 油价 asked of a corpus that never mentions it is not answered by its other words.
+    pub unknown_share: f32,
+}
+
+/// The index's best `config.candidates` sentences for `question`, with their features.
+pub fn candidates(
+    question: &Question,
+    index: &SentenceIndex,
+    corpus: &Corpus,
+    config: &RetrievalConfig,
+    ranker: &Ranker,
+) -> tantivy::Result<Candidates> {
+    if question.terms.is_empty() || config.candidates == 0 {
+        return Ok(Candidates::default());
+    }
+    let tokens = query_tokens(question, config.synonym_weight);
+    let searcher = index.reader.searcher();
+    let query = build_query(&tokens, index, config);
+    let found = searcher.search(
+        &query,
+        &TopDocs::with_limit(config.candidates).order_by_score(),
+    )?;
+    let fields = index.fields;
+    let term_weights = term_weights(question, &searcher, fields.words);
+    let unknown_share = unknown_share(question, &term_weights, &searcher, fields.bigrams);
+    let Some(best) = found.first().map(|(score, _)| *score) else {
+        return Ok(Candidates {
+            list: Vec::new(),
+            unknown_share,
+        });
+    };
+    let n_docs = searcher.num_docs() as f32;
+    let idf = |field: Field| {
+        let searcher = &searcher;
+        move |token: &str| {
+            let df = searcher
+                .doc_freq(&Term::from_field_text(field, token))
+                .unwrap_or(0) as f32;
+            (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln()
+        }
+    };
+    let content = question.content.as_str();
+    let rerank_query = RerankQuery {
+        question,
+        bigrams: FieldQuery::new(
+            &tokens.bigrams,
+            idf(fields.bigrams),
+            index.mean_len.bigrams,
+            ranker.k1,
+        ),
+        words: FieldQuery::new(
+            &tokens.words,
+            idf(fields.words),
+            index.mean_len.words,
+            ranker.k1,
+        ),
+        window: FieldQuery::new(
+            &tokens.bigrams,
+            idf(fields.window),
+            index.mean_len.window,
+            ranker.k1,
+        ),
+        term_weights,
+        content_bigrams: bigram_tokens(content).into_iter().collect(),
+        cut: Default::default(),
+    };
+    let mut columns = HashMap::new();
+    let mut described = Vec::with_capacity(found.len());
+    for (score, address) in found {
+        if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(address.segment_ord)
+        {
+            let reader = searcher.segment_reader(address.segment_ord);
+            slot.insert(reader.fast_fields().u64("ord")?);
+        }
+        let Some(ord) = columns[&address.segment_ord].first(address.doc_id) else {
+            continue;
+        };
+        let ord = ord as usize;
+        if ord >= corpus.sentences.len() {
+            continue;
+        }
+        let first_stage = if best > 0.0 { score / best } else { 0.0 };
+        described.push(Candidate {
+            sentence_idx: ord,
+            features: rerank::features(&rerank_query, corpus, ord, first_stage, ranker),
+        });
+    }
+    Ok(Candidates {
+        list: described,
+        unknown_share,
+    })
+}
+
+/// Ranks the corpus sentences for `question`, best first. When no sentence near the top covers
+/// enough of the question the result is empty: "not found".
 pub fn retrieve(
     question: &Question,
     index: &SentenceIndex,
     corpus: &Corpus,
     config: &RetrievalConfig,
+    ranker: &Ranker,
 ) -> tantivy::Result<Vec<Hit>> {
-    if question.terms.is_empty() || config.candidates == 0 {
-        return Ok(Vec::new());
-    }
-    let searcher = index.reader.searcher();
-    let query = build_query(question, index, config);
-    let candidates = searcher.search(
-        &query,
-        &TopDocs::with_limit(config.candidates).order_by_score(),
-    )?;
-    let weights = term_weights(question, &searcher, index.fields.words);
-    let ord_column = |segment: u32| searcher.segment_reader(segment).fast_fields().u64("ord");
-    let mut columns = HashMap::new();
-    let mut hits = Vec::with_capacity(candidates.len());
-    for (bm25, address) in candidates {
-        if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(address.segment_ord)
-        {
-            slot.insert(ord_column(address.segment_ord)?);
-        }
-        let Some(ord) = columns[&address.segment_ord].first(address.doc_id) else {
-            continue;
-        };
-        let Some(sentence) = corpus.sentences.get(ord as usize) else {
-            continue;
-        };
-        let topic = &corpus.document_of(sentence).topic;
-        let coverage = coverage(question, &weights, sentence, topic);
-        let mut score = bm25 * (COVERAGE_OFFSET + coverage);
-        if question.wants_figure && !find_figures(&sentence.text).is_empty() {
-            score *= config.figure_boost;
-        }
-        if question.wants_date && !find_dates(&sentence.text).is_empty() {
-            score *= config.date_boost;
-        }
-        if question
-            .years
-            .iter()
-            .any(|year| sentence.normalized.contains(year.as_str()))
-        {
-            score *= config.year_boost;
-        }
-        hits.push(Hit {
-            sentence_idx: ord as usize,
-            score,
-            coverage,
-        });
-    }
+    let found = candidates(question, index, corpus, config, ranker)?;
+    let mut hits: Vec<Hit> = found
+        .list
+        .iter()
+        .map(|candidate| Hit {
+            sentence_idx: candidate.sentence_idx,
+            score: ranker.score(&candidate.features),
+            coverage: candidate.features[COVERAGE],
+        })
+        .collect();
     hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
             .then(a.sentence_idx.cmp(&b.sentence_idx))
     });
+    // Scores are reported relative to the best (the model's odds against it), so callers can
+    // compare sentences without knowing the model's scale.
+    if let Some(best) = hits.first().map(|hit| hit.score) {
+        for hit in &mut hits {
+            hit.score = (hit.score - best).exp();
+        }
+    }
     // "Not found" is decided on the best-covered of the first few sentences, not sentence by
     // sentence: a sentence that answers need not repeat every word of the question, but when
     // none near the top covers enough of it, the corpus does not hold the answer.
-    if !covers_enough(&hits, config) {
+    if !covers_enough(&hits, found.unknown_share, config) {
         hits.clear();
     }
     Ok(hits)
 }
 
-/// The "not found" decision: true when one of the first `decision_depth` ranked hits covers at
-/// least `min_coverage` of the question.
-pub fn covers_enough(hits: &[Hit], config: &RetrievalConfig) -> bool {
+/// The "not found" decision: true when no more than `max_unknown_share` of the question is
+/// unknown to the corpus and one of the first `decision_depth` ranked hits covers at least
+/// `min_coverage` of it.
+pub fn covers_enough(hits: &[Hit], unknown_share: f32, config: &RetrievalConfig) -> bool {
     let depth = config.decision_depth.max(1);
     let best_coverage = hits
         .iter()
         .take(depth)
         .map(|hit| hit.coverage)
         .fold(0.0_f32, f32::max);
-    !hits.is_empty() && best_coverage >= config.min_coverage
+    !hits.is_empty()
+        && unknown_share <= config.max_unknown_share
+        && best_coverage >= config.min_coverage
+}
+
+/// IDF-weighted share of the question's terms that no sentence contains: a term counts as
+/// known when one of its spellings has every character bigram somewhere in the corpus.
+/// One-character terms are always known (they say little about the topic).
+fn unknown_share(question: &Question, weights: &[f32], searcher: &Searcher, field: Field) -> f32 {
+    let total: f32 = weights.iter().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let seen = |token: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(field, token))
+            .is_ok_and(|df| df > 0)
+    };
+    let unknown: f32 = question
+        .terms
+        .iter()
+        .zip(weights)
+        .filter(|(term, _)| term.text.chars().count() > 1)
+        .filter(|(term, _)| {
+            !std::iter::once(&term.text)
+                .chain(&term.synonyms)
+                .any(|variant| bigram_tokens(variant).into_iter().all(seen))
+        })
+        .map(|(_, weight)| weight)
+        .sum();
+    unknown / total
 }
 
 /// Should-clauses of term queries over the three fields; a synonym counts a little less than
 /// the question's own word.
 fn build_query(
-    question: &Question,
+    tokens: &QueryTokens,
     index: &SentenceIndex,
     config: &RetrievalConfig,
 ) -> BooleanQuery {
     let fields = index.fields;
-    let mut boosts: HashMap<(Field, String), f32> = HashMap::new();
-    let mut add = |field: Field, token: String, boost: f32| {
-        let entry = boosts.entry((field, token)).or_insert(0.0);
-        *entry = entry.max(boost);
-    };
-    for term in &question.terms {
-        let variants = std::iter::once((term.text.as_str(), 1.0)).chain(
-            term.synonyms
-                .iter()
-                .map(|synonym| (synonym.as_str(), config.synonym_weight)),
-        );
-        for (variant, weight) in variants {
-            for word in words(variant) {
-                add(fields.words, word.to_string(), weight * config.words_weight);
-            }
-            for bigram in bigrams(variant) {
-                add(fields.bigrams, bigram.clone(), weight);
-                add(fields.window, bigram, weight * config.window_weight);
-            }
-        }
-    }
-    let clauses: Vec<(Occur, Box<dyn Query>)> = boosts
-        .into_iter()
-        .filter(|(_, boost)| *boost > 0.0)
-        .map(|((field, token), boost)| {
+    let words = tokens
+        .words
+        .iter()
+        .map(|(token, weight)| (fields.words, token, weight * config.words_weight));
+    let bigrams = tokens.bigrams.iter().flat_map(|(token, weight)| {
+        [
+            (fields.bigrams, token, *weight),
+            (fields.window, token, weight * config.window_weight),
+        ]
+    });
+    let clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .chain(bigrams)
+        .filter(|(_, _, boost)| *boost > 0.0)
+        .map(|(field, token, boost)| {
             let query = TermQuery::new(
-                Term::from_field_text(field, &token),
+                Term::from_field_text(field, token),
                 IndexRecordOption::WithFreqs,
             );
             (
@@ -414,10 +607,6 @@ fn build_query(
         .collect();
     BooleanQuery::new(clauses)
 }
-
-/// How much BM25 counts for a sentence that covers nothing of the question, against one that
-/// covers all of it (offset + 1).
-const COVERAGE_OFFSET: f32 = 0.1;
 
 /// Weight of a one-character term against its IDF.
 const SINGLE_CHAR_WEIGHT: f32 = 0.3;
@@ -546,6 +735,9 @@ mod tests {
         check("請問旅客有多少", &["旅客"], true, false, &[]);
         check("成绩什么时候出", &["成绩", "出"], false, true, &[]);
         check("什么?", &[], false, false, &[]);
+        check("大同有多少个村", &["大同", "村"], true, false, &[]);
+        check("用了几架飞机", &["用", "飞机"], true, false, &[]);
+        check("市长叫什么名字", &["市长", "名字"], false, false, &[]);
         check("AND ( \" * :", &["and"], false, false, &[]);
         check("", &[], false, false, &[]);
     }
@@ -584,6 +776,7 @@ mod tests {
                 doc_idx: 0,
                 text: text.to_string(),
                 boundaries: word_boundaries(&normalized),
+                entities: Vec::new(),
                 normalized,
             };
             let got = coverage(&question, weights, &sentence, "大同日报");
@@ -613,7 +806,11 @@ mod tests {
                     coverage,
                 })
                 .collect();
-            assert_eq!(covers_enough(&hits, &config), expected, "{coverages:?}");
+            assert_eq!(
+                covers_enough(&hits, 0.0, &config),
+                expected,
+                "{coverages:?}"
+            );
         };
         check(&[], false);
         check(&[0.3], true);
@@ -624,14 +821,55 @@ mod tests {
     }
 
     #[test]
+    fn reads_what_a_question_asks_for() {
+        let check = |question: &str, asks: Option<EntityKind>, numbers: &[&str]| {
+            let parsed = parse_question(question, &synonyms());
+            assert_eq!(parsed.asks, asks, "asks of {question}");
+            assert_eq!(parsed.numbers, numbers, "numbers of {question}");
+        };
+        check("谁设计了该教堂？", Some(EntityKind::Person), &[]);
+        check("額亦都是哪位將領", Some(EntityKind::Person), &[]);
+        check("沼鹿原住于哪里", Some(EntityKind::Place), &[]);
+        check("这家公司总部在哪个国家", Some(EntityKind::Place), &[]);
+        check("他毕业于哪所大学", Some(EntityKind::Organization), &[]);
+        check("大同2021年GDP是多少", None, &["2021"]);
+        check("10座煤矿增产多少万吨，占1.5%吗", None, &["10", "1.5"]);
+    }
+
+    #[test]
+    fn refuses_questions_mostly_unknown_to_the_corpus() {
+        let config = RetrievalConfig {
+            min_coverage: 0.3,
+            max_unknown_share: 0.4,
+            ..RetrievalConfig::default()
+        };
+        let hits = [Hit {
+            sentence_idx: 0,
+            score: 1.0,
+            coverage: 0.9,
+        }];
+        let check = |unknown: f32, expected: bool| {
+            assert_eq!(
+                covers_enough(&hits, unknown, &config),
+                expected,
+                "{unknown}"
+            );
+        };
+        check(0.0, true);
+        check(0.4, true);
+        check(0.41, false);
+        check(1.0, false);
+    }
+
+    #[test]
     fn strips_measure_words() {
         let check =
             |word: &str, expected: &str| assert_eq!(strip_classifier(word), expected, "{word}");
-        check("个村", "村");
-        check("架飞机", "飞机");
         check("那场", "");
+        check("哪家", "");
         check("大同", "大同");
         check("个", "个");
-        check("家庭", "庭");
+        check("名字", "名字");
+        check("家庭", "家庭");
     }
 }

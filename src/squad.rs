@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
-use crate::config::{Config, Synonyms};
+use crate::config::{Config, load_ranker, load_synonyms};
 use crate::corpus::{CleaningRules, Corpus, RawFile, SourcesFile};
 use crate::engine::Engine;
 use crate::index;
@@ -119,19 +119,37 @@ pub struct SquadReport {
     pub latency_p99_ms: f64,
 }
 
-/// Builds the corpus and index from `contexts` and runs every question.
-pub fn run_squad(
-    config: &Config,
-    synonyms: &Synonyms,
-    contexts: &[RawFile],
-    questions: &[SquadQuestion],
-    script: Script,
-) -> Result<SquadReport, String> {
+/// The engine over `contexts`: corpus and index built in memory with the project's own code,
+/// the configuration's synonyms and ranker. Returns it with the build time in seconds.
+pub fn build_engine(config: &Config, contexts: &[RawFile]) -> Result<(Engine, f64), String> {
+    let synonyms = load_synonyms(&config.synonyms_file).map_err(|err| err.to_string())?;
+    let ranker = load_ranker(&config.ranker_file).map_err(|err| err.to_string())?;
+    crate::tokenize::warm_up();
     let started = Instant::now();
     let corpus = Corpus::build(contexts, &SourcesFile::default(), &CleaningRules::default());
     let index = index::build_in_ram(&corpus).map_err(|err| format!("index build failed: {err}"))?;
     let build_s = started.elapsed().as_secs_f64();
-    let engine = Engine::from_parts(config.clone(), corpus, index, synonyms.clone());
+    let engine = Engine::from_parts(config.clone(), corpus, index, synonyms, ranker);
+    Ok((engine, build_s))
+}
+
+/// Gold answers in comparable form (whitespace removed, empty ones dropped).
+fn gold_answers(question: &SquadQuestion) -> Vec<String> {
+    question
+        .answers
+        .iter()
+        .map(|a| strip_whitespace(a))
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
+/// Runs every question through [`Engine::rank`] and measures.
+pub fn run_squad(
+    engine: &Engine,
+    build_s: f64,
+    questions: &[SquadQuestion],
+    script: Script,
+) -> Result<SquadReport, String> {
     let comparable: Vec<String> = engine
         .corpus
         .sentences
@@ -143,12 +161,7 @@ pub fn run_squad(
     let mut n_refused = 0;
     for question in questions {
         let asked = script.convert(&question.question);
-        let gold: Vec<String> = question
-            .answers
-            .iter()
-            .map(|a| strip_whitespace(a))
-            .filter(|a| !a.is_empty())
-            .collect();
+        let gold = gold_answers(question);
         let started = Instant::now();
         let (_, hits) = engine
             .rank(&asked)
@@ -187,6 +200,53 @@ pub fn run_squad(
         latency_p50_ms: percentile(&latencies, 0.50),
         latency_p99_ms: percentile(&latencies, 0.99),
     })
+}
+
+/// Writes, one JSON line per question, every candidate's features, text and whether it
+/// contains a gold answer: the training data of `scripts/fit_ranker.py`, and what to read when
+/// looking into a miss.
+pub fn write_features(
+    engine: &Engine,
+    questions: &[SquadQuestion],
+    script: Script,
+    out: &mut impl std::io::Write,
+) -> Result<(), String> {
+    let write_err = |err: std::io::Error| format!("cannot write features: {err}");
+    writeln!(
+        out,
+        "{}",
+        serde_json::json!({ "features": crate::rerank::FEATURE_NAMES })
+    )
+    .map_err(write_err)?;
+    for (at, question) in questions.iter().enumerate() {
+        let gold = gold_answers(question);
+        let found = engine
+            .candidates(&script.convert(&question.question))
+            .map_err(|err| format!("search failed: {err}"))?;
+        let candidates = &found.list;
+        let labels: Vec<u8> = candidates
+            .iter()
+            .map(|candidate| {
+                let text = strip_whitespace(&engine.corpus.sentences[candidate.sentence_idx].text);
+                u8::from(gold.iter().any(|answer| text.contains(answer.as_str())))
+            })
+            .collect();
+        let features: Vec<&[f32]> = candidates.iter().map(|c| c.features.as_slice()).collect();
+        let sentences: Vec<&str> = candidates
+            .iter()
+            .map(|c| engine.corpus.sentences[c.sentence_idx].text.as_str())
+            .collect();
+        let line = serde_json::json!({
+            "q": at,
+            "question": question.question,
+            "unknown": found.unknown_share,
+            "labels": labels,
+            "x": features,
+            "sentences": sentences,
+        });
+        writeln!(out, "{line}").map_err(write_err)?;
+    }
+    Ok(())
 }
 
 /// The `q`-th quantile of sorted `values` (nearest rank).

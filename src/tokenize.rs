@@ -28,54 +28,112 @@ pub fn words(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Byte offsets in `text` where a jieba word starts or ends (0 and `text.len()` included),
-/// sorted. A question term found in a sentence counts as a whole word only when it starts and
-/// ends on such a boundary, so 大学 is not found inside 清华大学.
-pub fn word_boundaries(text: &str) -> Vec<u32> {
-    let mut boundaries: Vec<u32> = vec![0];
-    for token in JIEBA.cut(text, true) {
-        boundaries.push(token.byte_start as u32);
-        boundaries.push(token.byte_end as u32);
+/// What a word names, read off jieba's part-of-speech tags (for questions asking 谁, 哪里 …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityKind {
+    Person,
+    Place,
+    Organization,
+    Time,
+}
+
+/// A word of a text that names a person, place, organisation or time: byte range and kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entity {
+    pub start: u32,
+    pub end: u32,
+    pub kind: EntityKind,
+}
+
+/// A text cut once, for everything retrieval needs to know about its words.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Analysis {
+    /// Byte offsets where a jieba word starts or ends (0 and `text.len()` included), sorted. A
+    /// question term found in a sentence counts as a whole word only when it starts and ends on
+    /// such a boundary, so 大学 is not found inside 清华大学.
+    pub boundaries: Vec<u32>,
+    pub entities: Vec<Entity>,
+}
+
+/// Cuts `text` (precise mode with HMM) and tags its words.
+pub fn analyze(text: &str) -> Analysis {
+    let mut analysis = Analysis {
+        boundaries: vec![0],
+        entities: Vec::new(),
+    };
+    for tag in JIEBA.tag(text, true) {
+        let (start, end) = (tag.byte_start as u32, tag.byte_end as u32);
+        analysis.boundaries.extend([start, end]);
+        let kind = match tag.tag {
+            "nr" | "nrfg" | "nrt" => Some(EntityKind::Person),
+            "ns" | "nsf" => Some(EntityKind::Place),
+            "nt" => Some(EntityKind::Organization),
+            "t" => Some(EntityKind::Time),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            analysis.entities.push(Entity { start, end, kind });
+        }
     }
-    boundaries.push(text.len() as u32);
-    boundaries.dedup();
-    boundaries.sort_unstable();
-    boundaries.dedup();
-    boundaries
+    analysis.boundaries.push(text.len() as u32);
+    analysis.boundaries.sort_unstable();
+    analysis.boundaries.dedup();
+    analysis
+}
+
+/// The word boundaries of [`analyze`].
+pub fn word_boundaries(text: &str) -> Vec<u32> {
+    analyze(text).boundaries
 }
 
 /// Character bigrams of the CJK runs of `text`; a lone CJK character stands for itself, and a
 /// run of letters or digits is one token.
 pub fn bigrams(text: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
-    let mut run: Vec<char> = Vec::new();
-    let mut word = String::new();
-    let flush_run = |run: &mut Vec<char>, tokens: &mut Vec<String>| {
+    bigram_tokens(text)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`bigrams`] as slices of `text`, without allocating a string per token (the re-ranker cuts
+/// every candidate sentence with it).
+pub fn bigram_tokens<'a>(text: &'a str) -> Vec<&'a str> {
+    // CJK text has about one token per character (three bytes).
+    let mut tokens = Vec::with_capacity(text.len() / 3 + 1);
+    // Byte offsets of the current CJK run's characters, and where the current word began.
+    let mut run: Vec<usize> = Vec::with_capacity(text.len() / 3 + 1);
+    let mut word_start: Option<usize> = None;
+    let flush_run = |run: &mut Vec<usize>, end: usize, tokens: &mut Vec<&'a str>| {
         match run.len() {
             0 => {}
-            1 => tokens.push(run[0].to_string()),
-            _ => tokens.extend(run.windows(2).map(|pair| pair.iter().collect())),
+            1 => tokens.push(&text[run[0]..end]),
+            _ => {
+                for (i, &start) in run.iter().enumerate().take(run.len() - 1) {
+                    let stop = run.get(i + 2).copied().unwrap_or(end);
+                    tokens.push(&text[start..stop]);
+                }
+            }
         }
         run.clear();
     };
-    for ch in text.chars() {
+    for (at, ch) in text.char_indices() {
         if is_cjk(ch) {
-            if !word.is_empty() {
-                tokens.push(std::mem::take(&mut word));
+            if let Some(start) = word_start.take() {
+                tokens.push(&text[start..at]);
             }
-            run.push(ch);
+            run.push(at);
         } else {
-            flush_run(&mut run, &mut tokens);
+            flush_run(&mut run, at, &mut tokens);
             if ch.is_alphanumeric() {
-                word.push(ch);
-            } else if !word.is_empty() {
-                tokens.push(std::mem::take(&mut word));
+                word_start.get_or_insert(at);
+            } else if let Some(start) = word_start.take() {
+                tokens.push(&text[start..at]);
             }
         }
     }
-    flush_run(&mut run, &mut tokens);
-    if !word.is_empty() {
-        tokens.push(word);
+    flush_run(&mut run, text.len(), &mut tokens);
+    if let Some(start) = word_start {
+        tokens.push(&text[start..]);
     }
     tokens
 }
@@ -152,6 +210,8 @@ mod tests {
         check("服务器,", &["服务", "务器"]);
         check("", &[]);
         check("😀!!", &[]);
+        check("a大b2同市", &["a", "大", "b2", "同市"]);
+        check("大同gdp", &["大同", "gdp"]);
     }
 
     #[test]
@@ -163,6 +223,26 @@ mod tests {
                 .all(|word| word.chars().any(char::is_alphanumeric))
         );
         assert_eq!(cut.concat(), "全年地区生产总值完成1686亿元净增305亿元");
+    }
+
+    #[test]
+    fn tags_names_places_and_times() {
+        let text = "毛泽东去年在北京见了清华大学的代表";
+        let analysis = analyze(text);
+        let named = |kind: EntityKind| -> Vec<&str> {
+            analysis
+                .entities
+                .iter()
+                .filter(|entity| entity.kind == kind)
+                .map(|entity| &text[entity.start as usize..entity.end as usize])
+                .collect()
+        };
+        assert_eq!(named(EntityKind::Person), ["毛泽东"]);
+        assert_eq!(named(EntityKind::Place), ["北京"]);
+        assert_eq!(named(EntityKind::Time), ["去年"]);
+        assert_eq!(analysis.boundaries.first(), Some(&0));
+        assert_eq!(analysis.boundaries.last(), Some(&(text.len() as u32)));
+        assert!(analysis.boundaries.windows(2).all(|pair| pair[0] < pair[1]));
     }
 
     #[test]

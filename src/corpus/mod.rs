@@ -18,7 +18,7 @@ pub use decode::{DecodeError, decode};
 pub use split::split_sentences;
 
 use crate::normalize::normalize;
-use crate::tokenize::word_boundaries;
+use crate::tokenize::{Entity, analyze};
 
 /// Bumped whenever cleaning, splitting or indexing changes, so old indexes are rebuilt.
 pub const PIPELINE_VERSION: &str = "quotebot-pipeline-1";
@@ -137,8 +137,10 @@ pub struct Sentence {
     pub doc_idx: usize,
     pub text: String,
     pub normalized: String,
-    /// Word boundaries of `normalized` (see `tokenize::word_boundaries`).
+    /// Word boundaries of `normalized` (see `tokenize::Analysis`).
     pub boundaries: Vec<u32>,
+    /// Names of people, places, organisations and times in `normalized`.
+    pub entities: Vec<Entity>,
 }
 
 /// A file that was not indexed, and why.
@@ -216,6 +218,7 @@ impl Corpus {
                 n_paragraphs += 1;
                 for (sent_idx, sentence) in sentences.into_iter().enumerate() {
                     let normalized = normalize(sentence);
+                    let analysis = analyze(&normalized);
                     corpus.sentences.push(Sentence {
                         id: SentenceId {
                             doc: number,
@@ -224,7 +227,8 @@ impl Corpus {
                         },
                         doc_idx,
                         text: sentence.to_string(),
-                        boundaries: word_boundaries(&normalized),
+                        boundaries: analysis.boundaries,
+                        entities: analysis.entities,
                         normalized,
                     });
                 }
@@ -274,6 +278,22 @@ impl Corpus {
     /// The document a sentence belongs to.
     pub fn document_of(&self, sentence: &Sentence) -> &Document {
         &self.documents[sentence.doc_idx]
+    }
+
+    /// Positions of the sentences just before and after the one at `ord` in the same
+    /// paragraph (its ±1 window without itself).
+    pub fn neighbours_of(&self, ord: usize) -> impl Iterator<Item = usize> + use<'_> {
+        let sentence = self.sentences.get(ord);
+        let same_para = move |other: usize| {
+            let sentence = sentence?;
+            self.sentences
+                .get(other)
+                .filter(|s| s.doc_idx == sentence.doc_idx && s.id.para == sentence.id.para)
+                .map(|_| other)
+        };
+        [ord.checked_sub(1).and_then(same_para), same_para(ord + 1)]
+            .into_iter()
+            .flatten()
     }
 }
 

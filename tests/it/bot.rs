@@ -511,7 +511,11 @@ async fn buttons_give_more_results_and_context_and_refuse_bad_data() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_over_4096_characters_is_split_between_quotes() {
-    let running = start(|config| config.answer.max_quotes = 80).await;
+    let running = start(|config| {
+        config.answer.max_quotes = 80;
+        config.retrieval.candidates = 200;
+    })
+    .await;
     let api = &running.api;
     api.push(
         "message",

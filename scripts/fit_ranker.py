@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Fits the re-ranker's weights (config/ranker.toml) on public SQuAD-format QA sets.
+
+For each data set, `quotebot eval --squad FILE --features OUT` writes every question's
+candidate sentences with their features and whether they contain a gold answer. A linear model
+is fitted to put a sentence with the answer first: a softmax over each question's candidates,
+maximising the probability of the candidates that hold the answer (listwise, convex), with a
+small L2 penalty. Only differences between candidates of one question matter, so a feature's
+offset is irrelevant and no intercept is fitted.
+
+Before the final fit on everything, each set is held out in turn (fit on the other, score on
+it) and each set is split by question parity (fit on odd, score on even), so the figures
+printed show how the weights carry over to questions they were not fitted on.
+
+Usage (from the repository root, release binary built, ../shared beside it):
+    python3 scripts/fit_ranker.py [--data ../shared/data] [--write config/ranker.toml]
+Needs numpy.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+SETS = ["cmrc2018_dev.json", "DRCD_dev.json"]
+
+
+def dump(binary, data_file, out, max_questions):
+    subprocess.run(
+        [binary, "eval", "--squad", data_file, "--max-questions", str(max_questions),
+         "--features", out],
+        check=True,
+    )
+    names, groups = None, []
+    with open(out, encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if "features" in record:
+                names = record["features"]
+                continue
+            x = np.array(record["x"], dtype=np.float64).reshape(-1, len(names))
+            y = np.array(record["labels"], dtype=np.float64)
+            groups.append((x, y))
+    return names, groups
+
+
+def loss_and_grad(w, groups, l2):
+    loss, grad = 0.0, np.zeros_like(w)
+    n = 0
+    for x, y in groups:
+        if len(y) == 0 or y.sum() == 0:
+            continue
+        s = x @ w
+        s -= s.max()
+        p = np.exp(s)
+        p /= p.sum()
+        pos = y > 0
+        p_pos = p[pos].sum()
+        loss -= np.log(p_pos + 1e-12)
+        # d(-log sum_pos p)/dw = E_p[x] - E_{p|pos}[x]
+        q = np.where(pos, p, 0.0) / (p_pos + 1e-12)
+        grad += p @ x - q @ x
+        n += 1
+    n = max(n, 1)
+    return loss / n + l2 * (w @ w), grad / n + 2 * l2 * w
+
+
+def fit(groups, dim, l2=1e-3, steps=400, lr=0.05, fixed=None):
+    """Adam on standardised features; returns weights for the raw features. `fixed` maps a
+    feature position to a weight that is held, not fitted."""
+    fixed = fixed or {}
+    stacked = np.vstack([x for x, _ in groups if len(x)])
+    scale = stacked.std(axis=0)
+    scale[scale == 0] = 1.0
+    scaled = [(x / scale, y) for x, y in groups]
+    w = np.zeros(dim)
+    m, v = np.zeros(dim), np.zeros(dim)
+    for t in range(1, steps + 1):
+        _, g = loss_and_grad(w, scaled, l2)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        w -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        for at, weight in fixed.items():
+            w[at] = weight * scale[at]
+    return w / scale
+
+
+def recall_at_1(w, groups):
+    """Share of questions whose best-scored candidate holds the answer (refusals aside)."""
+    hits = 0
+    for x, y in groups:
+        if len(y):
+            s = x @ w
+            # Ties go to the earlier candidate, as in the index order.
+            hits += y[int(np.argmax(s))] > 0
+    return hits / max(len(groups), 1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", default="../shared/data")
+    parser.add_argument("--binary", default="target/release/quotebot")
+    parser.add_argument("--max-questions", type=int, default=0)
+    parser.add_argument("--l2", type=float, default=1e-3)
+    parser.add_argument("--without", default="", help="comma-separated features to leave out")
+    parser.add_argument("--write", help="write the fitted weights to this ranker.toml")
+    args = parser.parse_args()
+
+    data = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in SETS:
+            out = os.path.join(tmp, name + ".features.jsonl")
+            names, groups = dump(args.binary, os.path.join(args.data, name), out,
+                                 args.max_questions)
+            data[name] = groups
+    dim = len(names)
+    left_out = [n for n in args.without.split(",") if n]
+    keep = np.array([n not in left_out for n in names], dtype=np.float64)
+    for name in SETS:
+        data[name] = [(x * keep, y) for x, y in data[name]]
+
+    report = []
+    for held in SETS:
+        train = [g for other in SETS if other != held for g in data[other]]
+        w = fit(train, dim, args.l2)
+        report.append(f"fitted on the other set, scored on {held}: R@1 {recall_at_1(w, data[held]):.3f}")
+    odd = [g for name in SETS for g in data[name][1::2]]
+    w = fit(odd, dim, args.l2)
+    for name in SETS:
+        report.append(f"fitted on odd questions, scored on even ones of {name}: "
+                      f"R@1 {recall_at_1(w, data[name][0::2]):.3f}")
+    everything = [g for name in SETS for g in data[name]]
+    w = fit(everything, dim, args.l2)
+    for name in SETS:
+        report.append(f"fitted on both sets, scored on {name}: R@1 {recall_at_1(w, data[name]):.3f}")
+    print("\n".join(report))
+    print("weights:", ", ".join(f"{n} {x:.3f}" for n, x in zip(names, w)))
+
+    if args.write:
+        with open(args.write, encoding="utf-8") as old:
+            bm25 = [line for line in old if line.startswith(("k1 ", "b "))]
+        lines = [
+            "# Weights of the re-ranker's linear model (features: src/rerank.rs).",
+            f"# Fitted by scripts/fit_ranker.py on {datetime.date.today()} from "
+            + " and ".join(SETS) + f" (l2 {args.l2}).",
+            "# Re-ranking only (refusals aside), R@1 among the index's candidates:",
+        ] + [f"#   {line}" for line in report] + [""]
+        lines += [line.rstrip("\n") for line in bm25] + ["", "[weights]"]
+        lines += [f"{n} = {x:.4f}" for n, x in zip(names, w) if n not in left_out]
+        with open(args.write, "w", encoding="utf-8") as new:
+            new.write("\n".join(lines) + "\n")
+        print("wrote", args.write)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

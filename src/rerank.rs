@@ -1,0 +1,394 @@
+//! The second stage of retrieval. Each candidate the index returns is described by a few
+//! numbers (its features: BM25 of the sentence's bigrams and words and of its ±1 window with
+//! k1 and b suited to sentences, how much of the question it covers, whether it states what the
+//! question asks for, how closely it repeats the question's wording) and scored by a linear
+//! model. The weights are fitted offline by `scripts/fit_ranker.py` on public QA sets and
+//! shipped in `config/ranker.toml`. Pure: no I/O, no index access beyond what the caller hands
+//! in.
+
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use serde::Deserialize;
+
+use crate::corpus::{Corpus, Sentence};
+use crate::figures::{dates_in_normalized, figures_in_normalized};
+use crate::retrieve::{Question, coverage};
+use crate::tokenize::{EntityKind, bigram_tokens};
+
+/// Names of the features, in the order of [`Features`]; `config/ranker.toml` weighs them by
+/// these names.
+pub const FEATURE_NAMES: [&str; N_FEATURES] = [
+    "bigrams",
+    "words",
+    "window",
+    "coverage",
+    "figure",
+    "date",
+    "entity",
+    "numbers",
+    "run",
+    "proximity",
+    "length",
+    "first_stage",
+];
+
+/// Number of features.
+pub const N_FEATURES: usize = 12;
+
+/// Position of the coverage feature, which the "not found" decision also reads.
+pub const COVERAGE: usize = 3;
+
+/// The features of one candidate sentence.
+pub type Features = [f32; N_FEATURES];
+
+/// The linear model: one weight per feature, and BM25's k1 and b.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranker {
+    pub weights: Features,
+    pub k1: f32,
+    pub b: f32,
+}
+
+/// `config/ranker.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankerFile {
+    pub k1: f32,
+    pub b: f32,
+    pub weights: HashMap<String, f32>,
+}
+
+/// The weights shipped with the program, used when no file is given (tests, data-set
+/// evaluation with default settings).
+const SHIPPED: &str = include_str!("../config/ranker.toml");
+
+impl Ranker {
+    /// Checks the file: every weight named after a known feature, BM25 parameters in range.
+    /// Features the file does not name weigh 0.
+    pub fn from_file(file: RankerFile) -> Result<Ranker, String> {
+        let mut weights = [0.0; N_FEATURES];
+        for (name, weight) in file.weights {
+            let Some(at) = FEATURE_NAMES.iter().position(|known| *known == name) else {
+                return Err(format!(
+                    "unknown feature '{name}' (known: {})",
+                    FEATURE_NAMES.join(", ")
+                ));
+            };
+            if !weight.is_finite() {
+                return Err(format!("weight of '{name}' is not a number"));
+            }
+            weights[at] = weight;
+        }
+        if !(file.k1 > 0.0 && file.k1.is_finite() && (0.0..=1.0).contains(&file.b)) {
+            return Err(format!(
+                "k1 must be positive and b between 0 and 1 (k1 = {}, b = {})",
+                file.k1, file.b
+            ));
+        }
+        Ok(Ranker {
+            weights,
+            k1: file.k1,
+            b: file.b,
+        })
+    }
+
+    /// The shipped model.
+    pub fn shipped() -> Ranker {
+        let file: RankerFile = toml::from_str(SHIPPED).expect("shipped ranker.toml parses");
+        Ranker::from_file(file).expect("shipped ranker.toml is valid")
+    }
+
+    /// The model's score of a candidate.
+    pub fn score(&self, features: &Features) -> f32 {
+        self.weights.iter().zip(features).map(|(w, f)| w * f).sum()
+    }
+}
+
+impl Default for Ranker {
+    fn default() -> Self {
+        Ranker::shipped()
+    }
+}
+
+/// What scoring a field needs from the index: the question's tokens with their weight (1, or
+/// less for a synonym's) times their IDF in the field, and the field's mean length in tokens.
+#[derive(Debug, Clone)]
+pub struct FieldQuery<'q> {
+    /// Token → position in `weights` and in term-frequency vectors.
+    ids: FxHashMap<&'q str, usize>,
+    weights: Vec<f32>,
+    mean_len: f32,
+    /// The score a sentence would get with every token at saturation: features are divided by
+    /// it, so they lie in 0..1 whatever the question's length.
+    ceiling: f32,
+}
+
+impl<'q> FieldQuery<'q> {
+    /// `tokens` with their weights, `idf` of each, and the field's mean length.
+    pub fn new(
+        tokens: &'q [(String, f32)],
+        idf: impl Fn(&str) -> f32,
+        mean_len: f32,
+        k1: f32,
+    ) -> Self {
+        let mut ids = FxHashMap::default();
+        let mut weighted = Vec::with_capacity(tokens.len());
+        for (token, weight) in tokens {
+            ids.insert(token.as_str(), weighted.len());
+            weighted.push(weight * idf(token));
+        }
+        let ceiling = weighted.iter().sum::<f32>() * (k1 + 1.0);
+        FieldQuery {
+            ids,
+            weights: weighted,
+            mean_len: mean_len.max(1.0),
+            ceiling,
+        }
+    }
+
+    /// BM25 of a text given its term frequencies (one per query token) and length.
+    fn bm25(&self, tf: &[u32], len: u32, ranker: &Ranker) -> f32 {
+        if self.ceiling <= 0.0 {
+            return 0.0;
+        }
+        let norm = ranker.k1 * (1.0 - ranker.b + ranker.b * len as f32 / self.mean_len);
+        let score: f32 = self
+            .weights
+            .iter()
+            .zip(tf)
+            .filter(|(_, tf)| **tf > 0)
+            .map(|(weight, &tf)| {
+                let tf = tf as f32;
+                weight * tf * (ranker.k1 + 1.0) / (tf + norm)
+            })
+            .sum();
+        score / self.ceiling
+    }
+}
+
+/// The question as the re-ranker sees it, prepared once per question.
+pub struct RerankQuery<'q> {
+    pub question: &'q Question,
+    pub bigrams: FieldQuery<'q>,
+    pub words: FieldQuery<'q>,
+    pub window: FieldQuery<'q>,
+    /// IDF of each question term, for coverage.
+    pub term_weights: Vec<f32>,
+    /// Bigrams of the question's wording (question phrases removed), for the longest-run and
+    /// proximity features.
+    pub content_bigrams: FxHashSet<&'q str>,
+    /// Bigram counts of sentences already cut for this question (a candidate's neighbours are
+    /// often candidates too).
+    pub cut: std::cell::RefCell<FxHashMap<usize, (Vec<u32>, u32)>>,
+}
+
+/// A sentence's bigrams matched against the question's: term frequencies (one per query
+/// bigram), length in bigrams, and how it repeats the question's wording: the longest run of
+/// consecutive bigrams that are also question bigrams, and how tightly the matched bigrams sit
+/// (distinct matches over the span they cover).
+struct BigramMatch {
+    tf: Vec<u32>,
+    len: u32,
+    longest_run: usize,
+    proximity: f32,
+}
+
+fn match_bigrams(text: &str, query: &FieldQuery, content: &FxHashSet<&str>) -> BigramMatch {
+    let mut tf = vec![0; query.weights.len()];
+    let tokens = bigram_tokens(text);
+    let (mut run, mut longest_run) = (0, 0);
+    let (mut first, mut last) = (None, 0);
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    for (at, token) in tokens.iter().enumerate() {
+        if let Some(&id) = query.ids.get(token) {
+            tf[id] += 1;
+        }
+        if content.contains(token) {
+            run += 1;
+            longest_run = longest_run.max(run);
+            first.get_or_insert(at);
+            last = at;
+            seen.insert(token);
+        } else {
+            run = 0;
+        }
+    }
+    let proximity = first.map_or(0.0, |first| seen.len() as f32 / (last - first + 1) as f32);
+    BigramMatch {
+        tf,
+        len: tokens.len() as u32,
+        longest_run,
+        proximity,
+    }
+}
+
+/// Term frequencies of a sentence's jieba words (read off its word boundaries, so nothing is
+/// cut again) and its length in words, counting only words the word tokenizer keeps.
+fn word_tf(sentence: &Sentence, query: &FieldQuery) -> (Vec<u32>, u32) {
+    let mut tf = vec![0; query.weights.len()];
+    let mut len = 0;
+    let text = sentence.normalized.as_str();
+    for pair in sentence.boundaries.windows(2) {
+        let Some(word) = text.get(pair[0] as usize..pair[1] as usize) else {
+            continue;
+        };
+        if !word.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        len += 1;
+        if let Some(&id) = query.ids.get(word) {
+            tf[id] += 1;
+        }
+    }
+    (tf, len)
+}
+
+/// The features of the sentence at `ord`. `first_stage` is the index's own score relative to
+/// the best candidate's.
+pub fn features(
+    query: &RerankQuery,
+    corpus: &Corpus,
+    ord: usize,
+    first_stage: f32,
+    ranker: &Ranker,
+) -> Features {
+    let sentence = &corpus.sentences[ord];
+    let question = query.question;
+    let own = match_bigrams(&sentence.normalized, &query.bigrams, &query.content_bigrams);
+    let bigrams = query.bigrams.bm25(&own.tf, own.len, ranker);
+    let (word_counts, word_len) = word_tf(sentence, &query.words);
+    let words = query.words.bm25(&word_counts, word_len, ranker);
+    // The window's counts are the sentence's plus its paragraph neighbours'. Both fields were
+    // queried with the same bigrams, so the counts are shared; only the IDFs differ.
+    let (mut window_tf, mut window_len) = (own.tf.clone(), own.len);
+    let mut cut = query.cut.borrow_mut();
+    cut.insert(ord, (own.tf.clone(), own.len));
+    for neighbour in corpus.neighbours_of(ord) {
+        let (tf, len) = cut.entry(neighbour).or_insert_with(|| {
+            let found = match_bigrams(
+                &corpus.sentences[neighbour].normalized,
+                &query.bigrams,
+                &FxHashSet::default(),
+            );
+            (found.tf, found.len)
+        });
+        window_tf
+            .iter_mut()
+            .zip(tf.iter())
+            .for_each(|(sum, tf)| *sum += tf);
+        window_len += *len;
+    }
+    let window = query.window.bm25(&window_tf, window_len, ranker);
+    let topic = &corpus.document_of(sentence).topic;
+    let covered = coverage(question, &query.term_weights, sentence, topic);
+    let flag = |on: bool| if on { 1.0 } else { 0.0 };
+    // What the question asks for must be new: a figure or name the question itself gives is
+    // not an answer to it.
+    let is_new = |found: &str| !question.normalized.contains(found);
+    let text = sentence.normalized.as_str();
+    let figure = question.wants_figure && figures_in_normalized(text).any(is_new);
+    let date = question.wants_date
+        && (dates_in_normalized(text).any(is_new)
+            || has_new_entity(sentence, EntityKind::Time, question));
+    let entity = question
+        .asks
+        .is_some_and(|kind| has_new_entity(sentence, kind, question));
+    let numbers = if question.numbers.is_empty() {
+        0.0
+    } else {
+        let found = question
+            .numbers
+            .iter()
+            .filter(|number| sentence.normalized.contains(number.as_str()))
+            .count();
+        found as f32 / question.numbers.len() as f32
+    };
+    let run = own.longest_run as f32 / query.content_bigrams.len().max(1) as f32;
+    [
+        bigrams,
+        words,
+        window,
+        covered,
+        flag(figure),
+        flag(date),
+        flag(entity),
+        numbers,
+        run.min(1.0),
+        own.proximity,
+        (1.0 + own.len as f32).ln(),
+        first_stage,
+    ]
+}
+
+/// True when `sentence` names an entity of `kind` that the question does not name.
+fn has_new_entity(sentence: &Sentence, kind: EntityKind, question: &Question) -> bool {
+    sentence.entities.iter().any(|entity| {
+        entity.kind == kind
+            && sentence
+                .normalized
+                .get(entity.start as usize..entity.end as usize)
+                .is_some_and(|name| !question.normalized.contains(name))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_checks_weight_files() {
+        let file = |text: &str| Ranker::from_file(toml::from_str(text).unwrap());
+        let ranker = file("k1 = 0.9\nb = 0.4\n[weights]\nbigrams = 2.0\ncoverage = 1.5\n").unwrap();
+        let mut features = [0.0; N_FEATURES];
+        features[0] = 0.5;
+        features[COVERAGE] = 1.0;
+        features[N_FEATURES - 1] = 1.0;
+        assert!((ranker.score(&features) - 2.5).abs() < 1e-6);
+        assert!(file("k1 = 0.9\nb = 0.4\n[weights]\nnope = 1.0\n").is_err());
+        assert!(file("k1 = 0.9\nb = 1.4\n[weights]\n").is_err());
+        assert!(file("k1 = 0.0\nb = 0.4\n[weights]\n").is_err());
+        assert_eq!(Ranker::shipped(), Ranker::default());
+    }
+
+    #[test]
+    fn scores_bm25_within_bounds() {
+        let tokens = vec![("大同".to_string(), 1.0), ("同市".to_string(), 0.5)];
+        let query = FieldQuery::new(&tokens, |_| 2.0, 10.0, 0.9);
+        let ranker = Ranker {
+            weights: [0.0; N_FEATURES],
+            k1: 0.9,
+            b: 0.4,
+        };
+        let score = |text: &str| {
+            let found = match_bigrams(text, &query, &FxHashSet::default());
+            query.bm25(&found.tf, found.len, &ranker)
+        };
+        let full = score("大同市");
+        let half = score("大同");
+        let short_and_long = score(&format!("大同{}", "的".repeat(40)));
+        assert!(full > half && half > short_and_long && short_and_long > 0.0);
+        assert!(full < 1.0);
+        assert_eq!(score("北京"), 0.0);
+    }
+
+    #[test]
+    fn measures_repeated_wording() {
+        let content: FxHashSet<&str> = ["大同", "同市", "市长"].into_iter().collect();
+        let tokens = vec![("大同".to_string(), 1.0)];
+        let query = FieldQuery::new(&tokens, |_| 1.0, 10.0, 0.9);
+        let check = |text: &str, longest: usize, proximity: f32| {
+            let found = match_bigrams(text, &query, &content);
+            let (got_longest, got_proximity) = (found.longest_run, found.proximity);
+            assert_eq!(got_longest, longest, "{text}");
+            assert!(
+                (got_proximity - proximity).abs() < 1e-6,
+                "{text}: {got_proximity}"
+            );
+        };
+        check("大同市长说", 3, 1.0);
+        check("大同的市长", 1, 2.0 / 4.0);
+        check("北京", 0, 0.0);
+    }
+}
