@@ -179,9 +179,9 @@ impl Default for RetrievalConfig {
             candidates: 20,
             words_weight: 0.5,
             window_weight: 0.5,
-            min_coverage: 0.4,
+            min_coverage: 0.3,
             decision_depth: 5,
-            max_unknown_share: 1.0,
+            max_unknown_share: 0.4,
             synonym_weight: 0.8,
         }
     }
