@@ -46,9 +46,11 @@ pub struct Config {
 pub struct RetrievalConfig {
     /// Sentences taken from the index before re-ranking.
     pub candidates: usize,
-    /// Weight of the jieba word field against the character bigram field.
+    /// In the index's query: weight of the jieba word field against the character bigram field
+    /// (0 leaves it out).
     pub words_weight: f32,
-    /// Weight of the ±1 sentence window against the sentence itself.
+    /// In the index's query: weight of the ±1 sentence window against the sentence itself (0
+    /// leaves it out).
     pub window_weight: f32,
     /// Share of the question's content (IDF-weighted) the best sentence must cover; below it
     /// the reply is "not found".
@@ -177,8 +179,8 @@ impl Default for RetrievalConfig {
     fn default() -> Self {
         Self {
             candidates: 20,
-            words_weight: 0.5,
-            window_weight: 0.5,
+            words_weight: 0.0,
+            window_weight: 0.0,
             min_coverage: 0.3,
             decision_depth: 5,
             max_unknown_share: 0.4,
