@@ -72,8 +72,9 @@ pub struct AnswerConfig {
     pub max_quotes: usize,
     /// Longer questions are answered for their start, with a note.
     pub max_question_chars: usize,
-    /// A sentence from another source is shown beside the best one when its score is at least
-    /// this share of the best score and it states a different figure.
+    /// A sentence from another source is shown beside the best one when its score (the ranker's
+    /// odds against the best sentence) is at least this share of the best score and it states
+    /// a different figure.
     pub other_source_ratio: f32,
     /// Most sources shown when sources disagree.
     pub max_sources: usize,
@@ -194,7 +195,7 @@ impl Default for AnswerConfig {
         Self {
             max_quotes: 3,
             max_question_chars: 300,
-            other_source_ratio: 0.6,
+            other_source_ratio: 0.1,
             max_sources: 4,
         }
     }
