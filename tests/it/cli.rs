@@ -385,4 +385,15 @@ fn configuration_and_corpus_errors_are_clear() {
     config.index_dir = blocker.join("index");
     let path = write_config(&config, scratch.path());
     assert!(message(&path, &["ask", "x"]).contains("not writable"));
+
+    let ranker = scratch.path().join("ranker.toml");
+    std::fs::write(&ranker, "k1 = 0.9\nb = 0.4\n[weights]\nbigram = 1.0\n").unwrap();
+    config.index_dir = scratch.path().join("index");
+    config.ranker_file = ranker;
+    let path = write_config(&config, scratch.path());
+    let text = message(&path, &["ask", "x"]);
+    assert!(
+        text.contains("ranker.toml") && text.contains("unknown feature 'bigram'"),
+        "{text}"
+    );
 }

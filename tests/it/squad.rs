@@ -62,3 +62,49 @@ fn squad_eval_takes_the_first_questions_and_converts_scripts() {
         assert_eq!(report["n_questions"], n_questions, "{extra:?}: {report}");
     }
 }
+
+#[test]
+fn squad_eval_writes_ranking_features_for_fitting() {
+    let scratch = tempfile::TempDir::new().expect("temp folder");
+    let config = config_for(&root().join("corpus"), scratch.path());
+    let path = write_config(&config, scratch.path());
+    let out = scratch.path().join("features.jsonl");
+    let output = quotebot(&path)
+        .args(["eval", "--squad", FIXTURE, "--features"])
+        .arg(&out)
+        .output()
+        .expect("quotebot runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&out).expect("features written");
+    let mut lines = text
+        .lines()
+        .map(|line| -> Value { serde_json::from_str(line).expect("every line is JSON") });
+    let header = lines.next().expect("a header line");
+    let names = header["features"].as_array().expect("feature names");
+    assert_eq!(names.len(), quotebot::rerank::N_FEATURES);
+    let questions: Vec<Value> = lines.collect();
+    assert_eq!(questions.len(), 13);
+    let mut labelled = 0;
+    for question in &questions {
+        let labels = question["labels"].as_array().unwrap();
+        let rows = question["x"].as_array().unwrap();
+        assert_eq!(labels.len(), rows.len(), "{question}");
+        assert_eq!(
+            labels.len(),
+            question["sentences"].as_array().unwrap().len()
+        );
+        assert!(
+            rows.iter()
+                .all(|row| row.as_array().unwrap().len() == names.len())
+        );
+        labelled += usize::from(labels.iter().any(|label| label == 1));
+    }
+    assert!(
+        labelled >= 7,
+        "most questions have a candidate holding the answer: {labelled}"
+    );
+}

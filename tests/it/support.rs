@@ -20,14 +20,20 @@ pub fn config_for(corpus_dir: &Path, scratch: &Path) -> Config {
     config.index_dir = scratch.join("index");
     config.cleaning_file = root().join("config/cleaning.toml");
     config.synonyms_file = root().join("config/synonyms.toml");
+    config.ranker_file = root().join("config/ranker.toml");
     config
 }
 
 /// Writes `config` as a TOML file in `scratch` for the command-line tests.
 pub fn write_config(config: &Config, scratch: &Path) -> PathBuf {
     let text = format!(
-        "corpus_dir = {:?}\nindex_dir = {:?}\ncleaning_file = {:?}\nsynonyms_file = {:?}\n",
-        config.corpus_dir, config.index_dir, config.cleaning_file, config.synonyms_file
+        "corpus_dir = {:?}\nindex_dir = {:?}\ncleaning_file = {:?}\nsynonyms_file = {:?}\n\
+         ranker_file = {:?}\n",
+        config.corpus_dir,
+        config.index_dir,
+        config.cleaning_file,
+        config.synonyms_file,
+        config.ranker_file
     );
     let path = scratch.join("quotebot.toml");
     std::fs::write(&path, text).expect("scratch folder is writable");
