@@ -106,14 +106,9 @@ impl Engine {
         bar.finish_and_clear();
         let built = status == IndexStatus::Built;
         let summary = IndexSummary::of(&corpus, built, started.elapsed(), index.path.clone());
-        Ok(Engine {
-            config,
-            corpus,
-            index,
-            synonyms,
-            ranker,
-            summary,
-        })
+        let mut engine = Engine::from_parts(config, corpus, index, synonyms, ranker);
+        engine.summary = summary;
+        Ok(engine)
     }
 
     /// Answers a question with the configured number of quotes.
@@ -164,9 +159,12 @@ impl Engine {
     /// The index's candidates for a question with their features, before scoring: what
     /// `eval --squad --features` writes out for fitting the ranker.
     pub fn candidates(&self, question: &str) -> tantivy::Result<retrieve::Candidates> {
-        let parsed = parse_question(question, &self.synonyms);
+        self.candidates_of(&parse_question(question, &self.synonyms))
+    }
+
+    fn candidates_of(&self, parsed: &retrieve::Question) -> tantivy::Result<retrieve::Candidates> {
         retrieve::candidates(
-            &parsed,
+            parsed,
             &self.index,
             &self.corpus,
             &self.config.retrieval,
@@ -209,14 +207,7 @@ impl Engine {
             parsed.wants_date,
             parsed.years
         );
-        let found = retrieve::candidates(
-            &parsed,
-            &self.index,
-            &self.corpus,
-            &self.config.retrieval,
-            &self.ranker,
-        )
-        .unwrap_or_default();
+        let found = self.candidates_of(&parsed).unwrap_or_default();
         out.push_str(&format!(
             "unknown to the corpus: {:.2} of the question\nscore  {}\n",
             found.unknown_share,

@@ -7,16 +7,25 @@ use crate::support::{config_for, quotebot, root, write_config};
 
 const FIXTURE: &str = "tests/fixtures/squad_mini.json";
 
-/// Runs `eval --squad FIXTURE --json` with `extra` arguments and returns the JSON figures.
-fn figures(extra: &[&str]) -> Value {
+/// Runs `quotebot eval --squad FIXTURE` with `extra` arguments in a scratch folder (kept alive
+/// with the output, for files written there).
+fn eval_squad(extra: &[&std::ffi::OsStr]) -> (tempfile::TempDir, std::process::Output) {
     let scratch = tempfile::TempDir::new().expect("temp folder");
     let config = config_for(&root().join("corpus"), scratch.path());
     let path = write_config(&config, scratch.path());
     let output = quotebot(&path)
-        .args(["eval", "--squad", FIXTURE, "--json"])
+        .args(["eval", "--squad", FIXTURE])
         .args(extra)
         .output()
         .expect("quotebot runs");
+    (scratch, output)
+}
+
+/// Runs `eval --squad FIXTURE --json` with `extra` arguments and returns the JSON figures.
+fn figures(extra: &[&str]) -> Value {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--json".as_ref()];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    let (_scratch, output) = eval_squad(&args);
     assert!(
         output.status.success(),
         "{}",
@@ -65,15 +74,9 @@ fn squad_eval_takes_the_first_questions_and_converts_scripts() {
 
 #[test]
 fn squad_eval_writes_ranking_features_for_fitting() {
-    let scratch = tempfile::TempDir::new().expect("temp folder");
-    let config = config_for(&root().join("corpus"), scratch.path());
-    let path = write_config(&config, scratch.path());
-    let out = scratch.path().join("features.jsonl");
-    let output = quotebot(&path)
-        .args(["eval", "--squad", FIXTURE, "--features"])
-        .arg(&out)
-        .output()
-        .expect("quotebot runs");
+    let written = tempfile::TempDir::new().expect("temp folder");
+    let out = written.path().join("features.jsonl");
+    let (_scratch, output) = eval_squad(&["--features".as_ref(), out.as_os_str()]);
     assert!(
         output.status.success(),
         "{}",
