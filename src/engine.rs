@@ -197,7 +197,7 @@ impl Engine {
         let (text, _) = sanitize_question(question, self.config.answer.max_question_chars);
         let parsed = parse_question(&text, &self.synonyms);
         let mut out = format!(
-            "terms: {:?}\nwants figure: {}, wants date: {}, years: {:?}\n",
+            "terms: {:?}\nwants figure: {}, wants date: {}, asks for: {:?}, numbers: {:?}\n",
             parsed
                 .terms
                 .iter()
@@ -205,7 +205,8 @@ impl Engine {
                 .collect::<Vec<_>>(),
             parsed.wants_figure,
             parsed.wants_date,
-            parsed.years
+            parsed.asks,
+            parsed.numbers
         );
         let found = self.candidates_of(&parsed).unwrap_or_default();
         out.push_str(&format!(

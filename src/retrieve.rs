@@ -35,8 +35,6 @@ pub struct Question {
     pub wants_figure: bool,
     /// The question asks for a time (什么时候, 何时, 哪一年 …).
     pub wants_date: bool,
-    /// Years named in the question (2021).
-    pub years: Vec<String>,
     /// Numbers written in digits in the question (2021, 10), which a sentence that answers
     /// tends to repeat.
     pub numbers: Vec<String>,
@@ -56,6 +54,7 @@ pub struct QueryTerm {
 pub struct Hit {
     /// Position in `Corpus::sentences`.
     pub sentence_idx: usize,
+    /// The ranker's odds against the best hit: 1 for the best, less for the others.
     pub score: f32,
     /// IDF-weighted share of the question's terms that the sentence contains.
     pub coverage: f32,
@@ -281,9 +280,6 @@ const ENTITY_CUES: &[(&str, EntityKind)] = &[
 static NUMBER_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?").expect("number pattern is valid"));
 
-static YEAR_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:19|20)\d\d").expect("year pattern is valid"));
-
 /// Reads a question: normalises it, finds its content terms and what it asks for.
 pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
     let normalized = normalize(question);
@@ -329,10 +325,6 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
     Question {
         wants_figure: FIGURE_CUES.iter().any(|cue| normalized.contains(cue)),
         wants_date: DATE_CUES.iter().any(|cue| normalized.contains(cue)),
-        years: YEAR_RE
-            .find_iter(&normalized)
-            .map(|found| found.as_str().to_string())
-            .collect(),
         numbers: NUMBER_RE
             .find_iter(&normalized)
             .map(|found| found.as_str().to_string())
@@ -702,7 +694,7 @@ fn contains_word(text: &str, boundaries: &[u32], word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokenize::word_boundaries;
+    use crate::tokenize::analyze;
 
     fn synonyms() -> Synonyms {
         Synonyms::from_groups(&[
@@ -711,7 +703,13 @@ mod tests {
         ])
     }
 
-    fn check(question: &str, terms: &[&str], wants_figure: bool, wants_date: bool, years: &[&str]) {
+    fn check(
+        question: &str,
+        terms: &[&str],
+        wants_figure: bool,
+        wants_date: bool,
+        numbers: &[&str],
+    ) {
         let parsed = parse_question(question, &synonyms());
         let texts: Vec<&str> = parsed.terms.iter().map(|term| term.text.as_str()).collect();
         assert_eq!(texts, terms, "terms of {question}");
@@ -720,7 +718,7 @@ mod tests {
             "wants_figure of {question}"
         );
         assert_eq!(parsed.wants_date, wants_date, "wants_date of {question}");
-        assert_eq!(parsed.years, years, "years of {question}");
+        assert_eq!(parsed.numbers, numbers, "numbers of {question}");
     }
 
     #[test]
@@ -775,7 +773,7 @@ mod tests {
                 },
                 doc_idx: 0,
                 text: text.to_string(),
-                boundaries: word_boundaries(&normalized),
+                boundaries: analyze(&normalized).boundaries,
                 entities: Vec::new(),
                 normalized,
             };

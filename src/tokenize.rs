@@ -81,11 +81,6 @@ pub fn analyze(text: &str) -> Analysis {
     analysis
 }
 
-/// The word boundaries of [`analyze`].
-pub fn word_boundaries(text: &str) -> Vec<u32> {
-    analyze(text).boundaries
-}
-
 /// Character bigrams of the CJK runs of `text`; a lone CJK character stands for itself, and a
 /// run of letters or digits is one token.
 pub fn bigrams(text: &str) -> Vec<String> {
