@@ -167,6 +167,37 @@ const QUESTION_WORDS: &[&str] = &[
     "从",
     "给",
     "让",
+    // Function words of the written register (于, 以, 由于) and pronouns: they glue a
+    // question together and say nothing about what it is about.
+    "于",
+    "以",
+    "而",
+    "由",
+    "为",
+    "之",
+    "其",
+    "将",
+    "曾",
+    "已",
+    "并",
+    "且",
+    "则",
+    "即",
+    "因",
+    "由于",
+    "因为",
+    "所以",
+    "他",
+    "她",
+    "它",
+    "他们",
+    "她们",
+    "它们",
+    "此",
+    "该",
+    "一个",
+    "一种",
+    "一些",
 ];
 
 /// Question phrases removed before segmentation, longest first.
@@ -229,6 +260,35 @@ static COUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!("(?:多少|几)[{classifiers}]")).expect("count pattern is valid")
 });
 
+/// Interrogatives in the forms both scripts and registers use (哪一个, 何处, 甚么, 几时), removed
+/// before segmentation like the question phrases, so neither they nor the pieces jieba would
+/// cut from them (一个, 一种, 何处) become search terms. A match led by 任 or 几 (任何, 几何) is
+/// an ordinary word and stays.
+static INTERROGATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        "(?:什么|甚么)(?:样的|样|时候|时间)?",
+        "|哪一?(?:方面|个|种|位|些|项|类|家|所|座|条|部|本|场|方|边|件|次|届|支|段|只|名|间|样|年|天|里|儿)?",
+        "|[任如为几]?何[时年处地人种者物谓故日]",
+        "|几(?:时|岁|世纪)",
+        "|谁",
+    ))
+    .expect("interrogative pattern is valid")
+});
+
+/// `text` without its interrogatives (see [`INTERROGATIVE_RE`]).
+fn drop_interrogatives(text: &str) -> String {
+    INTERROGATIVE_RE
+        .replace_all(text, |found: &regex::Captures| {
+            let found = &found[0];
+            if found.starts_with('任') || found.starts_with("几何") {
+                found.to_string()
+            } else {
+                " ".to_string()
+            }
+        })
+        .into_owned()
+}
+
 /// Words that mark a question about an amount.
 const FIGURE_CUES: &[&str] = &[
     "多少", "几", "多大", "多高", "多长", "多久", "多远", "多重", "多快", "比例", "占比",
@@ -238,13 +298,20 @@ const FIGURE_CUES: &[&str] = &[
 const DATE_CUES: &[&str] = &[
     "什么时候",
     "何时",
-    "哪一年",
     "哪年",
     "哪天",
+    "何年",
+    "何日",
+    "几时",
     "几月",
     "几号",
     "日期",
     "时间",
+    "时期",
+    "年代",
+    "朝代",
+    "年份",
+    "世纪",
 ];
 
 /// Words that mark a question about a person, a place or an organisation, with what they ask.
@@ -266,6 +333,15 @@ const ENTITY_CUES: &[(&str, EntityKind)] = &[
     ("哪座城市", EntityKind::Place),
     ("哪个省", EntityKind::Place),
     ("哪个地区", EntityKind::Place),
+    ("哪地区", EntityKind::Place),
+    ("哪个州", EntityKind::Place),
+    ("哪州", EntityKind::Place),
+    ("哪个岛", EntityKind::Place),
+    ("哪座岛", EntityKind::Place),
+    ("哪座山", EntityKind::Place),
+    ("哪条河", EntityKind::Place),
+    ("哪个县", EntityKind::Place),
+    ("哪个洲", EntityKind::Place),
     ("哪个组织", EntityKind::Organization),
     ("什么组织", EntityKind::Organization),
     ("哪个机构", EntityKind::Organization),
@@ -275,6 +351,11 @@ const ENTITY_CUES: &[(&str, EntityKind)] = &[
     ("哪所", EntityKind::Organization),
     ("哪个单位", EntityKind::Organization),
     ("哪个部门", EntityKind::Organization),
+    ("哪个大学", EntityKind::Organization),
+    ("哪个政党", EntityKind::Organization),
+    ("哪个球队", EntityKind::Organization),
+    ("哪支球队", EntityKind::Organization),
+    ("哪个队", EntityKind::Organization),
 ];
 
 static NUMBER_RE: LazyLock<Regex> =
@@ -309,6 +390,14 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
         covered = covered.replace(phrase, " ");
         content = content.replace(phrase, " ");
     }
+    let covered = drop_interrogatives(&covered);
+    let content = drop_interrogatives(&content);
+    // Cues are matched with 哪一 read as 哪 (哪一个国家, 哪一位): one list serves both. 任何,
+    // 几何 and 几乎 ask nothing.
+    let mut cue_text = normalized.replace("哪一", "哪");
+    for word in ["任何", "几何", "几乎"] {
+        cue_text = cue_text.replace(word, " ");
+    }
     for word in words(&covered) {
         let word = strip_classifier(word);
         if word.is_empty()
@@ -323,15 +412,15 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
         });
     }
     Question {
-        wants_figure: FIGURE_CUES.iter().any(|cue| normalized.contains(cue)),
-        wants_date: DATE_CUES.iter().any(|cue| normalized.contains(cue)),
+        wants_figure: FIGURE_CUES.iter().any(|cue| cue_text.contains(cue)),
+        wants_date: DATE_CUES.iter().any(|cue| cue_text.contains(cue)),
         numbers: NUMBER_RE
             .find_iter(&normalized)
             .map(|found| found.as_str().to_string())
             .collect(),
         asks: ENTITY_CUES
             .iter()
-            .find(|(cue, _)| normalized.contains(cue))
+            .find(|(cue, _)| cue_text.contains(cue))
             .map(|(_, kind)| *kind),
         terms,
         normalized,
@@ -738,6 +827,14 @@ mod tests {
         check("市长叫什么名字", &["市长", "名字"], false, false, &[]);
         check("AND ( \" * :", &["and"], false, false, &[]);
         check("", &[], false, false, &[]);
+        // Interrogatives of either script and register leave nothing behind.
+        check("哪一個國家最早發明紙？", &["国家", "最早", "发明", "纸"], false, false, &[]);
+        check("查普曼是由於哪一個疾病而往生的?", &["查普曼", "疾病", "往生"], false, false, &[]);
+        check("馬關條約於何年簽署?", &["马关条约", "签署"], false, true, &[]);
+        check("鳥擊指的是甚麼?", &["鸟击", "指"], false, false, &[]);
+        check("他在幾歲時去世", &["时", "去世"], true, false, &[]);
+        // 任何 and 几何 are words, not questions.
+        check("任何时候都能用几何方法吗", &["任何", "用", "几何", "方法"], false, false, &[]);
     }
 
     #[test]
@@ -830,6 +927,9 @@ mod tests {
         check("沼鹿原住于哪里", Some(EntityKind::Place), &[]);
         check("这家公司总部在哪个国家", Some(EntityKind::Place), &[]);
         check("他毕业于哪所大学", Some(EntityKind::Organization), &[]);
+        check("狄拉克長眠於何處?", Some(EntityKind::Place), &[]);
+        check("哪一個國家最早發明紙", Some(EntityKind::Place), &[]);
+        check("哪一位皇帝下令修建", Some(EntityKind::Person), &[]);
         check("大同2021年GDP是多少", None, &["2021"]);
         check("10座煤矿增产多少万吨，占1.5%吗", None, &["10", "1.5"]);
     }

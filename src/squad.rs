@@ -236,6 +236,12 @@ pub fn write_features(
             .iter()
             .map(|c| engine.corpus.sentences[c.sentence_idx].text.as_str())
             .collect();
+        // Where each candidate sits (document, sentence number): tells a neighbour of the
+        // answer from a sentence elsewhere when looking into a miss.
+        let places: Vec<(usize, usize)> = candidates
+            .iter()
+            .map(|c| (engine.corpus.sentences[c.sentence_idx].doc_idx, c.sentence_idx))
+            .collect();
         let line = serde_json::json!({
             "q": at,
             "question": question.question,
@@ -243,6 +249,7 @@ pub fn write_features(
             "labels": labels,
             "x": features,
             "sentences": sentences,
+            "places": places,
         });
         writeln!(out, "{line}").map_err(write_err)?;
     }
