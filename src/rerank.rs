@@ -1,11 +1,12 @@
 //! The second stage of retrieval. Each candidate the index returns is described by a few
 //! numbers (its features: BM25 of the sentence's bigrams and words and of its ±1 window with
-//! k1 and b suited to sentences, how much of the question it covers, whether it states what the
-//! question asks for, how closely it repeats the question's wording) and scored by a linear
-//! model. The weights are fitted offline by `scripts/fit_ranker.py` on public QA sets and
+//! k1 and b suited to sentences, of each neighbour and of the best candidate of its paragraph,
+//! how much of the question it covers, whether it states what the question asks for, how
+//! closely it repeats the question's wording) and scored by a linear model. The weights are fitted offline by `scripts/fit_ranker.py` on public QA sets and
 //! shipped in `config/ranker.toml`. Pure: no I/O, no index access beyond what the caller hands
 //! in.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -32,10 +33,14 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "proximity",
     "length",
     "first_stage",
+    "previous",
+    "next",
+    "paragraph",
+    "paragraph_share",
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 12;
+pub const N_FEATURES: usize = 16;
 
 /// Position of the coverage feature, which the "not found" decision also reads.
 pub const COVERAGE: usize = 3;
@@ -179,9 +184,33 @@ pub struct RerankQuery<'q> {
     /// Bigrams of the question's wording (question phrases removed), for the longest-run and
     /// proximity features.
     pub content_bigrams: FxHashSet<&'q str>,
-    /// Bigram counts of sentences already cut for this question (a candidate's neighbours are
-    /// often candidates too).
-    pub cut: std::cell::RefCell<FxHashMap<usize, (Vec<u32>, u32)>>,
+    /// Bigram counts of sentences already cut for this question (a candidate's neighbours and
+    /// paragraph are often candidates too).
+    pub cut: RefCell<FxHashMap<usize, (Vec<u32>, u32)>>,
+}
+
+impl RerankQuery<'_> {
+    /// Bigram counts and length of the sentence at `ord`, cut once per question.
+    fn counts(&self, corpus: &Corpus, ord: usize) -> (Vec<u32>, u32) {
+        self.cut
+            .borrow_mut()
+            .entry(ord)
+            .or_insert_with(|| {
+                let found = match_bigrams(
+                    &corpus.sentences[ord].normalized,
+                    &self.bigrams,
+                    &FxHashSet::default(),
+                );
+                (found.tf, found.len)
+            })
+            .clone()
+    }
+
+    /// Bigram BM25 of the sentence at `ord`.
+    pub fn bigram_score(&self, corpus: &Corpus, ord: usize, ranker: &Ranker) -> f32 {
+        let (tf, len) = self.counts(corpus, ord);
+        self.bigrams.bm25(&tf, len, ranker)
+    }
 }
 
 /// A sentence's bigrams matched against the question's: term frequencies (one per query
@@ -245,13 +274,23 @@ fn word_tf(sentence: &Sentence, query: &FieldQuery) -> (Vec<u32>, u32) {
     (tf, len)
 }
 
-/// The features of the sentence at `ord`. `first_stage` is the index's own score relative to
-/// the best candidate's.
+/// Where a candidate stands among the others: the index's score relative to the best
+/// candidate's, the share of candidates from its paragraph, and the best bigram BM25 among
+/// them. How well the passage around a sentence matches decides where an answer is as much as
+/// the sentence's own wording.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Standing {
+    pub first_stage: f32,
+    pub paragraph_share: f32,
+    pub paragraph_best: f32,
+}
+
+/// The features of the sentence at `ord`.
 pub fn features(
     query: &RerankQuery,
     corpus: &Corpus,
     ord: usize,
-    first_stage: f32,
+    standing: Standing,
     ranker: &Ranker,
 ) -> Features {
     let sentence = &corpus.sentences[ord];
@@ -263,22 +302,21 @@ pub fn features(
     // The window's counts are the sentence's plus its paragraph neighbours'. Both fields were
     // queried with the same bigrams, so the counts are shared; only the IDFs differ.
     let (mut window_tf, mut window_len) = (own.tf.clone(), own.len);
-    let mut cut = query.cut.borrow_mut();
-    cut.insert(ord, (own.tf.clone(), own.len));
+    query.cut.borrow_mut().insert(ord, (own.tf.clone(), own.len));
+    let (mut previous, mut next) = (0.0, 0.0);
     for neighbour in corpus.neighbours_of(ord) {
-        let (tf, len) = cut.entry(neighbour).or_insert_with(|| {
-            let found = match_bigrams(
-                &corpus.sentences[neighbour].normalized,
-                &query.bigrams,
-                &FxHashSet::default(),
-            );
-            (found.tf, found.len)
-        });
+        let (tf, len) = query.counts(corpus, neighbour);
         window_tf
             .iter_mut()
-            .zip(tf.iter())
+            .zip(&tf)
             .for_each(|(sum, tf)| *sum += tf);
-        window_len += *len;
+        window_len += len;
+        let score = query.bigrams.bm25(&tf, len, ranker);
+        if neighbour < ord {
+            previous = score;
+        } else {
+            next = score;
+        }
     }
     let window = query.window.bm25(&window_tf, window_len, ranker);
     let topic = &corpus.document_of(sentence).topic;
@@ -318,7 +356,11 @@ pub fn features(
         run.min(1.0),
         own.proximity,
         (1.0 + own.len as f32).ln(),
-        first_stage,
+        standing.first_stage,
+        previous,
+        next,
+        standing.paragraph_best,
+        standing.paragraph_share,
     ]
 }
 

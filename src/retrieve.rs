@@ -18,7 +18,8 @@ use crate::config::{RetrievalConfig, Synonyms};
 use crate::corpus::{Corpus, Sentence};
 use crate::index::SentenceIndex;
 use crate::normalize::normalize;
-use crate::rerank::{self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery};
+use crate::rerank::{self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing};
+use rustc_hash::FxHashMap;
 use crate::tokenize::{EntityKind, bigram_tokens, bigrams, words};
 
 /// A question, read for search.
@@ -545,7 +546,7 @@ pub fn candidates(
         cut: Default::default(),
     };
     let mut columns = HashMap::new();
-    let mut described = Vec::with_capacity(found.len());
+    let mut proposed = Vec::with_capacity(found.len());
     for (score, address) in found {
         if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(address.segment_ord)
         {
@@ -556,15 +557,35 @@ pub fn candidates(
             continue;
         };
         let ord = ord as usize;
-        if ord >= corpus.sentences.len() {
-            continue;
+        if ord < corpus.sentences.len() {
+            proposed.push((score, ord));
         }
-        let first_stage = if best > 0.0 { score / best } else { 0.0 };
-        described.push(Candidate {
-            sentence_idx: ord,
-            features: rerank::features(&rerank_query, corpus, ord, first_stage, ranker),
-        });
     }
+    // Candidates per paragraph and the best of them: a passage the index proposes several
+    // sentences of, or one that matches well, is likely the one the question is about.
+    let mut paragraphs: FxHashMap<usize, (usize, f32)> = FxHashMap::default();
+    for (_, ord) in &proposed {
+        let score = rerank_query.bigram_score(corpus, *ord, ranker);
+        let (count, best) = paragraphs.entry(corpus.paragraph_of(*ord).start).or_default();
+        *count += 1;
+        *best = best.max(score);
+    }
+    let n_proposed = proposed.len().max(1) as f32;
+    let described = proposed
+        .into_iter()
+        .map(|(score, ord)| {
+            let (count, paragraph_best) = paragraphs[&corpus.paragraph_of(ord).start];
+            let standing = Standing {
+                first_stage: if best > 0.0 { score / best } else { 0.0 },
+                paragraph_share: count as f32 / n_proposed,
+                paragraph_best,
+            };
+            Candidate {
+                sentence_idx: ord,
+                features: rerank::features(&rerank_query, corpus, ord, standing, ranker),
+            }
+        })
+        .collect();
     Ok(Candidates {
         list: described,
         unknown_share,

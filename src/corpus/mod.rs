@@ -280,6 +280,26 @@ impl Corpus {
         &self.documents[sentence.doc_idx]
     }
 
+    /// Positions of every sentence in the paragraph of the sentence at `ord` (empty when there
+    /// is no such sentence).
+    pub fn paragraph_of(&self, ord: usize) -> std::ops::Range<usize> {
+        let Some(sentence) = self.sentences.get(ord) else {
+            return 0..0;
+        };
+        let same = |other: &Sentence| {
+            other.doc_idx == sentence.doc_idx && other.id.para == sentence.id.para
+        };
+        let start = self.sentences[..ord]
+            .iter()
+            .rposition(|other| !same(other))
+            .map_or(0, |at| at + 1);
+        let end = self.sentences[ord..]
+            .iter()
+            .position(|other| !same(other))
+            .map_or(self.sentences.len(), |at| ord + at);
+        start..end
+    }
+
     /// Positions of the sentences just before and after the one at `ord` in the same
     /// paragraph (its ±1 window without itself).
     pub fn neighbours_of(&self, ord: usize) -> impl Iterator<Item = usize> + use<'_> {
@@ -454,6 +474,12 @@ mod tests {
         assert_eq!(corpus.documents[1].source.title, "另一篇。");
         let id: SentenceId = "3·2.2".parse().unwrap();
         assert_eq!(corpus.sentences[corpus.find(id).unwrap()].text, "第二句。");
+        // Paragraphs and windows stop at paragraph and document ends.
+        let paragraphs: Vec<_> = (0..6).map(|ord| corpus.paragraph_of(ord)).collect();
+        assert_eq!(paragraphs, [0..1, 1..3, 1..3, 3..4, 4..5, 0..0]);
+        let neighbours: Vec<Vec<usize>> =
+            (0..5).map(|ord| corpus.neighbours_of(ord).collect()).collect();
+        assert_eq!(neighbours, [vec![], vec![2], vec![1], vec![], vec![]]);
     }
 
     #[test]
