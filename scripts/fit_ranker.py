@@ -12,8 +12,13 @@ Before the final fit on everything, each set is held out in turn (fit on the oth
 it) and each set is split by question parity (fit on odd, score on even), so the figures
 printed show how the weights carry over to questions they were not fitted on.
 
+With --dev, the answerable questions of a question file over the shipped corpus join every fit
+(not the scoring), each counted --dev-weight times: SQuAD questions are written by annotators
+looking at the paragraph, users of the bot ask for facts, and the weights should serve both.
+
 Usage (from the repository root, release binary built, ../shared beside it):
-    python3 scripts/fit_ranker.py [--data ../shared/data] [--write config/ranker.toml]
+    python3 scripts/fit_ranker.py [--data ../shared/data] [--dev eval/datong_dev.jsonl]
+        [--write config/ranker.toml]
 Needs numpy.
 """
 
@@ -30,12 +35,11 @@ import numpy as np
 SETS = ["cmrc2018_dev.json", "DRCD_dev.json"]
 
 
-def dump(binary, data_file, out, max_questions):
-    subprocess.run(
-        [binary, "eval", "--squad", data_file, "--max-questions", str(max_questions),
-         "--features", out],
-        check=True,
-    )
+def dump(binary, data_file, out, max_questions, squad=True):
+    command = [binary, "eval", data_file, "--features", out]
+    if squad:
+        command += ["--squad", "--max-questions", str(max_questions)]
+    subprocess.run(command, check=True)
     names, groups = None, []
     with open(out, encoding="utf-8") as lines:
         for line in lines:
@@ -108,6 +112,10 @@ def main():
     parser.add_argument("--max-questions", type=int, default=0)
     parser.add_argument("--l2", type=float, default=1e-3)
     parser.add_argument("--without", default="", help="comma-separated features to leave out")
+    parser.add_argument("--dev", help="a question file (.jsonl) over the shipped corpus whose "
+                        "answerable questions join the fit")
+    parser.add_argument("--dev-weight", type=float, default=20.0,
+                        help="how many SQuAD questions one --dev question counts as")
     parser.add_argument("--write", help="write the fitted weights to this ranker.toml")
     args = parser.parse_args()
 
@@ -118,23 +126,30 @@ def main():
             names, groups = dump(args.binary, os.path.join(args.data, name), out,
                                  args.max_questions)
             data[name] = groups
+        dev = []
+        if args.dev:
+            out = os.path.join(tmp, "dev.features.jsonl")
+            _, dev = dump(args.binary, args.dev, out, 0, squad=False)
     dim = len(names)
     left_out = [n for n in args.without.split(",") if n]
     keep = np.array([n not in left_out for n in names], dtype=np.float64)
     for name in SETS:
         data[name] = [(x * keep, y) for x, y in data[name]]
 
+    # The question files over the shipped corpus are few and short: each counts as
+    # --dev-weight SQuAD questions, by repetition (the loss is a mean over questions).
+    dev = [(x * keep, y) for x, y in dev] * max(int(round(args.dev_weight)), 1) if dev else []
     report = []
     for held in SETS:
-        train = [g for other in SETS if other != held for g in data[other]]
+        train = [g for other in SETS if other != held for g in data[other]] + dev
         w = fit(train, dim, args.l2)
         report.append(f"fitted on the other set, scored on {held}: R@1 {recall_at_1(w, data[held]):.3f}")
-    odd = [g for name in SETS for g in data[name][1::2]]
+    odd = [g for name in SETS for g in data[name][1::2]] + dev
     w = fit(odd, dim, args.l2)
     for name in SETS:
         report.append(f"fitted on odd questions, scored on even ones of {name}: "
                       f"R@1 {recall_at_1(w, data[name][0::2]):.3f}")
-    everything = [g for name in SETS for g in data[name]]
+    everything = [g for name in SETS for g in data[name]] + dev
     w = fit(everything, dim, args.l2)
     for name in SETS:
         report.append(f"fitted on both sets, scored on {name}: R@1 {recall_at_1(w, data[name]):.3f}")
@@ -147,7 +162,9 @@ def main():
         lines = [
             "# Weights of the re-ranker's linear model (features: src/rerank.rs).",
             f"# Fitted by scripts/fit_ranker.py on {datetime.date.today()} from "
-            + " and ".join(SETS) + f" (l2 {args.l2}).",
+            + " and ".join(SETS)
+            + (f" with {args.dev} counted {args.dev_weight:g} times" if args.dev else "")
+            + f" (l2 {args.l2}).",
             "# Re-ranking only (refusals aside), R@1 among the index's candidates:",
         ] + [f"#   {line}" for line in report] + [""]
         lines += [line.rstrip("\n") for line in bm25] + ["", "[weights]"]

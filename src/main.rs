@@ -88,7 +88,7 @@ enum Command {
         /// With --squad: print the figures as one JSON line too.
         #[arg(long)]
         json: bool,
-        /// With --squad: instead of scoring, write every question's candidates with their
+        /// Instead of scoring, write every answerable question's candidates with their
         /// features and labels to this file (JSON lines, for scripts/fit_ranker.py).
         #[arg(long, value_name = "FILE")]
         features: Option<PathBuf>,
@@ -153,8 +153,11 @@ fn run(cli: Cli) -> Result<()> {
             features.as_deref(),
         ),
         Some(Command::Eval {
-            file, questions_in, ..
-        }) => run_eval(config, &file, questions_in),
+            file,
+            questions_in,
+            features,
+            ..
+        }) => run_eval(config, &file, questions_in, features.as_deref()),
         Some(Command::Serve) => serve(config),
         Some(Command::Bench {
             data_dir,
@@ -267,17 +270,42 @@ fn serve(config: Config) -> Result<()> {
     Ok(())
 }
 
-fn run_eval(config: Config, file: &Path, script: Script) -> Result<()> {
+fn run_eval(config: Config, file: &Path, script: Script, features: Option<&Path>) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let mut questions = eval::parse_questions(&text)
         .map_err(anyhow::Error::msg)
         .with_context(|| format!("{} is not a question file", file.display()))?;
+    let engine = open(config, false)?;
+    if let Some(path) = features {
+        let answerable: Vec<squad::SquadQuestion> = questions
+            .into_iter()
+            .filter(|question| !question.answers.is_empty())
+            .map(|question| squad::SquadQuestion {
+                question: question.q,
+                answers: question.answers,
+            })
+            .collect();
+        return write_features(&engine, &answerable, script, path);
+    }
     for question in &mut questions {
         question.q = script.convert(&question.q);
     }
-    let engine = open(config, false)?;
     print!("{}", eval::report(&eval::run(&engine, &questions)));
+    Ok(())
+}
+
+fn write_features(
+    engine: &Engine,
+    questions: &[squad::SquadQuestion],
+    script: Script,
+    path: &Path,
+) -> Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    squad::write_features(engine, questions, script, &mut out).map_err(anyhow::Error::msg)?;
+    out.flush()?;
     Ok(())
 }
 
@@ -296,12 +324,7 @@ fn run_squad(
         .with_context(|| format!("cannot read {}", file.display()))?;
     let (engine, build_s) = squad::build_engine(&config, &contexts).map_err(anyhow::Error::msg)?;
     if let Some(path) = features {
-        let file = std::fs::File::create(path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-        let mut out = std::io::BufWriter::new(file);
-        squad::write_features(&engine, &questions, script, &mut out).map_err(anyhow::Error::msg)?;
-        out.flush()?;
-        return Ok(());
+        return write_features(&engine, &questions, script, path);
     }
     let report =
         squad::run_squad(&engine, build_s, &questions, script).map_err(anyhow::Error::msg)?;

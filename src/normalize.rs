@@ -3,6 +3,8 @@
 //! the normalised text is the same position in the original, and figures found in one can be
 //! highlighted in the other.
 
+use std::sync::LazyLock;
+
 /// Returns the normalised form of `text`, with exactly as many characters as `text`.
 pub fn normalize(text: &str) -> String {
     let simplified = fast2s::convert(text);
@@ -41,14 +43,38 @@ pub fn strip_whitespace(text: &str) -> String {
     text.chars().filter(|ch| !ch.is_whitespace()).collect()
 }
 
-/// Converts Simplified text to Traditional (used to test questions in the other script).
+/// OpenCC's Simplified → Taiwan Traditional conversion (phrase-aware: 头发 → 頭髮, 发展 →
+/// 發展), built once.
+static TO_TRADITIONAL: LazyLock<Option<ferrous_opencc::OpenCC>> = LazyLock::new(|| {
+    ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::S2tw).ok()
+});
+
+/// Converts Simplified text to Traditional as a Taiwan reader writes it (used to test
+/// questions in the other script). Should the built-in tables fail to load, the text is
+/// returned as it is.
 pub fn to_traditional(text: &str) -> String {
-    character_converter::simplified_to_traditional(text).into_owned()
+    match TO_TRADITIONAL.as_ref() {
+        Some(converter) => converter.convert(text),
+        None => text.to_string(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn converts_to_the_traditional_forms_people_type() {
+        let check = |simplified: &str, traditional: &str| {
+            assert_eq!(to_traditional(simplified), traditional, "{simplified}");
+            assert_eq!(normalize(traditional), normalize(simplified), "{traditional}");
+        };
+        check("大同最早的岛屿", "大同最早的島嶼");
+        check("杨群是哪里人", "楊群是哪裡人");
+        check("头发和发展", "頭髮和發展");
+        check("西巴丹岛以什么闻名", "西巴丹島以什麼聞名");
+        check("GDP 1686亿元", "GDP 1686億元");
+    }
 
     fn check(input: &str, expected: &str) {
         let normalized = normalize(input);
