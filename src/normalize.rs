@@ -67,7 +67,11 @@ mod tests {
     fn converts_to_the_traditional_forms_people_type() {
         let check = |simplified: &str, traditional: &str| {
             assert_eq!(to_traditional(simplified), traditional, "{simplified}");
-            assert_eq!(normalize(traditional), normalize(simplified), "{traditional}");
+            assert_eq!(
+                normalize(traditional),
+                normalize(simplified),
+                "{traditional}"
+            );
         };
         check("大同最早的岛屿", "大同最早的島嶼");
         check("杨群是哪里人", "楊群是哪裡人");

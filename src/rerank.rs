@@ -37,10 +37,11 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "next",
     "paragraph",
     "paragraph_share",
+    "answer_head",
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 16;
+pub const N_FEATURES: usize = 17;
 
 /// Position of the coverage feature, which the "not found" decision also reads.
 pub const COVERAGE: usize = 3;
@@ -302,7 +303,10 @@ pub fn features(
     // The window's counts are the sentence's plus its paragraph neighbours'. Both fields were
     // queried with the same bigrams, so the counts are shared; only the IDFs differ.
     let (mut window_tf, mut window_len) = (own.tf.clone(), own.len);
-    query.cut.borrow_mut().insert(ord, (own.tf.clone(), own.len));
+    query
+        .cut
+        .borrow_mut()
+        .insert(ord, (own.tf.clone(), own.len));
     let (mut previous, mut next) = (0.0, 0.0);
     for neighbour in corpus.neighbours_of(ord) {
         let (tf, len) = query.counts(corpus, neighbour);
@@ -361,6 +365,12 @@ pub fn features(
         next,
         standing.paragraph_best,
         standing.paragraph_share,
+        flag(
+            question
+                .answer_head
+                .as_ref()
+                .is_some_and(|head| text.contains(head.as_str())),
+        ),
     ]
 }
 

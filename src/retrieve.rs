@@ -19,8 +19,8 @@ use crate::corpus::{Corpus, Sentence};
 use crate::index::SentenceIndex;
 use crate::normalize::normalize;
 use crate::rerank::{self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing};
+use crate::tokenize::{EntityKind, bigram_tokens, bigrams, names_a_thing, tagged_words, words};
 use rustc_hash::FxHashMap;
-use crate::tokenize::{EntityKind, bigram_tokens, bigrams, words};
 
 /// A question, read for search.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,9 @@ pub struct Question {
     pub numbers: Vec<String>,
     /// The question asks for a person (谁), a place (哪里) or an organisation (哪家机构).
     pub asks: Option<EntityKind>,
+    /// The noun a 什么/哪个 question asks for a kind of (什么奖 → 奖, 哪个国家 → 国家): an
+    /// answer usually names it (一等奖).
+    pub answer_head: Option<String>,
 }
 
 /// One content term of a question and the words that may stand for it in the corpus.
@@ -48,6 +51,9 @@ pub struct Question {
 pub struct QueryTerm {
     pub text: String,
     pub synonyms: Vec<String>,
+    /// The term names a thing (房价, 云冈石窟) rather than an action or amount (搞出, 第一次):
+    /// one the corpus never uses is a sign the question is about something else.
+    pub names_a_thing: bool,
 }
 
 /// A ranked sentence.
@@ -359,6 +365,22 @@ const ENTITY_CUES: &[(&str, EntityKind)] = &[
     ("哪个队", EntityKind::Organization),
 ];
 
+/// An interrogative that asks for a kind of thing, and what follows it.
+static KIND_QUESTION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("(?:什么|甚么|何种|哪一?[个种位些项类家所座条部本场件]?)([^?？,，。、]{1,8})")
+        .expect("kind question pattern is valid")
+});
+
+/// The last of the nouns right after a 什么/哪个 (什么运营体系 → 体系).
+fn answer_head(normalized: &str) -> Option<String> {
+    let following = KIND_QUESTION_RE.captures(normalized)?.get(1)?.as_str();
+    tagged_words(following)
+        .into_iter()
+        .take_while(|(word, tag)| names_a_thing(tag) && !QUESTION_WORDS.contains(word))
+        .last()
+        .map(|(word, _)| word.to_string())
+}
+
 static NUMBER_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?").expect("number pattern is valid"));
 
@@ -380,6 +402,7 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
             terms.push(QueryTerm {
                 text: word.to_string(),
                 synonyms: synonyms.of(word).to_vec(),
+                names_a_thing: true,
             });
         }
     }
@@ -399,7 +422,7 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
     for word in ["任何", "几何", "几乎"] {
         cue_text = cue_text.replace(word, " ");
     }
-    for word in words(&covered) {
+    for (word, tag) in tagged_words(&covered) {
         let word = strip_classifier(word);
         if word.is_empty()
             || QUESTION_WORDS.contains(&word)
@@ -410,6 +433,7 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
         terms.push(QueryTerm {
             text: word.to_string(),
             synonyms: synonyms.of(word).to_vec(),
+            names_a_thing: names_a_thing(tag),
         });
     }
     Question {
@@ -423,6 +447,7 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
             .iter()
             .find(|(cue, _)| cue_text.contains(cue))
             .map(|(_, kind)| *kind),
+        answer_head: answer_head(&normalized),
         terms,
         normalized,
         content,
@@ -566,7 +591,9 @@ pub fn candidates(
     let mut paragraphs: FxHashMap<usize, (usize, f32)> = FxHashMap::default();
     for (_, ord) in &proposed {
         let score = rerank_query.bigram_score(corpus, *ord, ranker);
-        let (count, best) = paragraphs.entry(corpus.paragraph_of(*ord).start).or_default();
+        let (count, best) = paragraphs
+            .entry(corpus.paragraph_of(*ord).start)
+            .or_default();
         *count += 1;
         *best = best.max(score);
     }
@@ -647,9 +674,15 @@ pub fn covers_enough(hits: &[Hit], unknown_share: f32, config: &RetrievalConfig)
         && best_coverage >= config.min_coverage
 }
 
+/// How much an unknown verb, number or adverb (搞出, 第一次) counts against an unknown noun:
+/// people ask in their own words for actions and amounts, while a thing the corpus never
+/// names is usually what the question is about.
+const UNKNOWN_ACTION_SHARE: f32 = 0.3;
+
 /// IDF-weighted share of the question's terms that no sentence contains: a term counts as
 /// known when one of its spellings has every character bigram somewhere in the corpus.
-/// One-character terms are always known (they say little about the topic).
+/// One-character terms are always known (they say little about the topic), and unknown terms
+/// that do not name a thing count less.
 fn unknown_share(question: &Question, weights: &[f32], searcher: &Searcher, field: Field) -> f32 {
     let total: f32 = weights.iter().sum();
     if total <= 0.0 {
@@ -670,7 +703,13 @@ fn unknown_share(question: &Question, weights: &[f32], searcher: &Searcher, fiel
                 .chain(&term.synonyms)
                 .any(|variant| bigram_tokens(variant).into_iter().all(seen))
         })
-        .map(|(_, weight)| weight)
+        .map(|(term, weight)| {
+            if term.names_a_thing {
+                *weight
+            } else {
+                weight * UNKNOWN_ACTION_SHARE
+            }
+        })
         .sum();
     unknown / total
 }
@@ -849,13 +888,68 @@ mod tests {
         check("AND ( \" * :", &["and"], false, false, &[]);
         check("", &[], false, false, &[]);
         // Interrogatives of either script and register leave nothing behind.
-        check("哪一個國家最早發明紙？", &["国家", "最早", "发明", "纸"], false, false, &[]);
-        check("查普曼是由於哪一個疾病而往生的?", &["查普曼", "疾病", "往生"], false, false, &[]);
-        check("馬關條約於何年簽署?", &["马关条约", "签署"], false, true, &[]);
+        check(
+            "哪一個國家最早發明紙？",
+            &["国家", "最早", "发明", "纸"],
+            false,
+            false,
+            &[],
+        );
+        check(
+            "查普曼是由於哪一個疾病而往生的?",
+            &["查普曼", "疾病", "往生"],
+            false,
+            false,
+            &[],
+        );
+        check(
+            "馬關條約於何年簽署?",
+            &["马关条约", "签署"],
+            false,
+            true,
+            &[],
+        );
         check("鳥擊指的是甚麼?", &["鸟击", "指"], false, false, &[]);
         check("他在幾歲時去世", &["时", "去世"], true, false, &[]);
         // 任何 and 几何 are words, not questions.
-        check("任何时候都能用几何方法吗", &["任何", "用", "几何", "方法"], false, false, &[]);
+        check(
+            "任何时候都能用几何方法吗",
+            &["任何", "用", "几何", "方法"],
+            false,
+            false,
+            &[],
+        );
+    }
+
+    #[test]
+    fn tells_things_from_actions_and_amounts() {
+        let check = |question: &str, expected: &[(&str, bool)]| {
+            let parsed = parse_question(question, &synonyms());
+            let got: Vec<(&str, bool)> = parsed
+                .terms
+                .iter()
+                .map(|term| (term.text.as_str(), term.names_a_thing))
+                .collect();
+            assert_eq!(got, expected, "{question}");
+        };
+        check("大同的房价是多少", &[("大同", false), ("房价", true)]);
+        check(
+            "黄花搞出了多少种产品",
+            &[("黄花", true), ("搞出", false), ("产品", true)],
+        );
+        check(
+            "第一次引进数据项目",
+            &[
+                ("第一次", false),
+                ("引进", false),
+                ("数据", true),
+                ("项目", true),
+            ],
+        );
+        check(
+            "大同有几家三甲医院",
+            &[("大同", false), ("三甲", true), ("医院", true)],
+        );
     }
 
     #[test]
@@ -865,7 +959,8 @@ mod tests {
             parsed.terms[0],
             QueryTerm {
                 text: "地区生产总值".into(),
-                synonyms: vec!["gdp".into()]
+                synonyms: vec!["gdp".into()],
+                names_a_thing: true,
             }
         );
     }
@@ -952,6 +1047,12 @@ mod tests {
         check("哪一個國家最早發明紙", Some(EntityKind::Place), &[]);
         check("哪一位皇帝下令修建", Some(EntityKind::Person), &[]);
         check("大同2021年GDP是多少", None, &["2021"]);
+        let head = |question: &str| parse_question(question, &synonyms()).answer_head;
+        assert_eq!(head("云冈石窟数字保护项目拿了什么奖？"), Some("奖".into()));
+        assert_eq!(head("晋创谷大同要构建什么运营体系"), Some("体系".into()));
+        assert_eq!(head("哪一個國家最早發明紙"), Some("国家".into()));
+        assert_eq!(head("成绩什么时候出"), None);
+        assert_eq!(head("大同GDP是多少"), None);
         check("10座煤矿增产多少万吨，占1.5%吗", None, &["10", "1.5"]);
     }
 

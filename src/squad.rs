@@ -240,7 +240,12 @@ pub fn write_features(
         // answer from a sentence elsewhere when looking into a miss.
         let places: Vec<(usize, usize)> = candidates
             .iter()
-            .map(|c| (engine.corpus.sentences[c.sentence_idx].doc_idx, c.sentence_idx))
+            .map(|c| {
+                (
+                    engine.corpus.sentences[c.sentence_idx].doc_idx,
+                    c.sentence_idx,
+                )
+            })
             .collect();
         let line = serde_json::json!({
             "q": at,

@@ -28,6 +28,23 @@ pub fn words(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// jieba words of `text` with their part-of-speech tags (n, v, m …), punctuation dropped.
+pub fn tagged_words(text: &str) -> Vec<(&str, &str)> {
+    JIEBA
+        .tag(text, true)
+        .into_iter()
+        .map(|tag| (tag.word, tag.tag))
+        .filter(|(word, _)| word.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
+/// True for tags of words that name things (nouns, names, attributes such as 三甲,
+/// abbreviations, foreign words and words jieba does not know) rather than say what happens or
+/// how much (verbs, numbers, adverbs): what a question is about.
+pub fn names_a_thing(tag: &str) -> bool {
+    tag.starts_with('n') || matches!(tag, "vn" | "an" | "b" | "j" | "l" | "i" | "eng" | "x")
+}
+
 /// What a word names, read off jieba's part-of-speech tags (for questions asking 谁, 哪里 …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntityKind {

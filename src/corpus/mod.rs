@@ -477,8 +477,9 @@ mod tests {
         // Paragraphs and windows stop at paragraph and document ends.
         let paragraphs: Vec<_> = (0..6).map(|ord| corpus.paragraph_of(ord)).collect();
         assert_eq!(paragraphs, [0..1, 1..3, 1..3, 3..4, 4..5, 0..0]);
-        let neighbours: Vec<Vec<usize>> =
-            (0..5).map(|ord| corpus.neighbours_of(ord).collect()).collect();
+        let neighbours: Vec<Vec<usize>> = (0..5)
+            .map(|ord| corpus.neighbours_of(ord).collect())
+            .collect();
         assert_eq!(neighbours, [vec![], vec![2], vec![1], vec![], vec![]]);
     }
 
