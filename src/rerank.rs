@@ -185,32 +185,31 @@ pub struct RerankQuery<'q> {
     /// Bigrams of the question's wording (question phrases removed), for the longest-run and
     /// proximity features.
     pub content_bigrams: FxHashSet<&'q str>,
-    /// Bigram counts of sentences already cut for this question (a candidate's neighbours and
-    /// paragraph are often candidates too).
-    pub cut: RefCell<FxHashMap<usize, (Vec<u32>, u32)>>,
+    /// Bigram matches of sentences already cut for this question (a candidate's neighbours
+    /// are often candidates too).
+    pub cut: RefCell<FxHashMap<usize, BigramMatch>>,
 }
 
 impl RerankQuery<'_> {
-    /// Bigram counts and length of the sentence at `ord`, cut once per question.
-    fn counts(&self, corpus: &Corpus, ord: usize) -> (Vec<u32>, u32) {
+    /// The bigram match of the sentence at `ord`, cut once per question.
+    fn matched(&self, corpus: &Corpus, ord: usize) -> BigramMatch {
         self.cut
             .borrow_mut()
             .entry(ord)
             .or_insert_with(|| {
-                let found = match_bigrams(
+                match_bigrams(
                     &corpus.sentences[ord].normalized,
                     &self.bigrams,
-                    &FxHashSet::default(),
-                );
-                (found.tf, found.len)
+                    &self.content_bigrams,
+                )
             })
             .clone()
     }
 
     /// Bigram BM25 of the sentence at `ord`.
     pub fn bigram_score(&self, corpus: &Corpus, ord: usize, ranker: &Ranker) -> f32 {
-        let (tf, len) = self.counts(corpus, ord);
-        self.bigrams.bm25(&tf, len, ranker)
+        let found = self.matched(corpus, ord);
+        self.bigrams.bm25(&found.tf, found.len, ranker)
     }
 }
 
@@ -218,7 +217,8 @@ impl RerankQuery<'_> {
 /// bigram), length in bigrams, and how it repeats the question's wording: the longest run of
 /// consecutive bigrams that are also question bigrams, and how tightly the matched bigrams sit
 /// (distinct matches over the span they cover).
-struct BigramMatch {
+#[derive(Debug, Clone)]
+pub struct BigramMatch {
     tf: Vec<u32>,
     len: u32,
     longest_run: usize,
@@ -296,20 +296,16 @@ pub fn features(
 ) -> Features {
     let sentence = &corpus.sentences[ord];
     let question = query.question;
-    let own = match_bigrams(&sentence.normalized, &query.bigrams, &query.content_bigrams);
+    let own = query.matched(corpus, ord);
     let bigrams = query.bigrams.bm25(&own.tf, own.len, ranker);
     let (word_counts, word_len) = word_tf(sentence, &query.words);
     let words = query.words.bm25(&word_counts, word_len, ranker);
     // The window's counts are the sentence's plus its paragraph neighbours'. Both fields were
     // queried with the same bigrams, so the counts are shared; only the IDFs differ.
     let (mut window_tf, mut window_len) = (own.tf.clone(), own.len);
-    query
-        .cut
-        .borrow_mut()
-        .insert(ord, (own.tf.clone(), own.len));
     let (mut previous, mut next) = (0.0, 0.0);
     for neighbour in corpus.neighbours_of(ord) {
-        let (tf, len) = query.counts(corpus, neighbour);
+        let BigramMatch { tf, len, .. } = query.matched(corpus, neighbour);
         window_tf
             .iter_mut()
             .zip(&tf)
