@@ -2,9 +2,9 @@
 //! numbers (its features: BM25 of the sentence's bigrams and words and of its ±1 window with
 //! k1 and b suited to sentences, of each neighbour and of the best candidate of its paragraph,
 //! how much of the question it covers, whether it states what the question asks for, how
-//! closely it repeats the question's wording) and scored by a linear model. The weights are fitted offline by `scripts/fit_ranker.py` on public QA sets and
-//! shipped in `config/ranker.toml`. Pure: no I/O, no index access beyond what the caller hands
-//! in.
+//! closely it repeats the question's wording) and scored by a linear model. The weights are
+//! fitted offline by `scripts/fit_ranker.py` on public QA sets and shipped in
+//! `config/ranker.toml`. Pure: no I/O, no index access beyond what the caller hands in.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

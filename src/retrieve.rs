@@ -588,20 +588,23 @@ pub fn candidates(
     }
     // Candidates per paragraph and the best of them: a passage the index proposes several
     // sentences of, or one that matches well, is likely the one the question is about.
+    let starts: Vec<usize> = proposed
+        .iter()
+        .map(|(_, ord)| corpus.paragraph_of(*ord).start)
+        .collect();
     let mut paragraphs: FxHashMap<usize, (usize, f32)> = FxHashMap::default();
-    for (_, ord) in &proposed {
+    for ((_, ord), start) in proposed.iter().zip(&starts) {
         let score = rerank_query.bigram_score(corpus, *ord, ranker);
-        let (count, best) = paragraphs
-            .entry(corpus.paragraph_of(*ord).start)
-            .or_default();
+        let (count, best) = paragraphs.entry(*start).or_default();
         *count += 1;
         *best = best.max(score);
     }
     let n_proposed = proposed.len().max(1) as f32;
     let described = proposed
         .into_iter()
-        .map(|(score, ord)| {
-            let (count, paragraph_best) = paragraphs[&corpus.paragraph_of(ord).start];
+        .zip(starts)
+        .map(|((score, ord), start)| {
+            let (count, paragraph_best) = paragraphs[&start];
             let standing = Standing {
                 first_stage: if best > 0.0 { score / best } else { 0.0 },
                 paragraph_share: count as f32 / n_proposed,
