@@ -16,10 +16,12 @@ use tantivy::{Searcher, Term};
 
 use crate::config::{RetrievalConfig, Synonyms};
 use crate::corpus::{Corpus, Sentence};
-use crate::index::SentenceIndex;
+use crate::index::{Fields, SentenceIndex};
 use crate::normalize::normalize;
 use crate::rerank::{self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing};
-use crate::tokenize::{EntityKind, bigram_tokens, bigrams, names_a_thing, tagged_words, words};
+use crate::tokenize::{
+    EntityKind, bigram_tokens, bigrams, inner_words, names_a_thing, tagged_words, words,
+};
 use rustc_hash::FxHashMap;
 
 /// A question, read for search.
@@ -528,7 +530,7 @@ pub fn candidates(
     )?;
     let fields = index.fields;
     let term_weights = term_weights(question, &searcher, fields.words);
-    let unknown_share = unknown_share(question, &term_weights, &searcher, fields.bigrams);
+    let unknown_share = unknown_share(question, &term_weights, &searcher, fields);
     let Some(best) = found.first().map(|(score, _)| *score) else {
         return Ok(Candidates {
             list: Vec::new(),
@@ -686,16 +688,24 @@ const UNKNOWN_ACTION_SHARE: f32 = 0.3;
 /// known when one of its spellings has every character bigram somewhere in the corpus.
 /// One-character terms are always known (they say little about the topic), and unknown terms
 /// that do not name a thing count less.
-fn unknown_share(question: &Question, weights: &[f32], searcher: &Searcher, field: Field) -> f32 {
+fn unknown_share(question: &Question, weights: &[f32], searcher: &Searcher, fields: Fields) -> f32 {
     let total: f32 = weights.iter().sum();
     if total <= 0.0 {
         return 0.0;
     }
-    let seen = |token: &str| {
+    let seen = |field: Field, token: &str| {
         searcher
             .doc_freq(&Term::from_field_text(field, token))
             .is_ok_and(|df| df > 0)
     };
+    let known = |text: &str| {
+        bigram_tokens(text)
+            .into_iter()
+            .all(|bigram| seen(fields.bigrams, bigram))
+    };
+    // A part counts only as a word the corpus uses, not as characters inside another word
+    // (马拉 in 小马拉大车 says nothing about 马拉松).
+    let known_word = |word: &str| seen(fields.words, word);
     let unknown: f32 = question
         .terms
         .iter()
@@ -704,17 +714,33 @@ fn unknown_share(question: &Question, weights: &[f32], searcher: &Searcher, fiel
         .filter(|(term, _)| {
             !std::iter::once(&term.text)
                 .chain(&term.synonyms)
-                .any(|variant| bigram_tokens(variant).into_iter().all(seen))
+                .any(|v| known(v))
         })
         .map(|(term, weight)| {
-            if term.names_a_thing {
+            let weight = if term.names_a_thing {
                 *weight
             } else {
                 weight * UNKNOWN_ACTION_SHARE
-            }
+            };
+            weight * unknown_part(&term.text, known_word)
         })
         .sum();
     unknown / total
+}
+
+/// Share of the characters of `term` (a word the corpus never uses) outside every known word
+/// inside it: 年发电量 is mostly 发电量, which the corpus knows, while 同一 has no part it knows.
+fn unknown_part(term: &str, known: impl Fn(&str) -> bool) -> f32 {
+    let mut covered = vec![false; term.len()];
+    for (start, end) in inner_words(term) {
+        if known(&term[start..end]) {
+            covered[start..end].iter_mut().for_each(|byte| *byte = true);
+        }
+    }
+    let (all, outside) = term.char_indices().fold((0, 0), |(all, outside), (at, _)| {
+        (all + 1, outside + usize::from(!covered[at]))
+    });
+    outside as f32 / all.max(1) as f32
 }
 
 /// Should-clauses of term queries over the three fields; a synonym counts a little less than
@@ -1094,5 +1120,19 @@ mod tests {
         check("个", "个");
         check("名字", "名字");
         check("家庭", "家庭");
+    }
+
+    #[test]
+    fn counts_the_parts_of_unknown_compounds_the_corpus_knows() {
+        // The corpus's words, as the index would answer for them.
+        let vocabulary = ["发电量", "发电", "整治", "数据"];
+        let check = |term: &str, expected: f32| {
+            let unknown = unknown_part(term, |word| vocabulary.contains(&word));
+            assert!((unknown - expected).abs() < 1e-6, "{term}: {unknown}");
+        };
+        check("年发电量", 0.25);
+        check("村容整治", 0.5);
+        check("房价", 1.0);
+        check("马拉松", 1.0);
     }
 }
