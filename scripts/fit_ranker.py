@@ -53,44 +53,47 @@ def dump(binary, data_file, out, max_questions, squad=True):
     return names, groups
 
 
-def loss_and_grad(w, groups, l2):
-    loss, grad = 0.0, np.zeros_like(w)
-    n = 0
-    for x, y in groups:
-        if len(y) == 0 or y.sum() == 0:
-            continue
-        s = x @ w
-        s -= s.max()
-        p = np.exp(s)
-        p /= p.sum()
-        pos = y > 0
-        p_pos = p[pos].sum()
-        loss -= np.log(p_pos + 1e-12)
-        # d(-log sum_pos p)/dw = E_p[x] - E_{p|pos}[x]
-        q = np.where(pos, p, 0.0) / (p_pos + 1e-12)
-        grad += p @ x - q @ x
-        n += 1
-    n = max(n, 1)
-    return loss / n + l2 * (w @ w), grad / n + 2 * l2 * w
+def padded(groups, dim):
+    """Stacks the questions with at least one answer-holding candidate into arrays of equal
+    width (features, mask, labels), so a gradient step is a few array operations."""
+    groups = [(x, y) for x, y in groups if len(y) and y.sum() > 0]
+    width = max((len(y) for _, y in groups), default=1)
+    x_all = np.zeros((len(groups), width, dim))
+    mask = np.zeros((len(groups), width), dtype=bool)
+    pos = np.zeros((len(groups), width), dtype=bool)
+    for at, (x, y) in enumerate(groups):
+        x_all[at, : len(y)] = x
+        mask[at, : len(y)] = True
+        pos[at, : len(y)] = y > 0
+    return x_all, mask, pos
 
 
-def fit(groups, dim, l2=1e-3, steps=400, lr=0.05, fixed=None):
-    """Adam on standardised features; returns weights for the raw features. `fixed` maps a
-    feature position to a weight that is held, not fitted."""
-    fixed = fixed or {}
-    stacked = np.vstack([x for x, _ in groups if len(x)])
-    scale = stacked.std(axis=0)
+def loss_and_grad(w, x, mask, pos, l2):
+    s = np.where(mask, x @ w, -np.inf)
+    s -= s.max(axis=1, keepdims=True)
+    p = np.exp(s)
+    p /= p.sum(axis=1, keepdims=True)
+    p_pos = np.where(pos, p, 0.0).sum(axis=1, keepdims=True)
+    loss = -np.log(p_pos + 1e-12).mean()
+    # d(-log sum_pos p)/dw = E_p[x] - E_{p|pos}[x]
+    q = np.where(pos, p, 0.0) / (p_pos + 1e-12)
+    grad = np.einsum("gk,gkd->d", p - q, x) / max(len(x), 1)
+    return loss + l2 * (w @ w), grad + 2 * l2 * w
+
+
+def fit(groups, dim, l2=1e-3, steps=400, lr=0.05):
+    """Adam on standardised features; returns weights for the raw features."""
+    x, mask, pos = padded(groups, dim)
+    scale = x[mask].std(axis=0)
     scale[scale == 0] = 1.0
-    scaled = [(x / scale, y) for x, y in groups]
+    x = x / scale
     w = np.zeros(dim)
     m, v = np.zeros(dim), np.zeros(dim)
     for t in range(1, steps + 1):
-        _, g = loss_and_grad(w, scaled, l2)
+        _, g = loss_and_grad(w, x, mask, pos, l2)
         m = 0.9 * m + 0.1 * g
         v = 0.999 * v + 0.001 * g * g
         w -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
-        for at, weight in fixed.items():
-            w[at] = weight * scale[at]
     return w / scale
 
 

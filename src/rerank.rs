@@ -38,10 +38,11 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "paragraph",
     "paragraph_share",
     "answer_head",
+    "characters",
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 17;
+pub const N_FEATURES: usize = 18;
 
 /// Position of the coverage feature, which the "not found" decision also reads.
 pub const COVERAGE: usize = 3;
@@ -185,9 +186,26 @@ pub struct RerankQuery<'q> {
     /// Bigrams of the question's wording (question phrases removed), for the longest-run and
     /// proximity features.
     pub content_bigrams: FxHashSet<&'q str>,
+    /// The distinct characters of the question's wording, function characters aside.
+    pub content_chars: Vec<char>,
     /// Bigram matches of sentences already cut for this question (a candidate's neighbours
     /// are often candidates too).
     pub cut: RefCell<FxHashMap<usize, BigramMatch>>,
+}
+
+/// Characters that carry no content on their own (particles, copula, common prepositions):
+/// left out of the character overlap.
+const FUNCTION_CHARS: &str = "的了是在和与及为吗呢么";
+
+/// The distinct letters and digits of `content` that say something, in order of appearance.
+pub fn content_chars(content: &str) -> Vec<char> {
+    let mut chars: Vec<char> = Vec::new();
+    for ch in content.chars() {
+        if ch.is_alphanumeric() && !FUNCTION_CHARS.contains(ch) && !chars.contains(&ch) {
+            chars.push(ch);
+        }
+    }
+    chars
 }
 
 impl RerankQuery<'_> {
@@ -344,6 +362,25 @@ pub fn features(
         found as f32 / question.numbers.len() as f32
     };
     let run = own.longest_run as f32 / query.content_bigrams.len().max(1) as f32;
+    // Share of the question's characters the sentence uses: forgives the paraphrases that cut
+    // bigrams (交换发球的权力 / 交换发球权) and words jieba cuts differently. A term the
+    // sentence says through a synonym (GDP: 地区生产总值) is there in full.
+    let stood_for: Vec<&str> = question
+        .terms
+        .iter()
+        .filter(|term| {
+            term.synonyms
+                .iter()
+                .any(|synonym| text.contains(synonym.as_str()))
+        })
+        .map(|term| term.text.as_str())
+        .collect();
+    let characters = query
+        .content_chars
+        .iter()
+        .filter(|ch| text.contains(**ch) || stood_for.iter().any(|term| term.contains(**ch)))
+        .count() as f32
+        / query.content_chars.len().max(1) as f32;
     [
         bigrams,
         words,
@@ -367,6 +404,7 @@ pub fn features(
                 .as_ref()
                 .is_some_and(|head| text.contains(head.as_str())),
         ),
+        characters,
     ]
 }
 
@@ -438,5 +476,60 @@ mod tests {
         check("大同市长说", 3, 1.0);
         check("大同的市长", 1, 2.0 / 4.0);
         check("北京", 0, 0.0);
+    }
+
+    #[test]
+    fn keeps_the_characters_that_say_something() {
+        let check = |content: &str, expected: &str| {
+            assert_eq!(
+                content_chars(content).into_iter().collect::<String>(),
+                expected
+            );
+        };
+        check("交换发球的权力", "交换发球权力");
+        check("大同 大同 gdp", "大同gdp");
+        check("是在了吗", "");
+    }
+
+    #[test]
+    fn counts_the_question_characters_a_sentence_uses() {
+        use crate::config::Synonyms;
+        use crate::corpus::{CleaningRules, RawFile, SourcesFile};
+        use crate::retrieve::parse_question;
+
+        let text = "交换发球权归对方。全年地区生产总值完成1686亿元。北京今天晴。";
+        let files = [RawFile {
+            name: "a.txt".into(),
+            bytes: text.as_bytes().to_vec(),
+        }];
+        let corpus = Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default());
+        let synonyms = Synonyms::from_groups(&[vec!["GDP".into(), "地区生产总值".into()]]);
+        let characters = |question: &str, ord: usize| {
+            let question = parse_question(question, &synonyms);
+            let no_tokens = Vec::new();
+            let field = || FieldQuery::new(&no_tokens, |_| 1.0, 10.0, 0.9);
+            let query = RerankQuery {
+                question: &question,
+                bigrams: field(),
+                words: field(),
+                window: field(),
+                term_weights: vec![1.0; question.terms.len()],
+                content_bigrams: FxHashSet::default(),
+                content_chars: content_chars(&question.content),
+                cut: Default::default(),
+            };
+            let standing = Standing {
+                first_stage: 1.0,
+                paragraph_share: 1.0,
+                paragraph_best: 0.0,
+            };
+            features(&query, &corpus, ord, standing, &Ranker::default())[N_FEATURES - 1]
+        };
+        // 交换发球权力归 (的 and 谁 say nothing): all but 力, though 权力 and 球的 are bigrams
+        // the sentence lacks.
+        assert!((characters("交换发球的权力归谁", 0) - 6.0 / 7.0).abs() < 1e-6);
+        // GDP is said as 地区生产总值: its letters count as found.
+        assert!((characters("GDP多少", 1) - 1.0).abs() < 1e-6);
+        assert_eq!(characters("GDP多少", 2), 0.0);
     }
 }

@@ -18,7 +18,9 @@ use crate::config::{RetrievalConfig, Synonyms};
 use crate::corpus::{Corpus, Sentence};
 use crate::index::{Fields, SentenceIndex};
 use crate::normalize::normalize;
-use crate::rerank::{self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing};
+use crate::rerank::{
+    self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing, content_chars,
+};
 use crate::tokenize::{
     EntityKind, bigram_tokens, bigrams, inner_words, names_a_thing, tagged_words, words,
 };
@@ -570,6 +572,7 @@ pub fn candidates(
         ),
         term_weights,
         content_bigrams: bigram_tokens(content).into_iter().collect(),
+        content_chars: content_chars(content),
         cut: Default::default(),
     };
     let mut columns = HashMap::new();
