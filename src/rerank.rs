@@ -39,10 +39,13 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "paragraph_share",
     "answer_head",
     "characters",
+    "characters_previous",
+    "characters_next",
+    "characters_window",
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 18;
+pub const N_FEATURES: usize = 21;
 
 /// Position of the coverage feature, which the "not found" decision also reads.
 pub const COVERAGE: usize = 3;
@@ -322,6 +325,7 @@ pub fn features(
     // queried with the same bigrams, so the counts are shared; only the IDFs differ.
     let (mut window_tf, mut window_len) = (own.tf.clone(), own.len);
     let (mut previous, mut next) = (0.0, 0.0);
+    let (mut previous_text, mut next_text) = ("", "");
     for neighbour in corpus.neighbours_of(ord) {
         let BigramMatch { tf, len, .. } = query.matched(corpus, neighbour);
         window_tf
@@ -330,10 +334,11 @@ pub fn features(
             .for_each(|(sum, tf)| *sum += tf);
         window_len += len;
         let score = query.bigrams.bm25(&tf, len, ranker);
+        let neighbour_text = corpus.sentences[neighbour].normalized.as_str();
         if neighbour < ord {
-            previous = score;
+            (previous, previous_text) = (score, neighbour_text);
         } else {
-            next = score;
+            (next, next_text) = (score, neighbour_text);
         }
     }
     let window = query.window.bm25(&window_tf, window_len, ranker);
@@ -362,25 +367,10 @@ pub fn features(
         found as f32 / question.numbers.len() as f32
     };
     let run = own.longest_run as f32 / query.content_bigrams.len().max(1) as f32;
-    // Share of the question's characters the sentence uses: forgives the paraphrases that cut
-    // bigrams (交换发球的权力 / 交换发球权) and words jieba cuts differently. A term the
-    // sentence says through a synonym (GDP: 地区生产总值) is there in full.
-    let stood_for: Vec<&str> = question
-        .terms
-        .iter()
-        .filter(|term| {
-            term.synonyms
-                .iter()
-                .any(|synonym| text.contains(synonym.as_str()))
-        })
-        .map(|term| term.text.as_str())
-        .collect();
-    let characters = query
-        .content_chars
-        .iter()
-        .filter(|ch| text.contains(**ch) || stood_for.iter().any(|term| term.contains(**ch)))
-        .count() as f32
-        / query.content_chars.len().max(1) as f32;
+    let characters = character_share(query, &[text]);
+    let characters_previous = character_share(query, &[previous_text]);
+    let characters_next = character_share(query, &[next_text]);
+    let characters_window = character_share(query, &[previous_text, text, next_text]);
     [
         bigrams,
         words,
@@ -405,7 +395,33 @@ pub fn features(
                 .is_some_and(|head| text.contains(head.as_str())),
         ),
         characters,
+        characters_previous,
+        characters_next,
+        characters_window,
     ]
+}
+
+/// Share of the question's characters that `texts` use: forgives the paraphrases that cut
+/// bigrams (交换发球的权力 / 交换发球权) and words jieba cuts differently. A term the texts say
+/// through a synonym (GDP: 地区生产总值) is there in full.
+fn character_share(query: &RerankQuery, texts: &[&str]) -> f32 {
+    let in_texts = |needle: &str| texts.iter().any(|text| text.contains(needle));
+    let stood_for: Vec<&str> = query
+        .question
+        .terms
+        .iter()
+        .filter(|term| term.synonyms.iter().any(|synonym| in_texts(synonym)))
+        .map(|term| term.text.as_str())
+        .collect();
+    let found = query
+        .content_chars
+        .iter()
+        .filter(|ch| {
+            texts.iter().any(|text| text.contains(**ch))
+                || stood_for.iter().any(|term| term.contains(**ch))
+        })
+        .count();
+    found as f32 / query.content_chars.len().max(1) as f32
 }
 
 /// True when `sentence` names an entity of `kind` that the question does not name.
@@ -504,7 +520,7 @@ mod tests {
         }];
         let corpus = Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default());
         let synonyms = Synonyms::from_groups(&[vec!["GDP".into(), "地区生产总值".into()]]);
-        let characters = |question: &str, ord: usize| {
+        let feature = |question: &str, ord: usize, name: &str| {
             let question = parse_question(question, &synonyms);
             let no_tokens = Vec::new();
             let field = || FieldQuery::new(&no_tokens, |_| 1.0, 10.0, 0.9);
@@ -523,13 +539,22 @@ mod tests {
                 paragraph_share: 1.0,
                 paragraph_best: 0.0,
             };
-            features(&query, &corpus, ord, standing, &Ranker::default())[N_FEATURES - 1]
+            let at = FEATURE_NAMES
+                .iter()
+                .position(|known| *known == name)
+                .unwrap();
+            features(&query, &corpus, ord, standing, &Ranker::default())[at]
         };
+        let characters = |question: &str, ord: usize| feature(question, ord, "characters");
         // 交换发球权力归 (的 and 谁 say nothing): all but 力, though 权力 and 球的 are bigrams
         // the sentence lacks.
         assert!((characters("交换发球的权力归谁", 0) - 6.0 / 7.0).abs() < 1e-6);
         // GDP is said as 地区生产总值: its letters count as found.
         assert!((characters("GDP多少", 1) - 1.0).abs() < 1e-6);
         assert_eq!(characters("GDP多少", 2), 0.0);
+        // The neighbours of the last sentence: the one before it says GDP, none follows.
+        assert!((feature("GDP多少", 2, "characters_previous") - 1.0).abs() < 1e-6);
+        assert_eq!(feature("GDP多少", 2, "characters_next"), 0.0);
+        assert!((feature("GDP多少", 2, "characters_window") - 1.0).abs() < 1e-6);
     }
 }
