@@ -182,7 +182,7 @@ impl Default for RetrievalConfig {
             candidates: 20,
             words_weight: 0.0,
             window_weight: 0.0,
-            min_coverage: 0.3,
+            min_coverage: 0.25,
             decision_depth: 5,
             max_unknown_share: 0.4,
             synonym_weight: 0.8,
