@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -189,21 +190,26 @@ pub struct RerankQuery<'q> {
     /// Bigrams of the question's wording (question phrases removed), for the longest-run and
     /// proximity features.
     pub content_bigrams: FxHashSet<&'q str>,
-    /// The distinct characters of the question's wording, function characters aside.
+    /// The distinct characters of the question's wording, function characters aside (at most
+    /// 64: a sentence's share of them is kept as a bit set).
     pub content_chars: Vec<char>,
     /// Bigram matches of sentences already cut for this question (a candidate's neighbours
     /// are often candidates too).
-    pub cut: RefCell<FxHashMap<usize, BigramMatch>>,
+    pub cut: RefCell<FxHashMap<usize, Rc<BigramMatch>>>,
 }
 
 /// Characters that carry no content on their own (particles, copula, common prepositions):
 /// left out of the character overlap.
 const FUNCTION_CHARS: &str = "的了是在和与及为吗呢么";
 
-/// The distinct letters and digits of `content` that say something, in order of appearance.
+/// The distinct letters and digits of `content` that say something, in order of appearance;
+/// the first 64 of them.
 pub fn content_chars(content: &str) -> Vec<char> {
     let mut chars: Vec<char> = Vec::new();
     for ch in content.chars() {
+        if chars.len() == u64::BITS as usize {
+            break;
+        }
         if ch.is_alphanumeric() && !FUNCTION_CHARS.contains(ch) && !chars.contains(&ch) {
             chars.push(ch);
         }
@@ -213,18 +219,48 @@ pub fn content_chars(content: &str) -> Vec<char> {
 
 impl RerankQuery<'_> {
     /// The bigram match of the sentence at `ord`, cut once per question.
-    fn matched(&self, corpus: &Corpus, ord: usize) -> BigramMatch {
+    fn matched(&self, corpus: &Corpus, ord: usize) -> Rc<BigramMatch> {
         self.cut
             .borrow_mut()
             .entry(ord)
             .or_insert_with(|| {
-                match_bigrams(
-                    &corpus.sentences[ord].normalized,
-                    &self.bigrams,
-                    &self.content_bigrams,
-                )
+                let text = &corpus.sentences[ord].normalized;
+                let mut found = match_bigrams(text, &self.bigrams, &self.content_bigrams);
+                found.chars = self.chars_used(text);
+                Rc::new(found)
             })
             .clone()
+    }
+
+    /// The question's characters `text` uses, as a bit set over `content_chars`. A term the
+    /// text says through a synonym (GDP: 地区生产总值) is there in full.
+    fn chars_used(&self, text: &str) -> u64 {
+        // Most of a sentence's characters are not the question's: a one-word hash of the
+        // question's characters rules them out before any search.
+        let hash = |ch: char| 1_u64 << (ch as u32 % u64::BITS);
+        let maybe = self.content_chars.iter().fold(0, |set, &ch| set | hash(ch));
+        let chars_of = |text: &str| {
+            text.chars()
+                .filter(|&ch| maybe & hash(ch) != 0)
+                .filter_map(|ch| self.content_chars.iter().position(|known| *known == ch))
+                .fold(0_u64, |set, at| set | 1 << at)
+        };
+        let stood_for = self
+            .question
+            .terms
+            .iter()
+            .filter(|term| {
+                term.synonyms
+                    .iter()
+                    .any(|synonym| text.contains(synonym.as_str()))
+            })
+            .fold(0, |set, term| set | chars_of(&term.text));
+        chars_of(text) | stood_for
+    }
+
+    /// Share of the question's characters in a bit set of them.
+    fn character_share(&self, chars: u64) -> f32 {
+        chars.count_ones() as f32 / self.content_chars.len().max(1) as f32
     }
 
     /// Bigram BM25 of the sentence at `ord`.
@@ -244,6 +280,8 @@ pub struct BigramMatch {
     len: u32,
     longest_run: usize,
     proximity: f32,
+    /// The question's characters the sentence uses (see `RerankQuery::chars_used`).
+    chars: u64,
 }
 
 fn match_bigrams(text: &str, query: &FieldQuery, content: &FxHashSet<&str>) -> BigramMatch {
@@ -252,7 +290,24 @@ fn match_bigrams(text: &str, query: &FieldQuery, content: &FxHashSet<&str>) -> B
     let (mut run, mut longest_run) = (0, 0);
     let (mut first, mut last) = (None, 0);
     let mut seen: FxHashSet<&str> = FxHashSet::default();
+    // Most of a sentence's bigrams are not the question's: a one-word hash of the question
+    // bigrams' first characters rules them out before any lookup.
+    let hash = |token: &str| {
+        token
+            .chars()
+            .next()
+            .map_or(0, |ch| 1_u64 << (ch as u32 % 64))
+    };
+    let maybe = query
+        .ids
+        .keys()
+        .chain(content.iter())
+        .fold(0, |set, token| set | hash(token));
     for (at, token) in tokens.iter().enumerate() {
+        if maybe & hash(token) == 0 {
+            run = 0;
+            continue;
+        }
         if let Some(&id) = query.ids.get(token) {
             tf[id] += 1;
         }
@@ -272,6 +327,7 @@ fn match_bigrams(text: &str, query: &FieldQuery, content: &FxHashSet<&str>) -> B
         len: tokens.len() as u32,
         longest_run,
         proximity,
+        chars: 0,
     }
 }
 
@@ -325,20 +381,20 @@ pub fn features(
     // queried with the same bigrams, so the counts are shared; only the IDFs differ.
     let (mut window_tf, mut window_len) = (own.tf.clone(), own.len);
     let (mut previous, mut next) = (0.0, 0.0);
-    let (mut previous_text, mut next_text) = ("", "");
+    let (mut previous_chars, mut next_chars) = (0, 0);
     for neighbour in corpus.neighbours_of(ord) {
-        let BigramMatch { tf, len, .. } = query.matched(corpus, neighbour);
+        let found = query.matched(corpus, neighbour);
+        let BigramMatch { tf, len, chars, .. } = found.as_ref();
         window_tf
             .iter_mut()
-            .zip(&tf)
+            .zip(tf)
             .for_each(|(sum, tf)| *sum += tf);
         window_len += len;
-        let score = query.bigrams.bm25(&tf, len, ranker);
-        let neighbour_text = corpus.sentences[neighbour].normalized.as_str();
+        let score = query.bigrams.bm25(tf, *len, ranker);
         if neighbour < ord {
-            (previous, previous_text) = (score, neighbour_text);
+            (previous, previous_chars) = (score, *chars);
         } else {
-            (next, next_text) = (score, neighbour_text);
+            (next, next_chars) = (score, *chars);
         }
     }
     let window = query.window.bm25(&window_tf, window_len, ranker);
@@ -367,10 +423,12 @@ pub fn features(
         found as f32 / question.numbers.len() as f32
     };
     let run = own.longest_run as f32 / query.content_bigrams.len().max(1) as f32;
-    let characters = character_share(query, &[text]);
-    let characters_previous = character_share(query, &[previous_text]);
-    let characters_next = character_share(query, &[next_text]);
-    let characters_window = character_share(query, &[previous_text, text, next_text]);
+    // Shares of the question's characters: they forgive the paraphrases that cut bigrams
+    // (交换发球的权力 / 交换发球权) and words jieba cuts differently.
+    let characters = query.character_share(own.chars);
+    let characters_previous = query.character_share(previous_chars);
+    let characters_next = query.character_share(next_chars);
+    let characters_window = query.character_share(previous_chars | own.chars | next_chars);
     [
         bigrams,
         words,
@@ -399,29 +457,6 @@ pub fn features(
         characters_next,
         characters_window,
     ]
-}
-
-/// Share of the question's characters that `texts` use: forgives the paraphrases that cut
-/// bigrams (交换发球的权力 / 交换发球权) and words jieba cuts differently. A term the texts say
-/// through a synonym (GDP: 地区生产总值) is there in full.
-fn character_share(query: &RerankQuery, texts: &[&str]) -> f32 {
-    let in_texts = |needle: &str| texts.iter().any(|text| text.contains(needle));
-    let stood_for: Vec<&str> = query
-        .question
-        .terms
-        .iter()
-        .filter(|term| term.synonyms.iter().any(|synonym| in_texts(synonym)))
-        .map(|term| term.text.as_str())
-        .collect();
-    let found = query
-        .content_chars
-        .iter()
-        .filter(|ch| {
-            texts.iter().any(|text| text.contains(**ch))
-                || stood_for.iter().any(|term| term.contains(**ch))
-        })
-        .count();
-    found as f32 / query.content_chars.len().max(1) as f32
 }
 
 /// True when `sentence` names an entity of `kind` that the question does not name.

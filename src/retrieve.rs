@@ -734,6 +734,10 @@ fn unknown_share(question: &Question, weights: &[f32], searcher: &Searcher, fiel
 /// Share of the characters of `term` (a word the corpus never uses) outside every known word
 /// inside it: 年发电量 is mostly 发电量, which the corpus knows, while 同一 has no part it knows.
 fn unknown_part(term: &str, known: impl Fn(&str) -> bool) -> f32 {
+    // A word of two characters has no part of two characters but itself.
+    if term.chars().count() <= 2 {
+        return 1.0;
+    }
     let mut covered = vec![false; term.len()];
     for (start, end) in inner_words(term) {
         if known(&term[start..end]) {

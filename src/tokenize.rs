@@ -124,30 +124,28 @@ pub fn bigrams(text: &str) -> Vec<String> {
 pub fn bigram_tokens<'a>(text: &'a str) -> Vec<&'a str> {
     // CJK text has about one token per character (three bytes).
     let mut tokens = Vec::with_capacity(text.len() / 3 + 1);
-    // Byte offsets of the current CJK run's characters, and where the current word began.
-    let mut run: Vec<usize> = Vec::with_capacity(text.len() / 3 + 1);
+    // Start of the current CJK run's last character and the run's length; where the current
+    // word began.
+    let (mut last_cjk, mut run_len) = (0, 0);
     let mut word_start: Option<usize> = None;
-    let flush_run = |run: &mut Vec<usize>, end: usize, tokens: &mut Vec<&'a str>| {
-        match run.len() {
-            0 => {}
-            1 => tokens.push(&text[run[0]..end]),
-            _ => {
-                for (i, &start) in run.iter().enumerate().take(run.len() - 1) {
-                    let stop = run.get(i + 2).copied().unwrap_or(end);
-                    tokens.push(&text[start..stop]);
-                }
-            }
+    let end_run = |run_len: &mut usize, last_cjk: usize, end: usize, tokens: &mut Vec<_>| {
+        // A lone CJK character is a token of its own.
+        if *run_len == 1 {
+            tokens.push(&text[last_cjk..end]);
         }
-        run.clear();
+        *run_len = 0;
     };
     for (at, ch) in text.char_indices() {
         if is_cjk(ch) {
             if let Some(start) = word_start.take() {
                 tokens.push(&text[start..at]);
             }
-            run.push(at);
+            if run_len > 0 {
+                tokens.push(&text[last_cjk..at + ch.len_utf8()]);
+            }
+            (last_cjk, run_len) = (at, run_len + 1);
         } else {
-            flush_run(&mut run, at, &mut tokens);
+            end_run(&mut run_len, last_cjk, at, &mut tokens);
             if ch.is_alphanumeric() {
                 word_start.get_or_insert(at);
             } else if let Some(start) = word_start.take() {
@@ -155,7 +153,7 @@ pub fn bigram_tokens<'a>(text: &'a str) -> Vec<&'a str> {
             }
         }
     }
-    flush_run(&mut run, text.len(), &mut tokens);
+    end_run(&mut run_len, last_cjk, text.len(), &mut tokens);
     if let Some(start) = word_start {
         tokens.push(&text[start..]);
     }
