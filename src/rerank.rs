@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::corpus::{Corpus, Sentence};
 use crate::figures::{dates_in_normalized, figures_in_normalized};
 use crate::retrieve::{Question, coverage};
-use crate::tokenize::{EntityKind, bigram_tokens};
+use crate::tokenize::{EntityKind, bigram_tokens, is_word_char};
 
 /// Names of the features, in the order of [`Features`]; `config/ranker.toml` weighs them by
 /// these names.
@@ -341,7 +341,7 @@ fn word_tf(sentence: &Sentence, query: &FieldQuery) -> (Vec<u32>, u32) {
         let Some(word) = text.get(pair[0] as usize..pair[1] as usize) else {
             continue;
         };
-        if !word.chars().any(char::is_alphanumeric) {
+        if !word.chars().any(is_word_char) {
             continue;
         }
         len += 1;
