@@ -127,7 +127,7 @@ pub fn bigrams(text: &str) -> Vec<String> {
 
 /// [`bigrams`] as slices of `text`, without allocating a string per token (the re-ranker cuts
 /// every candidate sentence with it).
-pub fn bigram_tokens<'a>(text: &'a str) -> Vec<&'a str> {
+pub fn bigram_tokens(text: &str) -> Vec<&str> {
     // CJK text has about one token per character (three bytes).
     let mut tokens = Vec::with_capacity(text.len() / 3 + 1);
     // Start of the current CJK run's last character and the run's length; where the current
