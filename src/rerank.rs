@@ -43,10 +43,11 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "characters_previous",
     "characters_next",
     "characters_window",
+    "characters_after_asked",
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 21;
+pub const N_FEATURES: usize = 22;
 
 /// Position of the coverage feature, which the "not found" decision also reads.
 pub const COVERAGE: usize = 3;
@@ -193,6 +194,9 @@ pub struct RerankQuery<'q> {
     /// The distinct characters of the question's wording, function characters aside (at most
     /// 64: a sentence's share of them is kept as a bit set).
     pub content_chars: Vec<char>,
+    /// Those of `content_chars` that follow the question word (哪个山脉之间 → 山脉之间), as a
+    /// bit set: an answer tends to sit right before them.
+    pub after_asked: u64,
     /// Bigram matches of sentences already cut for this question (a candidate's neighbours
     /// are often candidates too).
     pub cut: RefCell<FxHashMap<usize, Rc<BigramMatch>>>,
@@ -235,16 +239,7 @@ impl RerankQuery<'_> {
     /// The question's characters `text` uses, as a bit set over `content_chars`. A term the
     /// text says through a synonym (GDP: 地区生产总值) is there in full.
     fn chars_used(&self, text: &str) -> u64 {
-        // Most of a sentence's characters are not the question's: a one-word hash of the
-        // question's characters rules them out before any search.
-        let hash = |ch: char| 1_u64 << (ch as u32 % u64::BITS);
-        let maybe = self.content_chars.iter().fold(0, |set, &ch| set | hash(ch));
-        let chars_of = |text: &str| {
-            text.chars()
-                .filter(|&ch| maybe & hash(ch) != 0)
-                .filter_map(|ch| self.content_chars.iter().position(|known| *known == ch))
-                .fold(0_u64, |set, at| set | 1 << at)
-        };
+        let chars_of = |text: &str| char_set(&self.content_chars, text);
         let stood_for = self
             .question
             .terms
@@ -263,11 +258,32 @@ impl RerankQuery<'_> {
         chars.count_ones() as f32 / self.content_chars.len().max(1) as f32
     }
 
+    /// Share of the characters after the question word (`after_asked`) in a bit set.
+    fn after_asked_share(&self, chars: u64) -> f32 {
+        let wanted = self.after_asked.count_ones();
+        if wanted == 0 {
+            return 0.0;
+        }
+        (chars & self.after_asked).count_ones() as f32 / wanted as f32
+    }
+
     /// Bigram BM25 of the sentence at `ord`.
     pub fn bigram_score(&self, corpus: &Corpus, ord: usize, ranker: &Ranker) -> f32 {
         let found = self.matched(corpus, ord);
         self.bigrams.bm25(&found.tf, found.len, ranker)
     }
+}
+
+/// Which of `chars` (at most 64) `text` uses, as a bit set over their positions.
+pub fn char_set(chars: &[char], text: &str) -> u64 {
+    // Most of a sentence's characters are not the question's: a one-word hash of the
+    // question's characters rules them out before any search.
+    let hash = |ch: char| 1_u64 << (ch as u32 % u64::BITS);
+    let maybe = chars.iter().fold(0, |set, &ch| set | hash(ch));
+    text.chars()
+        .filter(|&ch| maybe & hash(ch) != 0)
+        .filter_map(|ch| chars.iter().position(|known| *known == ch))
+        .fold(0_u64, |set, at| set | 1 << at)
 }
 
 /// A sentence's bigrams matched against the question's: term frequencies (one per query
@@ -429,6 +445,7 @@ pub fn features(
     let characters_previous = query.character_share(previous_chars);
     let characters_next = query.character_share(next_chars);
     let characters_window = query.character_share(previous_chars | own.chars | next_chars);
+    let characters_after_asked = query.after_asked_share(own.chars);
     [
         bigrams,
         words,
@@ -456,6 +473,7 @@ pub fn features(
         characters_previous,
         characters_next,
         characters_window,
+        characters_after_asked,
     ]
 }
 
@@ -567,6 +585,7 @@ mod tests {
                 term_weights: vec![1.0; question.terms.len()],
                 content_bigrams: FxHashSet::default(),
                 content_chars: content_chars(&question.content),
+                after_asked: char_set(&content_chars(&question.content), &question.after_asked),
                 cut: Default::default(),
             };
             let standing = Standing {
@@ -591,5 +610,8 @@ mod tests {
         assert!((feature("GDP多少", 2, "characters_previous") - 1.0).abs() < 1e-6);
         assert_eq!(feature("GDP多少", 2, "characters_next"), 0.0);
         assert!((feature("GDP多少", 2, "characters_window") - 1.0).abs() < 1e-6);
+        // After the question word come 权归对方: all in the first sentence, none in the last.
+        assert!((feature("谁的权归对方", 0, "characters_after_asked") - 1.0).abs() < 1e-6);
+        assert_eq!(feature("谁的权归对方", 2, "characters_after_asked"), 0.0);
     }
 }

@@ -19,7 +19,7 @@ use crate::corpus::{Corpus, Sentence};
 use crate::index::{Fields, SentenceIndex};
 use crate::normalize::normalize;
 use crate::rerank::{
-    self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing, content_chars,
+    self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing, char_set, content_chars,
 };
 use crate::tokenize::{
     EntityKind, bigram_tokens, bigrams, inner_words, names_a_thing, tagged_words, words,
@@ -48,6 +48,9 @@ pub struct Question {
     /// The noun a 什么/哪个 question asks for a kind of (什么奖 → 奖, 哪个国家 → 国家): an
     /// answer usually names it (一等奖).
     pub answer_head: Option<String>,
+    /// What follows the first question word (哪一个山脉之间 → 山脉之间; empty when there is
+    /// none): the words an answer tends to stand next to.
+    pub after_asked: String,
 }
 
 /// One content term of a question and the words that may stand for it in the corpus.
@@ -370,6 +373,11 @@ const ENTITY_CUES: &[(&str, EntityKind)] = &[
 ];
 
 /// An interrogative that asks for a kind of thing, and what follows it.
+/// The first question word, read in the cue text (哪一 as 哪; 任何, 几何, 几乎 masked).
+static ASKED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("什么|甚么|哪|谁|何|多少|几|怎么|怎样|如何").expect("question word pattern is valid")
+});
+
 static KIND_QUESTION_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new("(?:什么|甚么|何种|哪一?[个种位些项类家所座条部本场件]?)([^?？,，。、]{1,8})")
         .expect("kind question pattern is valid")
@@ -452,6 +460,10 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
             .find(|(cue, _)| cue_text.contains(cue))
             .map(|(_, kind)| *kind),
         answer_head: answer_head(&normalized),
+        after_asked: ASKED_RE
+            .find(&cue_text)
+            .map(|asked| cue_text[asked.end()..].to_string())
+            .unwrap_or_default(),
         terms,
         normalized,
         content,
@@ -573,6 +585,7 @@ pub fn candidates(
         term_weights,
         content_bigrams: bigram_tokens(content).into_iter().collect(),
         content_chars: content_chars(content),
+        after_asked: char_set(&content_chars(content), &question.after_asked),
         cut: Default::default(),
     };
     let mut columns = HashMap::new();
@@ -1141,5 +1154,18 @@ mod tests {
         check("村容整治", 0.5);
         check("房价", 1.0);
         check("马拉松", 1.0);
+    }
+
+    #[test]
+    fn keeps_what_follows_the_question_word() {
+        let check = |question: &str, expected: &str| {
+            let parsed = parse_question(question, &Synonyms::default());
+            assert_eq!(parsed.after_asked, expected, "{question}");
+        };
+        check("拉萨河河谷平地位在冈底斯山脉和哪一个山脉之间", "个山脉之间");
+        check("谁发明了电话", "发明了电话");
+        check("大同2021年GDP是多少", "");
+        check("任何人都能报名吗", "");
+        check("德國聯邦鐵路與什麼公司合併", "公司合并");
     }
 }
