@@ -562,6 +562,7 @@ pub fn candidates(
         }
     };
     let content = question.content.as_str();
+    let question_chars = content_chars(content);
     let rerank_query = RerankQuery {
         question,
         bigrams: FieldQuery::new(
@@ -584,8 +585,8 @@ pub fn candidates(
         ),
         term_weights,
         content_bigrams: bigram_tokens(content).into_iter().collect(),
-        content_chars: content_chars(content),
-        after_asked: char_set(&content_chars(content), &question.after_asked),
+        after_asked: char_set(&question_chars, &question.after_asked),
+        content_chars: question_chars,
         cut: Default::default(),
     };
     let mut columns = HashMap::new();
