@@ -215,7 +215,7 @@ pub fn content_chars(content: &str) -> Vec<char> {
         if chars.len() == u64::BITS as usize {
             break;
         }
-        if ch.is_alphanumeric() && !FUNCTION_CHARS.contains(ch) && !chars.contains(&ch) {
+        if is_word_char(ch) && !FUNCTION_CHARS.contains(ch) && !chars.contains(&ch) {
             chars.push(ch);
         }
     }
@@ -275,14 +275,34 @@ impl RerankQuery<'_> {
     }
 }
 
+/// A one-word hash of a few characters. Most of a sentence's characters are not the
+/// question's: the filter rules them out before any search or lookup.
+#[derive(Debug, Clone, Copy)]
+struct CharFilter(u64);
+
+impl CharFilter {
+    fn of(chars: impl IntoIterator<Item = char>) -> CharFilter {
+        CharFilter(
+            chars
+                .into_iter()
+                .fold(0, |set, ch| set | CharFilter::bit(ch)),
+        )
+    }
+
+    fn bit(ch: char) -> u64 {
+        1 << (ch as u32 % u64::BITS)
+    }
+
+    fn may_hold(self, ch: char) -> bool {
+        self.0 & CharFilter::bit(ch) != 0
+    }
+}
+
 /// Which of `chars` (at most 64) `text` uses, as a bit set over their positions.
 pub fn char_set(chars: &[char], text: &str) -> u64 {
-    // Most of a sentence's characters are not the question's: a one-word hash of the
-    // question's characters rules them out before any search.
-    let hash = |ch: char| 1_u64 << (ch as u32 % u64::BITS);
-    let maybe = chars.iter().fold(0, |set, &ch| set | hash(ch));
+    let filter = CharFilter::of(chars.iter().copied());
     text.chars()
-        .filter(|&ch| maybe & hash(ch) != 0)
+        .filter(|&ch| filter.may_hold(ch))
         .filter_map(|ch| chars.iter().position(|known| *known == ch))
         .fold(0_u64, |set, at| set | 1 << at)
 }
@@ -307,21 +327,17 @@ fn match_bigrams(text: &str, query: &FieldQuery, content: &FxHashSet<&str>) -> B
     let (mut run, mut longest_run) = (0, 0);
     let (mut first, mut last) = (None, 0);
     let mut seen: FxHashSet<&str> = FxHashSet::default();
-    // Most of a sentence's bigrams are not the question's: a one-word hash of the question
-    // bigrams' first characters rules them out before any lookup.
-    let hash = |token: &str| {
-        token
-            .chars()
-            .next()
-            .map_or(0, |ch| 1_u64 << (ch as u32 % 64))
-    };
-    let maybe = query
-        .ids
-        .keys()
-        .chain(content.iter())
-        .fold(0, |set, token| set | hash(token));
+    // Filtered on their first character, most of the sentence's bigrams need no lookup.
+    let first_char = |token: &str| token.chars().next();
+    let filter = CharFilter::of(
+        query
+            .ids
+            .keys()
+            .chain(content)
+            .filter_map(|t| first_char(t)),
+    );
     for (at, token) in tokens.iter().enumerate() {
-        if maybe & hash(token) == 0 {
+        if !first_char(token).is_some_and(|ch| filter.may_hold(ch)) {
             run = 0;
             continue;
         }
