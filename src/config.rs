@@ -46,6 +46,9 @@ pub struct Config {
 pub struct RetrievalConfig {
     /// Sentences taken from the index before re-ranking.
     pub candidates: usize,
+    /// Most sentences of the best-matching paragraph among the candidates' that join the
+    /// candidates (those nearest its first candidate; 0 = none).
+    pub passage_sentences: usize,
     /// In the index's query: weight of the jieba word field against the character bigram field
     /// (0 leaves it out).
     pub words_weight: f32,
@@ -180,10 +183,11 @@ impl Default for RetrievalConfig {
     fn default() -> Self {
         Self {
             candidates: 20,
+            passage_sentences: 24,
             words_weight: 0.0,
             window_weight: 0.0,
             min_coverage: 0.25,
-            decision_depth: 5,
+            decision_depth: 20,
             max_unknown_share: 0.4,
             synonym_weight: 0.8,
         }

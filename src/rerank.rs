@@ -15,10 +15,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Deserialize;
 
-use crate::corpus::{Corpus, Sentence};
+use crate::corpus::{Corpus, Sentence, bigram_key};
 use crate::figures::{dates_in_normalized, figures_in_normalized};
 use crate::retrieve::{Question, coverage};
-use crate::tokenize::{EntityKind, bigram_tokens, is_word_char};
+use crate::tokenize::{EntityKind, bigram_tokens, for_each_bigram_token, is_word_char};
 
 /// Names of the features, in the order of [`Features`]; `config/ranker.toml` weighs them by
 /// these names.
@@ -45,10 +45,11 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "characters_next",
     "characters_window",
     "characters_after_asked",
+    "passage",
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 22;
+pub const N_FEATURES: usize = 23;
 
 /// Position of the coverage feature, which the "not found" decision also reads.
 pub const COVERAGE: usize = 3;
@@ -163,10 +164,17 @@ impl<'q> FieldQuery<'q> {
 
     /// BM25 of a text given its term frequencies (one per query token) and length.
     fn bm25(&self, tf: &[u32], len: u32, ranker: &Ranker) -> f32 {
+        self.bm25_against(tf, len, self.mean_len, ranker)
+    }
+
+    /// BM25 of a text of another kind than the field's (a paragraph), whose kind has
+    /// `mean_len` tokens on average.
+    fn bm25_against(&self, tf: &[u32], len: u32, mean_len: f32, ranker: &Ranker) -> f32 {
         if self.ceiling <= 0.0 {
             return 0.0;
         }
-        let norm = ranker.k1 * (1.0 - ranker.b + ranker.b * len as f32 / self.mean_len);
+        let mean_len = mean_len.max(1.0);
+        let norm = ranker.k1 * (1.0 - ranker.b + ranker.b * len as f32 / mean_len);
         let score: f32 = self
             .weights
             .iter()
@@ -191,16 +199,56 @@ pub struct RerankQuery<'q> {
     pub term_weights: Vec<f32>,
     /// Bigrams of the question's wording (question phrases removed), for the longest-run and
     /// proximity features.
-    pub content_bigrams: FxHashSet<&'q str>,
+    content_bigrams: FxHashSet<&'q str>,
     /// The distinct characters of the question's wording, function characters aside (at most
     /// 64: a sentence's share of them is kept as a bit set).
-    pub content_chars: Vec<char>,
+    content_chars: Vec<char>,
     /// Those of `content_chars` that follow the question word (哪个山脉之间 → 山脉之间), as a
     /// bit set: an answer tends to sit right before them.
-    pub after_asked: u64,
+    after_asked: u64,
+    /// First characters of the query's and the wording's bigrams, and the wording's
+    /// characters: most of a sentence's characters are ruled out by these before any lookup.
+    bigram_starts: CharFilter,
+    chars_filter: CharFilter,
+    /// The paragraph-count key of each of the query's bigrams (see `corpus::bigram_key`).
+    bigram_keys: Vec<u32>,
     /// Bigram matches of sentences already cut for this question (a candidate's neighbours
     /// are often candidates too).
-    pub cut: RefCell<FxHashMap<usize, Rc<BigramMatch>>>,
+    cut: RefCell<FxHashMap<usize, Rc<BigramMatch>>>,
+}
+
+impl<'q> RerankQuery<'q> {
+    /// Prepares `question` for re-ranking with its field queries and term weights.
+    pub fn new(
+        question: &'q Question,
+        bigrams: FieldQuery<'q>,
+        words: FieldQuery<'q>,
+        window: FieldQuery<'q>,
+        term_weights: Vec<f32>,
+    ) -> Self {
+        let content = question.content.as_str();
+        let content_bigrams: FxHashSet<&str> = bigram_tokens(content).into_iter().collect();
+        let content_chars = content_chars(content);
+        let bigram_starts = CharFilter::first_chars(bigrams.ids.keys().chain(&content_bigrams));
+        let mut bigram_keys = vec![0; bigrams.weights.len()];
+        for (token, &id) in &bigrams.ids {
+            bigram_keys[id] = bigram_key(token);
+        }
+        RerankQuery {
+            question,
+            bigram_keys,
+            after_asked: char_set(&content_chars, &question.after_asked),
+            chars_filter: CharFilter::of(content_chars.iter().copied()),
+            bigram_starts,
+            bigrams,
+            words,
+            window,
+            term_weights,
+            content_bigrams,
+            content_chars,
+            cut: RefCell::default(),
+        }
+    }
 }
 
 /// Characters that carry no content on their own (particles, copula, common prepositions):
@@ -230,7 +278,8 @@ impl RerankQuery<'_> {
             .entry(ord)
             .or_insert_with(|| {
                 let text = &corpus.sentences[ord].normalized;
-                let mut found = match_bigrams(text, &self.bigrams, &self.content_bigrams);
+                let mut found =
+                    match_bigrams(text, &self.bigrams, &self.content_bigrams, self.bigram_starts);
                 found.chars = self.chars_used(text);
                 Rc::new(found)
             })
@@ -240,7 +289,7 @@ impl RerankQuery<'_> {
     /// The question's characters `text` uses, as a bit set over `content_chars`. A term the
     /// text says through a synonym (GDP: 地区生产总值) is there in full.
     fn chars_used(&self, text: &str) -> u64 {
-        let chars_of = |text: &str| char_set(&self.content_chars, text);
+        let chars_of = |text: &str| filtered_char_set(&self.content_chars, self.chars_filter, text);
         let stood_for = self
             .question
             .terms
@@ -268,6 +317,22 @@ impl RerankQuery<'_> {
         (chars & self.after_asked).count_ones() as f32 / wanted as f32
     }
 
+    /// Bigram BM25 of a whole paragraph, read from the corpus's paragraph counts.
+    pub fn passage_score(&self, corpus: &Corpus, paragraph: usize, ranker: &Ranker) -> f32 {
+        let passages = &corpus.passages;
+        let tf: Vec<u32> = self
+            .bigram_keys
+            .iter()
+            .map(|&key| passages.count(paragraph, key))
+            .collect();
+        self.bigrams.bm25_against(
+            &tf,
+            passages.length(paragraph),
+            passages.mean_length(),
+            ranker,
+        )
+    }
+
     /// Bigram BM25 of the sentence at `ord`.
     pub fn bigram_score(&self, corpus: &Corpus, ord: usize, ranker: &Ranker) -> f32 {
         let found = self.matched(corpus, ord);
@@ -289,6 +354,11 @@ impl CharFilter {
         )
     }
 
+    /// The filter of the tokens' first characters.
+    fn first_chars<'t>(tokens: impl IntoIterator<Item = &'t &'t str>) -> CharFilter {
+        CharFilter::of(tokens.into_iter().filter_map(|token| token.chars().next()))
+    }
+
     fn bit(ch: char) -> u64 {
         1 << (ch as u32 % u64::BITS)
     }
@@ -296,11 +366,20 @@ impl CharFilter {
     fn may_hold(self, ch: char) -> bool {
         self.0 & CharFilter::bit(ch) != 0
     }
+
+    /// Whether `token`'s first character may be one of the filter's.
+    fn may_hold_first(self, token: &str) -> bool {
+        token.chars().next().is_some_and(|ch| self.may_hold(ch))
+    }
 }
 
 /// Which of `chars` (at most 64) `text` uses, as a bit set over their positions.
 pub fn char_set(chars: &[char], text: &str) -> u64 {
-    let filter = CharFilter::of(chars.iter().copied());
+    filtered_char_set(chars, CharFilter::of(chars.iter().copied()), text)
+}
+
+/// [`char_set`] with the filter of `chars` already built.
+fn filtered_char_set(chars: &[char], filter: CharFilter, text: &str) -> u64 {
     text.chars()
         .filter(|&ch| filter.may_hold(ch))
         .filter_map(|ch| chars.iter().position(|known| *known == ch))
@@ -321,43 +400,40 @@ pub struct BigramMatch {
     chars: u64,
 }
 
-fn match_bigrams(text: &str, query: &FieldQuery, content: &FxHashSet<&str>) -> BigramMatch {
+fn match_bigrams(
+    text: &str,
+    query: &FieldQuery,
+    content: &FxHashSet<&str>,
+    starts: CharFilter,
+) -> BigramMatch {
     let mut tf = vec![0; query.weights.len()];
-    let tokens = bigram_tokens(text);
-    let (mut run, mut longest_run) = (0, 0);
+    let (mut at, mut run, mut longest_run) = (0, 0, 0);
     let (mut first, mut last) = (None, 0);
     let mut seen: FxHashSet<&str> = FxHashSet::default();
-    // Filtered on their first character, most of the sentence's bigrams need no lookup.
-    let first_char = |token: &str| token.chars().next();
-    let filter = CharFilter::of(
-        query
-            .ids
-            .keys()
-            .chain(content)
-            .filter_map(|t| first_char(t)),
-    );
-    for (at, token) in tokens.iter().enumerate() {
-        if !first_char(token).is_some_and(|ch| filter.may_hold(ch)) {
+    for_each_bigram_token(text, |token| {
+        // Filtered on their first character, most of the sentence's bigrams need no lookup.
+        if !starts.may_hold_first(token) {
             run = 0;
-            continue;
-        }
-        if let Some(&id) = query.ids.get(token) {
-            tf[id] += 1;
-        }
-        if content.contains(token) {
-            run += 1;
-            longest_run = longest_run.max(run);
-            first.get_or_insert(at);
-            last = at;
-            seen.insert(token);
         } else {
-            run = 0;
+            if let Some(&id) = query.ids.get(token) {
+                tf[id] += 1;
+            }
+            if content.contains(token) {
+                run += 1;
+                longest_run = longest_run.max(run);
+                first.get_or_insert(at);
+                last = at;
+                seen.insert(token);
+            } else {
+                run = 0;
+            }
         }
-    }
+        at += 1;
+    });
     let proximity = first.map_or(0.0, |first| seen.len() as f32 / (last - first + 1) as f32);
     BigramMatch {
         tf,
-        len: tokens.len() as u32,
+        len: at as u32,
         longest_run,
         proximity,
         chars: 0,
@@ -386,14 +462,16 @@ fn word_tf(sentence: &Sentence, query: &FieldQuery) -> (Vec<u32>, u32) {
 }
 
 /// Where a candidate stands among the others: the index's score relative to the best
-/// candidate's, the share of candidates from its paragraph, and the best bigram BM25 among
-/// them. How well the passage around a sentence matches decides where an answer is as much as
-/// the sentence's own wording.
+/// candidate's, the share of candidates from its paragraph, the best bigram BM25 among them,
+/// and the bigram BM25 of the whole paragraph relative to the best-matching paragraph among
+/// the candidates'. How well the passage around a sentence matches decides where an answer is
+/// as much as the sentence's own wording.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Standing {
     pub first_stage: f32,
     pub paragraph_share: f32,
     pub paragraph_best: f32,
+    pub passage: f32,
 }
 
 /// The features of the sentence at `ord`.
@@ -491,6 +569,7 @@ pub fn features(
         characters_next,
         characters_window,
         characters_after_asked,
+        standing.passage,
     ]
 }
 
@@ -525,6 +604,36 @@ mod tests {
     }
 
     #[test]
+    fn scores_whole_paragraphs() {
+        use crate::config::Synonyms;
+        use crate::corpus::{CleaningRules, RawFile, SourcesFile};
+        use crate::retrieve::parse_question;
+
+        let text = "交换发球权归对方。北京今天晴。\n\n北京很大。\n\n上海很大。";
+        let files = [RawFile {
+            name: "a.txt".into(),
+            bytes: text.as_bytes().to_vec(),
+        }];
+        let corpus = Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default());
+        let question = parse_question("北京的交换发球权归谁", &Synonyms::default());
+        let tokens = vec![("交换".to_string(), 1.0), ("北京".to_string(), 1.0)];
+        let none = Vec::new();
+        let query = RerankQuery::new(
+            &question,
+            FieldQuery::new(&tokens, |_| 1.0, 5.0, 0.9),
+            FieldQuery::new(&none, |_| 1.0, 5.0, 0.9),
+            FieldQuery::new(&none, |_| 1.0, 5.0, 0.9),
+            Vec::new(),
+        );
+        let ranker = Ranker::default();
+        let score = |paragraph| query.passage_score(&corpus, paragraph, &ranker);
+        assert!(score(0) > score(1) && score(1) > 0.0, "{} {}", score(0), score(1));
+        assert!(score(0) < 1.0);
+        assert_eq!(score(2), 0.0);
+        assert_eq!(score(9), 0.0);
+    }
+
+    #[test]
     fn scores_bm25_within_bounds() {
         let tokens = vec![("大同".to_string(), 1.0), ("同市".to_string(), 0.5)];
         let query = FieldQuery::new(&tokens, |_| 2.0, 10.0, 0.9);
@@ -534,7 +643,9 @@ mod tests {
             b: 0.4,
         };
         let score = |text: &str| {
-            let found = match_bigrams(text, &query, &FxHashSet::default());
+            let none = FxHashSet::default();
+            let starts = CharFilter::first_chars(query.ids.keys());
+            let found = match_bigrams(text, &query, &none, starts);
             query.bm25(&found.tf, found.len, &ranker)
         };
         let full = score("大同市");
@@ -551,7 +662,8 @@ mod tests {
         let tokens = vec![("大同".to_string(), 1.0)];
         let query = FieldQuery::new(&tokens, |_| 1.0, 10.0, 0.9);
         let check = |text: &str, longest: usize, proximity: f32| {
-            let found = match_bigrams(text, &query, &content);
+            let starts = CharFilter::first_chars(query.ids.keys().chain(&content));
+            let found = match_bigrams(text, &query, &content, starts);
             let (got_longest, got_proximity) = (found.longest_run, found.proximity);
             assert_eq!(got_longest, longest, "{text}");
             assert!(
@@ -594,21 +706,18 @@ mod tests {
             let question = parse_question(question, &synonyms);
             let no_tokens = Vec::new();
             let field = || FieldQuery::new(&no_tokens, |_| 1.0, 10.0, 0.9);
-            let query = RerankQuery {
-                question: &question,
-                bigrams: field(),
-                words: field(),
-                window: field(),
-                term_weights: vec![1.0; question.terms.len()],
-                content_bigrams: FxHashSet::default(),
-                content_chars: content_chars(&question.content),
-                after_asked: char_set(&content_chars(&question.content), &question.after_asked),
-                cut: Default::default(),
-            };
+            let query = RerankQuery::new(
+                &question,
+                field(),
+                field(),
+                field(),
+                vec![1.0; question.terms.len()],
+            );
             let standing = Standing {
                 first_stage: 1.0,
                 paragraph_share: 1.0,
                 paragraph_best: 0.0,
+                passage: 1.0,
             };
             let at = FEATURE_NAMES
                 .iter()

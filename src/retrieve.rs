@@ -6,6 +6,7 @@
 //! figure, a date, a year). Pure: an open index and the corpus in, hits out.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -19,12 +20,12 @@ use crate::corpus::{Corpus, Sentence};
 use crate::index::{Fields, SentenceIndex};
 use crate::normalize::normalize;
 use crate::rerank::{
-    self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing, char_set, content_chars,
+    self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing,
 };
 use crate::tokenize::{
     EntityKind, bigram_tokens, bigrams, inner_words, names_a_thing, tagged_words, words,
 };
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A question, read for search.
 #[derive(Debug, Clone, PartialEq)]
@@ -524,6 +525,50 @@ pub struct Candidates {
     pub unknown_share: f32,
 }
 
+/// What the candidates of one paragraph share: how many they are, the best bigram BM25 among
+/// them, and the bigram BM25 of the whole paragraph.
+#[derive(Debug, Clone, Copy, Default)]
+struct Paragraph {
+    count: usize,
+    best: f32,
+    passage: f32,
+}
+
+/// The candidates with the other sentences of the best-matching paragraph among theirs (at
+/// most `config.passage_sentences`, nearest its first candidate), which the index may have
+/// missed: a question is usually about one passage, and its answer need not repeat the
+/// question's words. They join with a first-stage score of 0.
+fn with_best_passage(
+    mut proposed: Vec<(f32, usize)>,
+    mut paragraphs_of: Vec<Range<usize>>,
+    paragraphs: &FxHashMap<usize, Paragraph>,
+    config: &RetrievalConfig,
+) -> (Vec<(f32, usize)>, Vec<Range<usize>>) {
+    let limit = config.passage_sentences;
+    let best = paragraphs
+        .iter()
+        .max_by(|a, b| a.1.passage.total_cmp(&b.1.passage).then(b.0.cmp(a.0)));
+    let (Some((&start, _)), true) = (best, limit > 0) else {
+        return (proposed, paragraphs_of);
+    };
+    let Some(at) = paragraphs_of.iter().position(|range| range.start == start) else {
+        return (proposed, paragraphs_of);
+    };
+    let sentences = paragraphs_of[at].clone();
+    let anchor = proposed[at].1;
+    let from = anchor
+        .saturating_sub(limit / 2)
+        .clamp(sentences.start, sentences.end);
+    let to = (from + limit).min(sentences.end);
+    let from = to.saturating_sub(limit).max(sentences.start);
+    let known: FxHashSet<usize> = proposed.iter().map(|(_, ord)| *ord).collect();
+    for ord in (from..to).filter(|ord| !known.contains(ord)) {
+        proposed.push((0.0, ord));
+        paragraphs_of.push(sentences.clone());
+    }
+    (proposed, paragraphs_of)
+}
+
 /// The index's best `config.candidates` sentences for `question`, with their features.
 pub fn candidates(
     question: &Question,
@@ -561,34 +606,28 @@ pub fn candidates(
             (1.0 + (n_docs - df + 0.5) / (df + 0.5)).ln()
         }
     };
-    let content = question.content.as_str();
-    let question_chars = content_chars(content);
-    let rerank_query = RerankQuery {
+    let rerank_query = RerankQuery::new(
         question,
-        bigrams: FieldQuery::new(
+        FieldQuery::new(
             &tokens.bigrams,
             idf(fields.bigrams),
             index.mean_len.bigrams,
             ranker.k1,
         ),
-        words: FieldQuery::new(
+        FieldQuery::new(
             &tokens.words,
             idf(fields.words),
             index.mean_len.words,
             ranker.k1,
         ),
-        window: FieldQuery::new(
+        FieldQuery::new(
             &tokens.bigrams,
             idf(fields.window),
             index.mean_len.window,
             ranker.k1,
         ),
         term_weights,
-        content_bigrams: bigram_tokens(content).into_iter().collect(),
-        after_asked: char_set(&question_chars, &question.after_asked),
-        content_chars: question_chars,
-        cut: Default::default(),
-    };
+    );
     let mut columns = HashMap::new();
     let mut proposed = Vec::with_capacity(found.len());
     for (score, address) in found {
@@ -605,29 +644,47 @@ pub fn candidates(
             proposed.push((score, ord));
         }
     }
-    // Candidates per paragraph and the best of them: a passage the index proposes several
-    // sentences of, or one that matches well, is likely the one the question is about.
-    let starts: Vec<usize> = proposed
+    // Candidates per paragraph, the best of them, and the whole paragraph's match: a passage
+    // the index proposes several sentences of, or one that matches well, is likely the one the
+    // question is about.
+    let paragraphs_of: Vec<Range<usize>> = proposed
         .iter()
-        .map(|(_, ord)| corpus.paragraph_of(*ord).start)
+        .map(|(_, ord)| corpus.paragraph_of(*ord))
         .collect();
-    let mut paragraphs: FxHashMap<usize, (usize, f32)> = FxHashMap::default();
-    for ((_, ord), start) in proposed.iter().zip(&starts) {
+    let mut paragraphs: FxHashMap<usize, Paragraph> = FxHashMap::default();
+    for ((_, ord), sentences) in proposed.iter().zip(&paragraphs_of) {
         let score = rerank_query.bigram_score(corpus, *ord, ranker);
-        let (count, best) = paragraphs.entry(*start).or_default();
-        *count += 1;
-        *best = best.max(score);
+        let paragraph = paragraphs.entry(sentences.start).or_insert_with(|| Paragraph {
+            passage: corpus
+                .passages
+                .paragraph_of(*ord)
+                .map_or(0.0, |paragraph| rerank_query.passage_score(corpus, paragraph, ranker)),
+            ..Paragraph::default()
+        });
+        paragraph.count += 1;
+        paragraph.best = paragraph.best.max(score);
     }
+    let best_passage = paragraphs
+        .values()
+        .map(|paragraph| paragraph.passage)
+        .fold(0.0_f32, f32::max);
     let n_proposed = proposed.len().max(1) as f32;
+    let (proposed, paragraphs_of) =
+        with_best_passage(proposed, paragraphs_of, &paragraphs, config);
     let described = proposed
         .into_iter()
-        .zip(starts)
-        .map(|((score, ord), start)| {
-            let (count, paragraph_best) = paragraphs[&start];
+        .zip(paragraphs_of)
+        .map(|((score, ord), sentences)| {
+            let paragraph = &paragraphs[&sentences.start];
             let standing = Standing {
                 first_stage: if best > 0.0 { score / best } else { 0.0 },
-                paragraph_share: count as f32 / n_proposed,
-                paragraph_best,
+                paragraph_share: paragraph.count as f32 / n_proposed,
+                paragraph_best: paragraph.best,
+                passage: if best_passage > 0.0 {
+                    paragraph.passage / best_passage
+                } else {
+                    0.0
+                },
             };
             Candidate {
                 sentence_idx: ord,
@@ -918,6 +975,39 @@ mod tests {
         );
         assert_eq!(parsed.wants_date, wants_date, "wants_date of {question}");
         assert_eq!(parsed.numbers, numbers, "numbers of {question}");
+    }
+
+    #[test]
+    fn adds_the_best_paragraph_near_its_first_candidate() {
+        // Candidates at 12 (paragraph 10..30, the better match) and 40 (paragraph 40..42).
+        let paragraph = |passage| Paragraph {
+            count: 1,
+            best: 0.5,
+            passage,
+        };
+        let paragraphs: FxHashMap<usize, Paragraph> =
+            [(10, paragraph(2.0)), (40, paragraph(1.0))].into_iter().collect();
+        let added = |limit: usize| {
+            let config = RetrievalConfig {
+                passage_sentences: limit,
+                ..RetrievalConfig::default()
+            };
+            let (proposed, paragraphs_of) = with_best_passage(
+                vec![(3.0, 40), (2.0, 12)],
+                vec![40..42, 10..30],
+                &paragraphs,
+                &config,
+            );
+            assert_eq!(proposed.len(), paragraphs_of.len());
+            assert_eq!(proposed[..2], [(3.0, 40), (2.0, 12)]);
+            assert!(paragraphs_of[2..].iter().all(|range| *range == (10..30)));
+            assert!(proposed[2..].iter().all(|(score, _)| *score == 0.0));
+            proposed[2..].iter().map(|(_, ord)| *ord).collect::<Vec<_>>()
+        };
+        assert_eq!(added(0), Vec::<usize>::new());
+        assert_eq!(added(4), [10, 11, 13]);
+        assert_eq!(added(5), [10, 11, 13, 14]);
+        assert_eq!(added(100), (10..30).filter(|&ord| ord != 12).collect::<Vec<_>>());
     }
 
     #[test]

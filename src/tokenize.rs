@@ -130,40 +130,44 @@ pub fn bigrams(text: &str) -> Vec<String> {
 pub fn bigram_tokens(text: &str) -> Vec<&str> {
     // CJK text has about one token per character (three bytes).
     let mut tokens = Vec::with_capacity(text.len() / 3 + 1);
+    for_each_bigram_token(text, |token| tokens.push(token));
+    tokens
+}
+
+/// Hands each token of [`bigram_tokens`] to `visit`, in order, without collecting them.
+pub fn for_each_bigram_token<'t>(text: &'t str, mut visit: impl FnMut(&'t str)) {
     // Start of the current CJK run's last character and the run's length; where the current
     // word began.
     let (mut last_cjk, mut run_len) = (0, 0);
     let mut word_start: Option<usize> = None;
-    let end_run = |run_len: &mut usize, last_cjk: usize, end: usize, tokens: &mut Vec<_>| {
-        // A lone CJK character is a token of its own.
-        if *run_len == 1 {
-            tokens.push(&text[last_cjk..end]);
-        }
-        *run_len = 0;
-    };
     for (at, ch) in text.char_indices() {
         if is_cjk(ch) {
             if let Some(start) = word_start.take() {
-                tokens.push(&text[start..at]);
+                visit(&text[start..at]);
             }
             if run_len > 0 {
-                tokens.push(&text[last_cjk..at + ch.len_utf8()]);
+                visit(&text[last_cjk..at + ch.len_utf8()]);
             }
             (last_cjk, run_len) = (at, run_len + 1);
         } else {
-            end_run(&mut run_len, last_cjk, at, &mut tokens);
+            // A lone CJK character is a token of its own.
+            if run_len == 1 {
+                visit(&text[last_cjk..at]);
+            }
+            run_len = 0;
             if ch.is_alphanumeric() {
                 word_start.get_or_insert(at);
             } else if let Some(start) = word_start.take() {
-                tokens.push(&text[start..at]);
+                visit(&text[start..at]);
             }
         }
     }
-    end_run(&mut run_len, last_cjk, text.len(), &mut tokens);
-    if let Some(start) = word_start {
-        tokens.push(&text[start..]);
+    if run_len == 1 {
+        visit(&text[last_cjk..]);
     }
-    tokens
+    if let Some(start) = word_start {
+        visit(&text[start..]);
+    }
 }
 
 /// tantivy tokenizer over [`words`].

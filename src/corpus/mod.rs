@@ -4,6 +4,7 @@
 
 mod clean;
 mod decode;
+mod passages;
 mod split;
 
 use std::collections::{BTreeMap, HashSet};
@@ -15,6 +16,7 @@ use serde::Deserialize;
 
 pub use clean::{CleaningRules, clean};
 pub use decode::{DecodeError, decode};
+pub use passages::{Passages, bigram_key};
 pub use split::split_sentences;
 
 use crate::normalize::normalize;
@@ -165,6 +167,8 @@ pub struct Corpus {
     pub skipped: Vec<SkippedFile>,
     /// Hash of everything the index depends on; a change means the index must be rebuilt.
     pub fingerprint: String,
+    /// Each paragraph's sentences and bigram counts.
+    pub passages: Passages,
 }
 
 /// Why the corpus could not be loaded at all (single bad files are skipped, not errors).
@@ -264,6 +268,7 @@ impl Corpus {
                 sentences: first..corpus.sentences.len(),
             });
         }
+        corpus.passages = Passages::of(&corpus.sentences);
         corpus
     }
 
@@ -283,21 +288,9 @@ impl Corpus {
     /// Positions of every sentence in the paragraph of the sentence at `ord` (empty when there
     /// is no such sentence).
     pub fn paragraph_of(&self, ord: usize) -> std::ops::Range<usize> {
-        let Some(sentence) = self.sentences.get(ord) else {
-            return 0..0;
-        };
-        let same = |other: &Sentence| {
-            other.doc_idx == sentence.doc_idx && other.id.para == sentence.id.para
-        };
-        let start = self.sentences[..ord]
-            .iter()
-            .rposition(|other| !same(other))
-            .map_or(0, |at| at + 1);
-        let end = self.sentences[ord..]
-            .iter()
-            .position(|other| !same(other))
-            .map_or(self.sentences.len(), |at| ord + at);
-        start..end
+        self.passages
+            .paragraph_of(ord)
+            .map_or(0..0, |paragraph| self.passages.sentences(paragraph))
     }
 
     /// Positions of the sentences just before and after the one at `ord` in the same
