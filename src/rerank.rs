@@ -1,10 +1,10 @@
 //! The second stage of retrieval. Each candidate the index returns is described by a few
 //! numbers (its features: BM25 of the sentence's bigrams and words and of its ±1 window with
-//! k1 and b suited to sentences, of each neighbour and of the best candidate of its paragraph,
-//! how much of the question it covers, whether it states what the question asks for, how
-//! closely it repeats the question's wording, how many of the question's characters it and its
-//! neighbours use) and scored by a linear model. The weights are
-//! fitted offline by `scripts/fit_ranker.py` on public QA sets and shipped in
+//! k1 and b suited to sentences, of each neighbour, of the best candidate of its paragraph and
+//! of the whole paragraph, how much of the question it covers, whether it states what the
+//! question asks for, how closely it repeats the question's wording, how many of the
+//! question's characters it and its neighbours use) and scored by a linear model. The weights
+//! are fitted offline by `scripts/fit_ranker.py` on public QA sets and shipped in
 //! `config/ranker.toml`. Pure: no I/O, no index access beyond what the caller hands in.
 
 use std::cell::RefCell;
