@@ -278,8 +278,12 @@ impl RerankQuery<'_> {
             .entry(ord)
             .or_insert_with(|| {
                 let text = &corpus.sentences[ord].normalized;
-                let mut found =
-                    match_bigrams(text, &self.bigrams, &self.content_bigrams, self.bigram_starts);
+                let mut found = match_bigrams(
+                    text,
+                    &self.bigrams,
+                    &self.content_bigrams,
+                    self.bigram_starts,
+                );
                 found.chars = self.chars_used(text);
                 Rc::new(found)
             })
@@ -603,18 +607,22 @@ mod tests {
         assert_eq!(Ranker::shipped(), Ranker::default());
     }
 
-    #[test]
-    fn scores_whole_paragraphs() {
-        use crate::config::Synonyms;
+    /// A corpus of one file holding `text`.
+    fn corpus_of(text: &str) -> Corpus {
         use crate::corpus::{CleaningRules, RawFile, SourcesFile};
-        use crate::retrieve::parse_question;
-
-        let text = "交换发球权归对方。北京今天晴。\n\n北京很大。\n\n上海很大。";
         let files = [RawFile {
             name: "a.txt".into(),
             bytes: text.as_bytes().to_vec(),
         }];
-        let corpus = Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default());
+        Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default())
+    }
+
+    #[test]
+    fn scores_whole_paragraphs() {
+        use crate::config::Synonyms;
+        use crate::retrieve::parse_question;
+
+        let corpus = corpus_of("交换发球权归对方。北京今天晴。\n\n北京很大。\n\n上海很大。");
         let question = parse_question("北京的交换发球权归谁", &Synonyms::default());
         let tokens = vec![("交换".to_string(), 1.0), ("北京".to_string(), 1.0)];
         let none = Vec::new();
@@ -627,7 +635,12 @@ mod tests {
         );
         let ranker = Ranker::default();
         let score = |paragraph| query.passage_score(&corpus, paragraph, &ranker);
-        assert!(score(0) > score(1) && score(1) > 0.0, "{} {}", score(0), score(1));
+        assert!(
+            score(0) > score(1) && score(1) > 0.0,
+            "{} {}",
+            score(0),
+            score(1)
+        );
         assert!(score(0) < 1.0);
         assert_eq!(score(2), 0.0);
         assert_eq!(score(9), 0.0);
@@ -692,15 +705,9 @@ mod tests {
     #[test]
     fn counts_the_question_characters_a_sentence_uses() {
         use crate::config::Synonyms;
-        use crate::corpus::{CleaningRules, RawFile, SourcesFile};
         use crate::retrieve::parse_question;
 
-        let text = "交换发球权归对方。全年地区生产总值完成1686亿元。北京今天晴。";
-        let files = [RawFile {
-            name: "a.txt".into(),
-            bytes: text.as_bytes().to_vec(),
-        }];
-        let corpus = Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default());
+        let corpus = corpus_of("交换发球权归对方。全年地区生产总值完成1686亿元。北京今天晴。");
         let synonyms = Synonyms::from_groups(&[vec!["GDP".into(), "地区生产总值".into()]]);
         let feature = |question: &str, ord: usize, name: &str| {
             let question = parse_question(question, &synonyms);

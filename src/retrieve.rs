@@ -19,9 +19,7 @@ use crate::config::{RetrievalConfig, Synonyms};
 use crate::corpus::{Corpus, Sentence};
 use crate::index::{Fields, SentenceIndex};
 use crate::normalize::normalize;
-use crate::rerank::{
-    self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing,
-};
+use crate::rerank::{self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing};
 use crate::tokenize::{
     EntityKind, bigram_tokens, bigrams, inner_words, names_a_thing, tagged_words, words,
 };
@@ -654,13 +652,14 @@ pub fn candidates(
     let mut paragraphs: FxHashMap<usize, Paragraph> = FxHashMap::default();
     for ((_, ord), sentences) in proposed.iter().zip(&paragraphs_of) {
         let score = rerank_query.bigram_score(corpus, *ord, ranker);
-        let paragraph = paragraphs.entry(sentences.start).or_insert_with(|| Paragraph {
-            passage: corpus
-                .passages
-                .paragraph_of(*ord)
-                .map_or(0.0, |paragraph| rerank_query.passage_score(corpus, paragraph, ranker)),
-            ..Paragraph::default()
-        });
+        let paragraph = paragraphs
+            .entry(sentences.start)
+            .or_insert_with(|| Paragraph {
+                passage: corpus.passages.paragraph_of(*ord).map_or(0.0, |paragraph| {
+                    rerank_query.passage_score(corpus, paragraph, ranker)
+                }),
+                ..Paragraph::default()
+            });
         paragraph.count += 1;
         paragraph.best = paragraph.best.max(score);
     }
@@ -669,8 +668,7 @@ pub fn candidates(
         .map(|paragraph| paragraph.passage)
         .fold(0.0_f32, f32::max);
     let n_proposed = proposed.len().max(1) as f32;
-    let (proposed, paragraphs_of) =
-        with_best_passage(proposed, paragraphs_of, &paragraphs, config);
+    let (proposed, paragraphs_of) = with_best_passage(proposed, paragraphs_of, &paragraphs, config);
     let described = proposed
         .into_iter()
         .zip(paragraphs_of)
@@ -985,8 +983,9 @@ mod tests {
             best: 0.5,
             passage,
         };
-        let paragraphs: FxHashMap<usize, Paragraph> =
-            [(10, paragraph(2.0)), (40, paragraph(1.0))].into_iter().collect();
+        let paragraphs: FxHashMap<usize, Paragraph> = [(10, paragraph(2.0)), (40, paragraph(1.0))]
+            .into_iter()
+            .collect();
         let added = |limit: usize| {
             let config = RetrievalConfig {
                 passage_sentences: limit,
@@ -1002,12 +1001,18 @@ mod tests {
             assert_eq!(proposed[..2], [(3.0, 40), (2.0, 12)]);
             assert!(paragraphs_of[2..].iter().all(|range| *range == (10..30)));
             assert!(proposed[2..].iter().all(|(score, _)| *score == 0.0));
-            proposed[2..].iter().map(|(_, ord)| *ord).collect::<Vec<_>>()
+            proposed[2..]
+                .iter()
+                .map(|(_, ord)| *ord)
+                .collect::<Vec<_>>()
         };
         assert_eq!(added(0), Vec::<usize>::new());
         assert_eq!(added(4), [10, 11, 13]);
         assert_eq!(added(5), [10, 11, 13, 14]);
-        assert_eq!(added(100), (10..30).filter(|&ord| ord != 12).collect::<Vec<_>>());
+        assert_eq!(
+            added(100),
+            (10..30).filter(|&ord| ord != 12).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -84,7 +84,9 @@ impl Passages {
 
     /// The paragraph of the sentence at `ord`.
     pub fn paragraph_of(&self, ord: usize) -> Option<usize> {
-        self.of_sentence.get(ord).map(|&paragraph| paragraph as usize)
+        self.of_sentence
+            .get(ord)
+            .map(|&paragraph| paragraph as usize)
     }
 
     /// Positions of the sentences of `paragraph` (empty for an unknown one).
