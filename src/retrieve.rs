@@ -18,7 +18,7 @@ use tantivy::{Searcher, Term};
 use crate::config::{RetrievalConfig, Synonyms};
 use crate::corpus::{Corpus, Sentence};
 use crate::index::{Fields, SentenceIndex};
-use crate::normalize::normalize;
+use crate::normalize::{is_cjk, normalize};
 use crate::rerank::{self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing};
 use crate::tokenize::{
     EntityKind, bigram_tokens, bigrams, inner_words, names_a_thing, tagged_words, words,
@@ -501,9 +501,49 @@ pub fn query_tokens(question: &Question, synonym_weight: f32) -> QueryTokens {
             }
         }
     }
+    for bigram in lone_character_bigrams(question) {
+        add(&mut tokens.bigrams, bigram, 1.0);
+    }
     tokens.words.retain(|(_, weight)| *weight > 0.0);
     tokens.bigrams.retain(|(_, weight)| *weight > 0.0);
     tokens
+}
+
+/// Characters that, next to a one-character term, make no bigram worth searching: particles,
+/// copula, prepositions and the characters of interrogatives.
+const NOT_NEIGHBOURS: &str = "的了是在和与及为吗呢么多少几什么哪谁何";
+
+/// The question's bigrams that hold one of its one-character terms (多少个村 → 个村). Such a
+/// term is a token of its own only where a text has the character alone; within a sentence it
+/// is part of bigrams (500个村环境 → 个村, 村环), and the question's own neighbours of it are
+/// the likeliest of those.
+fn lone_character_bigrams(question: &Question) -> Vec<&str> {
+    let lone: Vec<char> = question
+        .terms
+        .iter()
+        .filter_map(|term| {
+            let mut chars = term.text.chars();
+            match (chars.next(), chars.next()) {
+                (Some(ch), None) if is_cjk(ch) => Some(ch),
+                _ => None,
+            }
+        })
+        .collect();
+    if lone.is_empty() {
+        return Vec::new();
+    }
+    bigram_tokens(&question.normalized)
+        .into_iter()
+        .filter(|bigram| {
+            let mut chars = bigram.chars();
+            let (Some(first), Some(second), None) = (chars.next(), chars.next(), chars.next())
+            else {
+                return false;
+            };
+            (lone.contains(&first) && is_cjk(second) && !NOT_NEIGHBOURS.contains(second))
+                || (lone.contains(&second) && is_cjk(first) && !NOT_NEIGHBOURS.contains(first))
+        })
+        .collect()
 }
 
 /// A sentence the index proposed, described for the re-ranker.
@@ -973,6 +1013,31 @@ mod tests {
         );
         assert_eq!(parsed.wants_date, wants_date, "wants_date of {question}");
         assert_eq!(parsed.numbers, numbers, "numbers of {question}");
+    }
+
+    #[test]
+    fn searches_one_character_terms_with_their_neighbours() {
+        let synonyms = Synonyms::default();
+        let bigrams = |question: &str| {
+            let question = parse_question(question, &synonyms);
+            lone_character_bigrams(&question)
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        let cases: &[(&str, &[&str])] = &[
+            // 村 is a term of its own: every bigram it makes in the question, 多少 aside.
+            ("大同2021年村容整治搞了多少个村", &["年村", "村容", "个村"]),
+            // Traditional script is read as Simplified.
+            ("大同2021年村容整治搞了多少個村", &["年村", "村容", "个村"]),
+            // No one-character term, no extra bigram.
+            ("大同2021年GDP是多少", &[]),
+            // Interrogatives and particles make no neighbour.
+            ("煤是什么", &[]),
+        ];
+        for (question, expected) in cases {
+            assert_eq!(bigrams(question), *expected, "{question}");
+        }
     }
 
     #[test]
