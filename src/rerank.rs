@@ -253,7 +253,7 @@ impl<'q> RerankQuery<'q> {
 
 /// Characters that carry no content on their own (particles, copula, common prepositions):
 /// left out of the character overlap.
-const FUNCTION_CHARS: &str = "的了是在和与及为吗呢么";
+pub const FUNCTION_CHARS: &str = "的了是在和与及为吗呢么";
 
 /// The distinct letters and digits of `content` that say something, in order of appearance;
 /// the first 64 of them.

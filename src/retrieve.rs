@@ -19,7 +19,9 @@ use crate::config::{RetrievalConfig, Synonyms};
 use crate::corpus::{Corpus, Sentence};
 use crate::index::{Fields, SentenceIndex};
 use crate::normalize::{is_cjk, normalize};
-use crate::rerank::{self, COVERAGE, Features, FieldQuery, Ranker, RerankQuery, Standing};
+use crate::rerank::{
+    self, COVERAGE, FUNCTION_CHARS, Features, FieldQuery, Ranker, RerankQuery, Standing,
+};
 use crate::tokenize::{
     EntityKind, bigram_tokens, bigrams, inner_words, names_a_thing, tagged_words, words,
 };
@@ -509,9 +511,9 @@ pub fn query_tokens(question: &Question, synonym_weight: f32) -> QueryTokens {
     tokens
 }
 
-/// Characters that, next to a one-character term, make no bigram worth searching: particles,
-/// copula, prepositions and the characters of interrogatives.
-const NOT_NEIGHBOURS: &str = "的了是在和与及为吗呢么多少几什么哪谁何";
+/// Characters of interrogatives: next to a one-character term they make no bigram worth
+/// searching, nor do function characters (`rerank::FUNCTION_CHARS`).
+const INTERROGATIVE_CHARS: &str = "多少几什么哪谁何";
 
 /// The question's bigrams that hold one of its one-character terms (多少个村 → 个村). Such a
 /// term is a token of its own only where a text has the character alone; within a sentence it
@@ -540,8 +542,11 @@ fn lone_character_bigrams(question: &Question) -> Vec<&str> {
             else {
                 return false;
             };
-            (lone.contains(&first) && is_cjk(second) && !NOT_NEIGHBOURS.contains(second))
-                || (lone.contains(&second) && is_cjk(first) && !NOT_NEIGHBOURS.contains(first))
+            let neighbour = |ch: char| {
+                is_cjk(ch) && !FUNCTION_CHARS.contains(ch) && !INTERROGATIVE_CHARS.contains(ch)
+            };
+            (lone.contains(&first) && neighbour(second))
+                || (lone.contains(&second) && neighbour(first))
         })
         .collect()
 }
@@ -563,10 +568,21 @@ pub struct Candidates {
     pub unknown_share: f32,
 }
 
-/// What the candidates of one paragraph share: how many they are, the best bigram BM25 among
-/// them, and the bigram BM25 of the whole paragraph.
-#[derive(Debug, Clone, Copy, Default)]
+/// A sentence proposed for re-ranking: the index's score (0 for one added from its
+/// paragraph), its position in the corpus and its paragraph (see `corpus::Passages`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Proposed {
+    score: f32,
+    ord: usize,
+    paragraph: usize,
+}
+
+/// What the candidates of one paragraph share: the paragraph's sentences, how many of them
+/// the index proposed, the best bigram BM25 among those, and the bigram BM25 of the whole
+/// paragraph.
+#[derive(Debug, Clone, Default)]
 struct Paragraph {
+    sentences: Range<usize>,
     count: usize,
     best: f32,
     passage: f32,
@@ -577,34 +593,38 @@ struct Paragraph {
 /// missed: a question is usually about one passage, and its answer need not repeat the
 /// question's words. They join with a first-stage score of 0.
 fn with_best_passage(
-    mut proposed: Vec<(f32, usize)>,
-    mut paragraphs_of: Vec<Range<usize>>,
+    mut proposed: Vec<Proposed>,
     paragraphs: &FxHashMap<usize, Paragraph>,
     config: &RetrievalConfig,
-) -> (Vec<(f32, usize)>, Vec<Range<usize>>) {
+) -> Vec<Proposed> {
     let limit = config.passage_sentences;
     let best = paragraphs
         .iter()
         .max_by(|a, b| a.1.passage.total_cmp(&b.1.passage).then(b.0.cmp(a.0)));
-    let (Some((&start, _)), true) = (best, limit > 0) else {
-        return (proposed, paragraphs_of);
+    let (Some((&paragraph, Paragraph { sentences, .. })), true) = (best, limit > 0) else {
+        return proposed;
     };
-    let Some(at) = paragraphs_of.iter().position(|range| range.start == start) else {
-        return (proposed, paragraphs_of);
+    let Some(anchor) = proposed
+        .iter()
+        .find(|p| p.paragraph == paragraph)
+        .map(|p| p.ord)
+    else {
+        return proposed;
     };
-    let sentences = paragraphs_of[at].clone();
-    let anchor = proposed[at].1;
     let from = anchor
         .saturating_sub(limit / 2)
         .clamp(sentences.start, sentences.end);
     let to = (from + limit).min(sentences.end);
     let from = to.saturating_sub(limit).max(sentences.start);
-    let known: FxHashSet<usize> = proposed.iter().map(|(_, ord)| *ord).collect();
+    let known: FxHashSet<usize> = proposed.iter().map(|p| p.ord).collect();
     for ord in (from..to).filter(|ord| !known.contains(ord)) {
-        proposed.push((0.0, ord));
-        paragraphs_of.push(sentences.clone());
+        proposed.push(Proposed {
+            score: 0.0,
+            ord,
+            paragraph,
+        });
     }
-    (proposed, paragraphs_of)
+    proposed
 }
 
 /// The index's best `config.candidates` sentences for `question`, with their features.
@@ -678,26 +698,25 @@ pub fn candidates(
             continue;
         };
         let ord = ord as usize;
-        if ord < corpus.sentences.len() {
-            proposed.push((score, ord));
+        if let Some(paragraph) = corpus.passages.paragraph_of(ord) {
+            proposed.push(Proposed {
+                score,
+                ord,
+                paragraph,
+            });
         }
     }
     // Candidates per paragraph, the best of them, and the whole paragraph's match: a passage
     // the index proposes several sentences of, or one that matches well, is likely the one the
     // question is about.
-    let paragraphs_of: Vec<Range<usize>> = proposed
-        .iter()
-        .map(|(_, ord)| corpus.paragraph_of(*ord))
-        .collect();
     let mut paragraphs: FxHashMap<usize, Paragraph> = FxHashMap::default();
-    for ((_, ord), sentences) in proposed.iter().zip(&paragraphs_of) {
-        let score = rerank_query.bigram_score(corpus, *ord, ranker);
+    for proposal in &proposed {
+        let score = rerank_query.bigram_score(corpus, proposal.ord, ranker);
         let paragraph = paragraphs
-            .entry(sentences.start)
+            .entry(proposal.paragraph)
             .or_insert_with(|| Paragraph {
-                passage: corpus.passages.paragraph_of(*ord).map_or(0.0, |paragraph| {
-                    rerank_query.passage_score(corpus, paragraph, ranker)
-                }),
+                sentences: corpus.passages.sentences(proposal.paragraph),
+                passage: rerank_query.passage_score(corpus, proposal.paragraph, ranker),
                 ..Paragraph::default()
             });
         paragraph.count += 1;
@@ -708,14 +727,16 @@ pub fn candidates(
         .map(|paragraph| paragraph.passage)
         .fold(0.0_f32, f32::max);
     let n_proposed = proposed.len().max(1) as f32;
-    let (proposed, paragraphs_of) = with_best_passage(proposed, paragraphs_of, &paragraphs, config);
-    let described = proposed
+    let described = with_best_passage(proposed, &paragraphs, config)
         .into_iter()
-        .zip(paragraphs_of)
-        .map(|((score, ord), sentences)| {
-            let paragraph = &paragraphs[&sentences.start];
+        .map(|proposal| {
+            let paragraph = &paragraphs[&proposal.paragraph];
             let standing = Standing {
-                first_stage: if best > 0.0 { score / best } else { 0.0 },
+                first_stage: if best > 0.0 {
+                    proposal.score / best
+                } else {
+                    0.0
+                },
                 paragraph_share: paragraph.count as f32 / n_proposed,
                 paragraph_best: paragraph.best,
                 passage: if best_passage > 0.0 {
@@ -725,8 +746,8 @@ pub fn candidates(
                 },
             };
             Candidate {
-                sentence_idx: ord,
-                features: rerank::features(&rerank_query, corpus, ord, standing, ranker),
+                sentence_idx: proposal.ord,
+                features: rerank::features(&rerank_query, corpus, proposal.ord, standing, ranker),
             }
         })
         .collect();
@@ -1042,34 +1063,36 @@ mod tests {
 
     #[test]
     fn adds_the_best_paragraph_near_its_first_candidate() {
-        // Candidates at 12 (paragraph 10..30, the better match) and 40 (paragraph 40..42).
-        let paragraph = |passage| Paragraph {
+        // Candidates at 40 (paragraph 1: 40..42) and 12 (paragraph 0: 10..30, the better match).
+        let paragraph = |sentences, passage| Paragraph {
+            sentences,
             count: 1,
             best: 0.5,
             passage,
         };
-        let paragraphs: FxHashMap<usize, Paragraph> = [(10, paragraph(2.0)), (40, paragraph(1.0))]
-            .into_iter()
-            .collect();
+        let paragraphs: FxHashMap<usize, Paragraph> =
+            [(0, paragraph(10..30, 2.0)), (1, paragraph(40..42, 1.0))]
+                .into_iter()
+                .collect();
+        let proposal = |score, ord, paragraph| Proposed {
+            score,
+            ord,
+            paragraph,
+        };
         let added = |limit: usize| {
             let config = RetrievalConfig {
                 passage_sentences: limit,
                 ..RetrievalConfig::default()
             };
-            let (proposed, paragraphs_of) = with_best_passage(
-                vec![(3.0, 40), (2.0, 12)],
-                vec![40..42, 10..30],
-                &paragraphs,
-                &config,
+            let index = vec![proposal(3.0, 40, 1), proposal(2.0, 12, 0)];
+            let proposed = with_best_passage(index.clone(), &paragraphs, &config);
+            assert_eq!(proposed[..2], index);
+            assert!(
+                proposed[2..]
+                    .iter()
+                    .all(|p| p.paragraph == 0 && p.score == 0.0)
             );
-            assert_eq!(proposed.len(), paragraphs_of.len());
-            assert_eq!(proposed[..2], [(3.0, 40), (2.0, 12)]);
-            assert!(paragraphs_of[2..].iter().all(|range| *range == (10..30)));
-            assert!(proposed[2..].iter().all(|(score, _)| *score == 0.0));
-            proposed[2..]
-                .iter()
-                .map(|(_, ord)| *ord)
-                .collect::<Vec<_>>()
+            proposed[2..].iter().map(|p| p.ord).collect::<Vec<_>>()
         };
         assert_eq!(added(0), Vec::<usize>::new());
         assert_eq!(added(4), [10, 11, 13]);

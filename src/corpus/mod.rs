@@ -285,14 +285,6 @@ impl Corpus {
         &self.documents[sentence.doc_idx]
     }
 
-    /// Positions of every sentence in the paragraph of the sentence at `ord` (empty when there
-    /// is no such sentence).
-    pub fn paragraph_of(&self, ord: usize) -> std::ops::Range<usize> {
-        self.passages
-            .paragraph_of(ord)
-            .map_or(0..0, |paragraph| self.passages.sentences(paragraph))
-    }
-
     /// Positions of the sentences just before and after the one at `ord` in the same
     /// paragraph (its ±1 window without itself).
     pub fn neighbours_of(&self, ord: usize) -> impl Iterator<Item = usize> + use<'_> {
@@ -468,8 +460,25 @@ mod tests {
         let id: SentenceId = "3·2.2".parse().unwrap();
         assert_eq!(corpus.sentences[corpus.find(id).unwrap()].text, "第二句。");
         // Paragraphs and windows stop at paragraph and document ends.
-        let paragraphs: Vec<_> = (0..6).map(|ord| corpus.paragraph_of(ord)).collect();
-        assert_eq!(paragraphs, [0..1, 1..3, 1..3, 3..4, 4..5, 0..0]);
+        let paragraphs: Vec<_> = (0..6)
+            .map(|ord| {
+                corpus
+                    .passages
+                    .paragraph_of(ord)
+                    .map(|p| corpus.passages.sentences(p))
+            })
+            .collect();
+        assert_eq!(
+            paragraphs,
+            [
+                Some(0..1),
+                Some(1..3),
+                Some(1..3),
+                Some(3..4),
+                Some(4..5),
+                None
+            ]
+        );
         let neighbours: Vec<Vec<usize>> = (0..5)
             .map(|ord| corpus.neighbours_of(ord).collect())
             .collect();
