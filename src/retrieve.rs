@@ -23,7 +23,8 @@ use crate::rerank::{
     self, COVERAGE, FUNCTION_CHARS, Features, FieldQuery, Ranker, RerankQuery, Standing,
 };
 use crate::tokenize::{
-    EntityKind, bigram_tokens, bigrams, inner_words, names_a_thing, tagged_words, words,
+    EntityKind, bigram_tokens, bigrams, inner_words, names_a_thing, tagged_words, word_boundaries,
+    words,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -400,25 +401,15 @@ static NUMBER_RE: LazyLock<Regex> =
 /// Reads a question: normalises it, finds its content terms and what it asks for.
 pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
     let normalized = normalize(question);
-    let mut terms: Vec<QueryTerm> = Vec::new();
-    // Multi-word synonym entries (地区生产总值, 抽水蓄能) are taken whole, before jieba can cut
-    // them differently in the question and in the corpus.
-    let mut whole: Vec<&str> = synonyms
-        .words()
-        .filter(|word| normalized.contains(*word))
+    let (whole, mut covered) = synonym_entries(&normalized, synonyms);
+    let mut terms: Vec<QueryTerm> = whole
+        .into_iter()
+        .map(|word| QueryTerm {
+            text: word.to_string(),
+            synonyms: synonyms.of(word).to_vec(),
+            names_a_thing: true,
+        })
         .collect();
-    whole.sort_by_key(|word| std::cmp::Reverse(word.chars().count()));
-    let mut covered = normalized.clone();
-    for word in whole {
-        if covered.contains(word) {
-            covered = covered.replace(word, " ");
-            terms.push(QueryTerm {
-                text: word.to_string(),
-                synonyms: synonyms.of(word).to_vec(),
-                names_a_thing: true,
-            });
-        }
-    }
     // Question phrases go before segmentation: left in, they glue to their neighbours
     // (阳高红是啥 → 阳高 / 红是).
     covered = COUNT_RE.replace_all(&covered, " ").into_owned();
@@ -477,6 +468,41 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
 pub struct QueryTokens {
     pub words: Vec<(String, f32)>,
     pub bigrams: Vec<(String, f32)>,
+}
+
+/// Synonym entries found whole in the question, longest first, and the question with them
+/// blanked out. Multi-word entries (地区生产总值, 村容整治) are taken before jieba can cut them
+/// differently in the question and in the corpus (大同 in 大/同一/共产), but never from inside
+/// one of the question's words: 出 is not read in 出口, nor 增长 in 增长率.
+fn synonym_entries<'a>(normalized: &str, synonyms: &'a Synonyms) -> (Vec<&'a str>, String) {
+    let mut entries: Vec<&str> = synonyms
+        .words()
+        .filter(|word| normalized.contains(*word))
+        .collect();
+    if entries.is_empty() {
+        return (entries, normalized.to_string());
+    }
+    entries.sort_by_key(|word| (std::cmp::Reverse(word.chars().count()), *word));
+    let boundaries: FxHashSet<usize> = word_boundaries(normalized).into_iter().collect();
+    let mut taken = vec![false; normalized.len()];
+    entries.retain(|word| {
+        let mut found = false;
+        for (start, _) in normalized.match_indices(*word) {
+            let end = start + word.len();
+            let whole_words = boundaries.contains(&start) && boundaries.contains(&end);
+            let spans_words = boundaries.iter().any(|&at| start < at && at < end);
+            if (whole_words || spans_words) && !taken[start..end].contains(&true) {
+                taken[start..end].fill(true);
+                found = true;
+            }
+        }
+        found
+    });
+    let covered = normalized
+        .char_indices()
+        .map(|(at, ch)| if taken[at] { ' ' } else { ch })
+        .collect();
+    (entries, covered)
 }
 
 /// Cuts the question's terms and their synonyms into word and bigram tokens.
@@ -1196,6 +1222,38 @@ mod tests {
                 names_a_thing: true,
             }
         );
+    }
+
+    #[test]
+    fn reads_synonym_entries_where_they_stand_whole() {
+        let synonyms = Synonyms::from_groups(&[
+            vec!["出".into(), "发布".into()],
+            vec!["增长".into(), "增速".into()],
+            vec!["大同".into(), "大同市".into()],
+            vec!["地区生产总值".into(), "GDP".into()],
+            vec!["村容整治".into(), "人居环境整治".into()],
+        ]);
+        // (question, entries read whole, longest first)
+        let cases: &[(&str, &[&str])] = &[
+            ("成绩什么时候出", &["出"]),
+            ("进出口总额是多少", &[]),
+            ("出口增长率是多少", &[]),
+            ("去年增长了多少", &["增长"]),
+            ("2021到2024年大同一共产了多少原煤", &["大同"]),
+            ("大同市地区生产总值", &["地区生产总值", "大同市"]),
+            ("大同地区生产总值", &["地区生产总值", "大同"]),
+            ("大同2021年村容整治搞了多少个村", &["村容整治", "大同"]),
+            ("大同的大同市", &["大同市", "大同"]),
+            ("游客人数", &[]),
+        ];
+        for (question, expected) in cases {
+            let (entries, covered) = synonym_entries(&normalize(question), &synonyms);
+            assert_eq!(&entries, expected, "entries of {question}");
+            for entry in entries {
+                assert!(!covered.contains(entry), "{entry} left in {covered}");
+            }
+            assert_eq!(covered.chars().count(), question.chars().count());
+        }
     }
 
     #[test]

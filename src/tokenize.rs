@@ -34,6 +34,16 @@ pub fn words(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Byte offsets where jieba's words of `text` begin and end (0 and `text.len()` included).
+pub fn word_boundaries(text: &str) -> Vec<usize> {
+    let mut boundaries = vec![0];
+    boundaries.extend(JIEBA.cut(text, true).into_iter().scan(0, |end, token| {
+        *end += token.word.len();
+        Some(*end)
+    }));
+    boundaries
+}
+
 /// The dictionary words of two or more characters inside `word`, whole word included, with
 /// their byte ranges (年发电量 → 发电, 电量, 发电量 …): what a compound the corpus never uses
 /// is made of.
