@@ -4,8 +4,10 @@
 //! for bad TOML the line, column and key.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 
 use crate::corpus::CleaningRules;
@@ -239,6 +241,9 @@ pub fn load_cleaning(path: &Path) -> Result<(CleaningRules, String), ConfigError
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
     by_word: HashMap<String, Vec<String>>,
+    /// Every word of `words`, found in a question in one pass (None when there are none).
+    finder: Option<AhoCorasick>,
+    words: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -262,7 +267,17 @@ impl Synonyms {
                 others.extend(group.iter().filter(|other| *other != word).cloned());
             }
         }
-        Self { by_word }
+        let mut words: Vec<String> = by_word.keys().cloned().collect();
+        words.sort();
+        // A table of plain words always builds; should it not, lookups still work word by word.
+        let finder = (!words.is_empty())
+            .then(|| AhoCorasick::new(&words).ok())
+            .flatten();
+        Self {
+            by_word,
+            finder,
+            words,
+        }
     }
 
     /// The other words of `word`'s groups (normalised), if any.
@@ -273,9 +288,23 @@ impl Synonyms {
             .unwrap_or_default()
     }
 
-    /// Every word that has synonyms, for finding multi-word entries inside a question.
-    pub fn words(&self) -> impl Iterator<Item = &str> {
-        self.by_word.keys().map(String::as_str)
+    /// Every place in `text` where a word that has synonyms occurs (overlapping ones too): the
+    /// word and its byte range.
+    pub fn occurrences(&self, text: &str) -> Vec<(&str, Range<usize>)> {
+        match &self.finder {
+            Some(finder) => finder
+                .find_overlapping_iter(text)
+                .map(|found| (self.words[found.pattern()].as_str(), found.range()))
+                .collect(),
+            None => self
+                .words
+                .iter()
+                .flat_map(|word| {
+                    text.match_indices(word.as_str())
+                        .map(|(at, _)| (word.as_str(), at..at + word.len()))
+                })
+                .collect(),
+        }
     }
 }
 
@@ -324,6 +353,25 @@ mod tests {
         let err =
             parse_toml::<Config>(Path::new("q.toml"), "[answer]\nmax_quote = 3\n").unwrap_err();
         assert!(err.to_string().contains("max_quote"), "{err}");
+    }
+
+    #[test]
+    fn synonyms_are_found_where_they_occur_overlapping_too() {
+        let synonyms = Synonyms::from_groups(&[
+            vec!["大同".into(), "大同市".into()],
+            vec!["GDP".into(), "地區生產總值".into()],
+        ]);
+        let mut found = synonyms.occurrences("大同市的地区生产总值和大同");
+        found.sort_by_key(|(word, at)| (at.start, word.len()));
+        let expected: Vec<(&str, Range<usize>)> = vec![
+            ("大同", 0..6),
+            ("大同市", 0..9),
+            ("地区生产总值", 12..30),
+            ("大同", 33..39),
+        ];
+        assert_eq!(found, expected);
+        assert!(synonyms.occurrences("太原").is_empty());
+        assert!(Synonyms::default().occurrences("大同").is_empty());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -247,6 +248,25 @@ const QUESTION_PHRASES: &[&str] = &[
     "呢",
 ];
 
+/// Finds the question phrases in one pass, the first listed winning where two start together
+/// (是多少 before 多少).
+static QUESTION_PHRASE_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(QUESTION_PHRASES)
+        .expect("the question phrases are plain words")
+});
+
+/// `text` with each question phrase replaced by a space.
+fn drop_question_phrases(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    QUESTION_PHRASE_FINDER.replace_all_with(text, &mut kept, |_, _, kept| {
+        kept.push(' ');
+        true
+    });
+    kept
+}
+
 /// Measure words, which jieba glues to the word beside them (多少个村 → 个村, 那场).
 const CLASSIFIERS: &[char] = &[
     '个', '架', '座', '家', '名', '位', '条', '项', '台', '场', '次', '种', '所', '辆', '只', '件',
@@ -413,13 +433,8 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
     // Question phrases go before segmentation: left in, they glue to their neighbours
     // (阳高红是啥 → 阳高 / 红是).
     covered = COUNT_RE.replace_all(&covered, " ").into_owned();
-    let mut content = normalized.clone();
-    for phrase in QUESTION_PHRASES {
-        covered = covered.replace(phrase, " ");
-        content = content.replace(phrase, " ");
-    }
-    let covered = drop_interrogatives(&covered);
-    let content = drop_interrogatives(&content);
+    let covered = drop_interrogatives(&drop_question_phrases(&covered));
+    let content = drop_interrogatives(&drop_question_phrases(&normalized));
     // Cues are matched with 哪一 read as 哪 (哪一个国家, 哪一位): one list serves both. 任何,
     // 几何 and 几乎 ask nothing.
     let mut cue_text = normalized.replace("哪一", "哪");
@@ -475,29 +490,25 @@ pub struct QueryTokens {
 /// differently in the question and in the corpus (大同 in 大/同一/共产), but never from inside
 /// one of the question's words: 出 is not read in 出口, nor 增长 in 增长率.
 fn synonym_entries<'a>(normalized: &str, synonyms: &'a Synonyms) -> (Vec<&'a str>, String) {
-    let mut entries: Vec<&str> = synonyms
-        .words()
-        .filter(|word| normalized.contains(*word))
-        .collect();
-    if entries.is_empty() {
-        return (entries, normalized.to_string());
+    let mut occurrences = synonyms.occurrences(normalized);
+    if occurrences.is_empty() {
+        return (Vec::new(), normalized.to_string());
     }
-    entries.sort_by_key(|word| (std::cmp::Reverse(word.chars().count()), *word));
+    // Longest first, then in question order.
+    occurrences.sort_by_key(|(word, at)| (std::cmp::Reverse(word.chars().count()), at.start));
     let boundaries: FxHashSet<usize> = word_boundaries(normalized).into_iter().collect();
     let mut taken = vec![false; normalized.len()];
-    entries.retain(|word| {
-        let mut found = false;
-        for (start, _) in normalized.match_indices(*word) {
-            let end = start + word.len();
-            let whole_words = boundaries.contains(&start) && boundaries.contains(&end);
-            let spans_words = boundaries.iter().any(|&at| start < at && at < end);
-            if (whole_words || spans_words) && !taken[start..end].contains(&true) {
-                taken[start..end].fill(true);
-                found = true;
+    let mut entries: Vec<&str> = Vec::new();
+    for (word, Range { start, end }) in occurrences {
+        let whole_words = boundaries.contains(&start) && boundaries.contains(&end);
+        let spans_words = boundaries.iter().any(|&at| start < at && at < end);
+        if (whole_words || spans_words) && !taken[start..end].contains(&true) {
+            taken[start..end].fill(true);
+            if !entries.contains(&word) {
+                entries.push(word);
             }
         }
-        found
-    });
+    }
     let covered = normalized
         .char_indices()
         .map(|(at, ch)| if taken[at] { ' ' } else { ch })
