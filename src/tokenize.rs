@@ -21,7 +21,17 @@ pub fn warm_up() {
 /// A letter or digit of any script. Chinese characters are checked by range first: the general
 /// test looks them up in Unicode tables, which the hot loops cannot afford.
 pub fn is_word_char(ch: char) -> bool {
-    is_cjk(ch) || ch.is_alphanumeric()
+    if is_cjk(ch) {
+        return true;
+    }
+    // Chinese text's punctuation (，。、“”——《》) is frequent and no letter: known by range too.
+    if matches!(ch as u32,
+        0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303D..=0x303F
+        | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+    {
+        return false;
+    }
+    ch.is_alphanumeric()
 }
 
 /// jieba words of `text` (precise mode with HMM for unknown names), punctuation dropped.
@@ -165,7 +175,7 @@ pub fn for_each_bigram_token<'t>(text: &'t str, mut visit: impl FnMut(&'t str)) 
                 visit(&text[last_cjk..at]);
             }
             run_len = 0;
-            if ch.is_alphanumeric() {
+            if is_word_char(ch) {
                 word_start.get_or_insert(at);
             } else if let Some(start) = word_start.take() {
                 visit(&text[start..at]);
@@ -243,6 +253,18 @@ impl TokenStream for VecTokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_chars_are_chinese_characters_letters_and_digits() {
+        for ch in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                is_word_char(ch),
+                is_cjk(ch) || ch.is_alphanumeric(),
+                "U+{:04X}",
+                ch as u32
+            );
+        }
+    }
 
     #[test]
     fn cuts_bigrams() {
