@@ -241,7 +241,8 @@ pub fn load_cleaning(path: &Path) -> Result<(CleaningRules, String), ConfigError
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
     by_word: HashMap<String, Vec<String>>,
-    /// Every word of `words`, found in a question in one pass (None when there are none).
+    /// Finds every word of `words` in a question in one pass (None for the empty default, or if
+    /// the table could not be built).
     finder: Option<AhoCorasick>,
     words: Vec<String>,
 }
@@ -269,10 +270,14 @@ impl Synonyms {
         }
         let mut words: Vec<String> = by_word.keys().cloned().collect();
         words.sort();
-        // A table of plain words always builds; should it not, lookups still work word by word.
-        let finder = (!words.is_empty())
-            .then(|| AhoCorasick::new(&words).ok())
-            .flatten();
+        let finder = match AhoCorasick::new(&words) {
+            Ok(finder) => Some(finder),
+            // Only a table far beyond any real one could fail; the questions then go unexpanded.
+            Err(err) => {
+                tracing::warn!("synonyms not used: {err}");
+                None
+            }
+        };
         Self {
             by_word,
             finder,
@@ -291,20 +296,13 @@ impl Synonyms {
     /// Every place in `text` where a word that has synonyms occurs (overlapping ones too): the
     /// word and its byte range.
     pub fn occurrences(&self, text: &str) -> Vec<(&str, Range<usize>)> {
-        match &self.finder {
-            Some(finder) => finder
-                .find_overlapping_iter(text)
-                .map(|found| (self.words[found.pattern()].as_str(), found.range()))
-                .collect(),
-            None => self
-                .words
-                .iter()
-                .flat_map(|word| {
-                    text.match_indices(word.as_str())
-                        .map(|(at, _)| (word.as_str(), at..at + word.len()))
-                })
-                .collect(),
-        }
+        let Some(finder) = &self.finder else {
+            return Vec::new();
+        };
+        finder
+            .find_overlapping_iter(text)
+            .map(|found| (self.words[found.pattern()].as_str(), found.range()))
+            .collect()
     }
 }
 
