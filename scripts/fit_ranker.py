@@ -163,7 +163,7 @@ def main():
         with open(args.write, encoding="utf-8") as old:
             bm25 = [line for line in old if line.startswith(("k1 ", "b "))]
         lines = [
-            "# Weights of the re-ranker's linear model (features: src/rerank.rs).",
+            "# Weights of the re-ranker's linear model (features: src/rank/features.rs).",
             f"# Fitted by scripts/fit_ranker.py on {datetime.date.today()} from "
             + " and ".join(SETS)
             + (f" with {args.dev} counted {args.dev_weight:g} times" if args.dev else "")

@@ -1,18 +1,14 @@
-//! Configuration: `config/quotebot.toml` (every knob documented there), the page-junk rules of
-//! `config/cleaning.toml`, the synonyms of `config/synonyms.toml` and the re-ranker's weights
-//! in `config/ranker.toml`. Errors name the file, and
-//! for bad TOML the line, column and key.
+//! Configuration: `config/quotebot.toml`, every knob documented there. The shipped file is the
+//! one source of the defaults: it is compiled in, and a user's file overrides the keys it names
+//! (a missing file means the shipped values). Plain data and loading only: this module imports
+//! nothing else of the crate, and the other `config/*.toml` files are read by the layers that
+//! own them, through [`read_toml`]. Errors name the file, the key and, where it can be found,
+//! the line.
 
-use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use serde::Deserialize;
-
-use crate::corpus::CleaningRules;
-use crate::normalize::normalize;
-use crate::rerank::{Ranker, RankerFile};
 
 /// Default location of the main configuration file.
 pub const DEFAULT_CONFIG: &str = "config/quotebot.toml";
@@ -30,7 +26,7 @@ pub enum ConfigError {
 
 /// `config/quotebot.toml`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     pub corpus_dir: PathBuf,
     pub index_dir: PathBuf,
@@ -44,7 +40,7 @@ pub struct Config {
 
 /// Knobs of ranking and of the "not found" decision.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct RetrievalConfig {
     /// Sentences taken from the index before re-ranking.
     pub candidates: usize,
@@ -67,11 +63,30 @@ pub struct RetrievalConfig {
     pub max_unknown_share: f32,
     /// Weight of a synonym's terms against the question's own.
     pub synonym_weight: f32,
+    /// How much an unknown term that does not name a thing (a verb, a number) counts against
+    /// an unknown noun in the unknown share.
+    pub unknown_action_share: f32,
+    /// Weight of a one-character term against its IDF, in coverage and the unknown share.
+    pub single_char_weight: f32,
+    /// Credits of a term found only partly in a sentence, in coverage.
+    pub coverage: CoverageConfig,
+}
+
+/// How much of a term's weight coverage credits when the sentence does not hold it as a word.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageConfig {
+    /// Found only inside a longer word (大学 in 清华大学).
+    pub inside_word: f32,
+    /// Matched only through some of its bigrams (times the share of them found).
+    pub partial: f32,
+    /// Found only in the document's title.
+    pub topic: f32,
 }
 
 /// Knobs of the reply.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct AnswerConfig {
     /// Quotes in a reply.
     pub max_quotes: usize,
@@ -83,12 +98,17 @@ pub struct AnswerConfig {
     pub other_source_ratio: f32,
     /// Most sources shown when sources disagree.
     pub max_sources: usize,
+    /// Share of shared bigrams above which two sentences say the same thing (the second is
+    /// not quoted).
+    pub same_text_overlap: f32,
+    /// Distinct quotes gathered per quote or source shown, for comparing sources.
+    pub over_fetch: usize,
 }
 
 /// Knobs of the Telegram bot (`quotebot serve`). Chat and user ids are Telegram's numbers:
 /// a private chat has the user's id, groups and channels negative ids (`-100…`).
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct TelegramConfig {
     /// Chats the bot serves; empty means every chat. Admins are served in their private chats
     /// whatever this says.
@@ -123,7 +143,7 @@ pub struct TelegramConfig {
 
 /// Telegram's flood limits, as the bot keeps to them.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct ThrottleConfig {
     /// Messages per second to one chat.
     pub messages_per_sec_chat: u32,
@@ -135,196 +155,130 @@ pub struct ThrottleConfig {
     pub messages_per_sec_overall: u32,
 }
 
-impl Default for TelegramConfig {
-    fn default() -> Self {
-        Self {
-            allowed_chats: Vec::new(),
-            admins: Vec::new(),
-            questions_per_minute: 20,
-            inline_queries_per_minute: 60,
-            inline_results: 5,
-            inline_cache_seconds: 60,
-            send_retries: 2,
-            retry_backoff_ms: 1000,
-            shutdown_grace_seconds: 9,
-            webhook_url: String::new(),
-            webhook_listen: "0.0.0.0:8443".to_string(),
-            webhook_secret: String::new(),
-            throttle: ThrottleConfig::default(),
-        }
-    }
-}
+/// The shipped `config/quotebot.toml`: the defaults of every knob.
+const SHIPPED_TEXT: &str = include_str!("../config/quotebot.toml");
 
-impl Default for ThrottleConfig {
-    fn default() -> Self {
-        Self {
-            messages_per_sec_chat: 1,
-            messages_per_min_chat: 20,
-            messages_per_min_group: 20,
-            messages_per_sec_overall: 30,
-        }
-    }
-}
+static SHIPPED_TABLE: LazyLock<toml::Table> = LazyLock::new(|| {
+    toml::from_str(SHIPPED_TEXT).expect("the shipped config/quotebot.toml parses")
+});
+
+static SHIPPED: LazyLock<Config> = LazyLock::new(|| {
+    Config::deserialize(SHIPPED_TABLE.clone()).expect("the shipped config/quotebot.toml is valid")
+});
 
 impl Default for Config {
     fn default() -> Self {
-        Self {
-            corpus_dir: "corpus".into(),
-            index_dir: "data/index".into(),
-            cleaning_file: "config/cleaning.toml".into(),
-            synonyms_file: "config/synonyms.toml".into(),
-            ranker_file: "config/ranker.toml".into(),
-            retrieval: RetrievalConfig::default(),
-            answer: AnswerConfig::default(),
-            telegram: TelegramConfig::default(),
-        }
+        SHIPPED.clone()
     }
 }
 
 impl Default for RetrievalConfig {
     fn default() -> Self {
-        Self {
-            candidates: 20,
-            passage_sentences: 24,
-            words_weight: 0.0,
-            window_weight: 0.0,
-            min_coverage: 0.25,
-            decision_depth: 20,
-            max_unknown_share: 0.4,
-            synonym_weight: 0.8,
-        }
+        SHIPPED.retrieval.clone()
     }
 }
 
 impl Default for AnswerConfig {
     fn default() -> Self {
-        Self {
-            max_quotes: 3,
-            max_question_chars: 300,
-            other_source_ratio: 0.1,
-            max_sources: 4,
-        }
+        SHIPPED.answer.clone()
+    }
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        SHIPPED.telegram.clone()
+    }
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        SHIPPED.telegram.throttle.clone()
     }
 }
 
 impl Config {
-    /// Reads the configuration file at `path`.
+    /// Reads the configuration file at `path`: the shipped values, with the keys it names
+    /// replaced.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        read_toml(path)
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| ConfigError::Unreadable(path.to_path_buf(), err))?;
+        Config::parse(path, &text)
+    }
+
+    /// [`Config::load`] of a text already read; `path` names it in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let own: toml::Table = parse_toml(path, text)?;
+        let mut merged = SHIPPED_TABLE.clone();
+        overlay(&mut merged, own);
+        Config::deserialize(merged).map_err(|err| {
+            let message = err.to_string();
+            let message = message.trim();
+            let line = key_path(message).and_then(|key| line_of(text, &key));
+            let message = match line {
+                Some(line) => format!("line {line}: {}", message.replace('\n', " ")),
+                None => message.replace('\n', " "),
+            };
+            ConfigError::Invalid(path.to_path_buf(), message)
+        })
     }
 }
 
-/// `config/cleaning.toml`: the page-junk rules, as patterns.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct CleaningFile {
-    pub cut_from: Vec<String>,
-    pub drop_line: Vec<String>,
-}
-
-/// Reads and compiles the page-junk rules; returns them with the file's text (for the corpus
-/// fingerprint, so a rule change rebuilds the index).
-pub fn load_cleaning(path: &Path) -> Result<(CleaningRules, String), ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| ConfigError::Unreadable(path.to_path_buf(), err))?;
-    let file: CleaningFile = parse_toml(path, &text)?;
-    let rules = CleaningRules::new(&file.cut_from, &file.drop_line).map_err(|(pattern, err)| {
-        ConfigError::Invalid(
-            path.to_path_buf(),
-            format!("pattern '{pattern}' is not a regular expression: {err}"),
-        )
-    })?;
-    Ok((rules, text))
-}
-
-/// Groups of words that mean the same thing, in normalised form.
-#[derive(Debug, Clone, Default)]
-pub struct Synonyms {
-    by_word: HashMap<String, Vec<String>>,
-    /// Finds every word of `words` in a question in one pass (None for the empty default, or if
-    /// the table could not be built).
-    finder: Option<AhoCorasick>,
-    words: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SynonymsFile {
-    groups: Vec<Vec<String>>,
-}
-
-impl Synonyms {
-    /// Builds the lookup from groups of equivalent words.
-    pub fn from_groups(groups: &[Vec<String>]) -> Self {
-        let mut by_word: HashMap<String, Vec<String>> = HashMap::new();
-        for group in groups {
-            let group: Vec<String> = group
-                .iter()
-                .map(|word| normalize(word.trim()))
-                .filter(|w| !w.is_empty())
-                .collect();
-            for word in &group {
-                let others = by_word.entry(word.clone()).or_default();
-                others.extend(group.iter().filter(|other| *other != word).cloned());
+/// Replaces the keys of `base` that `own` names, table by table.
+fn overlay(base: &mut toml::Table, own: toml::Table) {
+    for (key, value) in own {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(own_inner)) => {
+                overlay(inner, own_inner)
+            }
+            (_, value) => {
+                base.insert(key, value);
             }
         }
-        let mut words: Vec<String> = by_word.keys().cloned().collect();
-        words.sort();
-        let finder = match AhoCorasick::new(&words) {
-            Ok(finder) => Some(finder),
-            // Only a table far beyond any real one could fail; the questions then go unexpanded.
-            Err(err) => {
-                tracing::warn!("synonyms not used: {err}");
-                None
+    }
+}
+
+/// The dotted key an error message names (`in `answer.max_quotes``), if any.
+fn key_path(message: &str) -> Option<String> {
+    let (_, after) = message.rsplit_once("in `")?;
+    Some(after.trim_end_matches('`').to_string())
+}
+
+/// The 1-based line of `text` that sets `key` (dotted, `answer.max_quotes`), or that opens its
+/// table when the error is about the table itself.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    let (table, last) = key.rsplit_once('.').unwrap_or(("", key));
+    let mut current = String::new();
+    let mut table_line = None;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(header) = line.strip_prefix('[') {
+            current = header.trim_end_matches(']').trim().to_string();
+            if current == key {
+                table_line = Some(n + 1);
             }
-        };
-        Self {
-            by_word,
-            finder,
-            words,
+            continue;
+        }
+        let name = line.split('=').next().unwrap_or_default().trim();
+        if current == table && name == last && line.contains('=') {
+            return Some(n + 1);
         }
     }
-
-    /// The other words of `word`'s groups (normalised), if any.
-    pub fn of(&self, word: &str) -> &[String] {
-        self.by_word
-            .get(word)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-    }
-
-    /// Every place in `text` where a word that has synonyms occurs (overlapping ones too): the
-    /// word and its byte range.
-    pub fn occurrences(&self, text: &str) -> Vec<(&str, Range<usize>)> {
-        let Some(finder) = &self.finder else {
-            return Vec::new();
-        };
-        finder
-            .find_overlapping_iter(text)
-            .map(|found| (self.words[found.pattern()].as_str(), found.range()))
-            .collect()
-    }
+    table_line
 }
 
-/// Reads `config/synonyms.toml`.
-pub fn load_synonyms(path: &Path) -> Result<Synonyms, ConfigError> {
-    let file: SynonymsFile = read_toml(path)?;
-    Ok(Synonyms::from_groups(&file.groups))
-}
-
-/// Reads `config/ranker.toml`, the re-ranker's weights.
-pub fn load_ranker(path: &Path) -> Result<Ranker, ConfigError> {
-    let file: RankerFile = read_toml(path)?;
-    Ranker::from_file(file).map_err(|err| ConfigError::Invalid(path.to_path_buf(), err))
-}
-
-fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
+/// Reads a TOML file of any of the `config/*.toml` kinds.
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|err| ConfigError::Unreadable(path.to_path_buf(), err))?;
     parse_toml(path, &text)
 }
 
-fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ConfigError> {
+/// Parses TOML text read from `path`; errors name the file, and the line and key the TOML
+/// parser reports.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, ConfigError> {
     toml::from_str(text)
         .map_err(|err| ConfigError::Invalid(path.to_path_buf(), err.to_string().trim().to_string()))
 }
@@ -333,50 +287,50 @@ fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result
 mod tests {
     use super::*;
 
+    fn check_error(text: &str, wanted: &[&str]) {
+        let err = Config::parse(Path::new("q.toml"), text).unwrap_err();
+        let message = err.to_string();
+        for part in wanted {
+            assert!(message.contains(part), "{part} not in: {message}");
+        }
+    }
+
     #[test]
     fn names_line_and_key_of_a_bad_value() {
-        let err = parse_toml::<Config>(Path::new("q.toml"), "[answer]\nmax_quotes = \"three\"\n")
-            .unwrap_err();
-        let message = err.to_string();
-        assert!(
-            message.contains("q.toml")
-                && message.contains("line 2")
-                && message.contains("max_quotes"),
-            "{message}"
+        check_error(
+            "[answer]\nmax_quotes = \"three\"\n",
+            &["q.toml", "line 2", "max_quotes"],
         );
+        check_error(
+            "corpus_dir = \"c\"\n\n[retrieval.coverage]\ntopic = \"x\"\n",
+            &["q.toml", "line 4", "topic"],
+        );
+        check_error("[answer\nmax_quotes = 3\n", &["q.toml", "line 1"]);
     }
 
     #[test]
     fn refuses_unknown_keys() {
-        let err =
-            parse_toml::<Config>(Path::new("q.toml"), "[answer]\nmax_quote = 3\n").unwrap_err();
-        assert!(err.to_string().contains("max_quote"), "{err}");
+        check_error("[answer]\nmax_quote = 3\n", &["q.toml", "max_quote"]);
+        check_error("colour = 3\n", &["q.toml", "colour"]);
     }
 
     #[test]
-    fn synonyms_are_found_where_they_occur_overlapping_too() {
-        let synonyms = Synonyms::from_groups(&[
-            vec!["大同".into(), "大同市".into()],
-            vec!["GDP".into(), "地區生產總值".into()],
-        ]);
-        let mut found = synonyms.occurrences("大同市的地区生产总值和大同");
-        found.sort_by_key(|(word, at)| (at.start, word.len()));
-        let expected: Vec<(&str, Range<usize>)> = vec![
-            ("大同", 0..6),
-            ("大同市", 0..9),
-            ("地区生产总值", 12..30),
-            ("大同", 33..39),
-        ];
-        assert_eq!(found, expected);
-        assert!(synonyms.occurrences("太原").is_empty());
-        assert!(Synonyms::default().occurrences("大同").is_empty());
-    }
-
-    #[test]
-    fn synonyms_work_both_ways_and_across_scripts() {
-        let synonyms = Synonyms::from_groups(&[vec!["GDP".into(), "地區生產總值".into()]]);
-        assert_eq!(synonyms.of("gdp"), ["地区生产总值"]);
-        assert_eq!(synonyms.of("地区生产总值"), ["gdp"]);
-        assert!(synonyms.of("大同").is_empty());
+    fn takes_every_default_from_the_shipped_file() {
+        let shipped = Config::parse(Path::new("shipped"), SHIPPED_TEXT).unwrap();
+        let empty = Config::parse(Path::new("empty"), "").unwrap();
+        assert_eq!(format!("{shipped:?}"), format!("{:?}", Config::default()));
+        assert_eq!(format!("{empty:?}"), format!("{shipped:?}"));
+        let own = Config::parse(
+            Path::new("own"),
+            "[answer]\nmax_quotes = 5\n[retrieval.coverage]\ntopic = 0.5\n",
+        )
+        .unwrap();
+        assert_eq!(own.answer.max_quotes, 5);
+        assert_eq!(own.retrieval.coverage.topic, 0.5);
+        assert_eq!(own.answer.max_sources, shipped.answer.max_sources);
+        assert_eq!(
+            own.retrieval.coverage.partial,
+            shipped.retrieval.coverage.partial
+        );
     }
 }

@@ -3,9 +3,10 @@
 //! [`Response`]. The terminal chat and the Telegram bot both go through [`respond`], so the
 //! mock chat runs exactly the bot's pipeline; each channel only renders the response.
 
-use crate::answer::{self, Reply};
-use crate::context::{self, Context};
-use crate::engine::{DocumentSummary, Engine};
+use crate::answer::{Context, Reply};
+use crate::corpus::DocumentSummary;
+use crate::engine::Engine;
+use crate::render;
 
 /// What a message asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +143,7 @@ pub fn respond(engine: &Engine, command: Command) -> Response {
         }
         Command::Source(reference) => match engine.context(&reference) {
             Ok(context) => Response::Context(context),
-            Err(message) => Response::Notice(message),
+            Err(err) => Response::Notice(err.to_string()),
         },
         Command::Sources => Response::Sources(engine.documents()),
         Command::Unknown(name) => {
@@ -167,27 +168,11 @@ pub fn render_plain(response: &Response) -> String {
     match response {
         Response::Welcome => WELCOME.to_string(),
         Response::Help => HELP.to_string(),
-        Response::Reply(reply) => answer::render_plain(reply),
-        Response::Context(found) => context::render_plain(found),
-        Response::Sources(documents) => render_sources_plain(documents),
+        Response::Reply(reply) => render::plain::reply(reply),
+        Response::Context(found) => render::plain::context(found),
+        Response::Sources(documents) => render::plain::documents(documents),
         Response::Notice(message) => message.clone(),
     }
-}
-
-fn render_sources_plain(documents: &[DocumentSummary]) -> String {
-    let lines: Vec<String> = documents
-        .iter()
-        .map(|doc| {
-            format!(
-                "[{}] {}（{} 句，{}）",
-                doc.number,
-                doc.source.label(),
-                doc.n_sentences,
-                doc.file
-            )
-        })
-        .collect();
-    format!("共 {} 篇文档：\n{}", documents.len(), lines.join("\n"))
 }
 
 #[cfg(test)]

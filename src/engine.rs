@@ -1,27 +1,50 @@
-//! The engine: configuration, corpus, index and synonyms opened together, and the one entry
-//! point every front end calls to answer (`Engine::ask`). Opening reads files and may build the
-//! index (with a progress bar); answering does no I/O.
+//! The engine: configuration, corpus, index, synonyms and ranker opened together, and the one
+//! entry point every front end calls to answer (`Engine::ask`). Opening reads files and may build
+//! the index (with a progress bar); answering does no I/O.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::answer::{self, Reply, Status};
-use crate::config::{self, Config, ConfigError, Synonyms};
-use crate::context::{self, Context};
-use crate::corpus::{self, Corpus, CorpusError, SentenceId, SkippedFile};
+use crate::answer::{self, Context, Reply, Status};
+use crate::config::{Config, ConfigError};
+use crate::corpus::{
+    self, BadSentenceId, CleaningRules, Corpus, CorpusError, DocumentSummary, RawFile, SentenceId,
+    SkippedFile, SourcesFile,
+};
 use crate::index::{self, IndexError, IndexStatus, SentenceIndex};
-use crate::rerank::{FEATURE_NAMES, Ranker};
-use crate::retrieve::{self, parse_question};
+use crate::question::{Question, Synonyms, parse_question};
+use crate::rank::{Features, Ranker, RankerError};
+use crate::search::{self, Candidates, Hit, SearchError};
 
 /// Why the engine could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
+    /// A configuration file is missing or invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The corpus folder cannot be used.
     #[error(transparent)]
     Corpus(#[from] CorpusError),
+    /// The index cannot be opened or built.
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// The ranker's weights cannot be used.
+    #[error(transparent)]
+    Ranker(#[from] RankerError),
+    /// An index in memory could not be built.
+    #[error("cannot build the index in memory: {0}")]
+    InMemory(tantivy::TantivyError),
+}
+
+/// A sentence reference that names no sentence; the message is for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContextError {
+    /// Not a reference at all.
+    #[error(transparent)]
+    BadReference(#[from] BadSentenceId),
+    /// A well-formed reference to a sentence the corpus does not have.
+    #[error("没有编号为 {0} 的句子。用 /sources 查看文档编号。")]
+    NoSuchSentence(SentenceId),
 }
 
 /// How to open the engine.
@@ -40,14 +63,13 @@ pub struct IndexSummary {
     pub n_paragraphs: usize,
     pub n_sentences: usize,
     pub skipped: Vec<SkippedFile>,
-    pub built: bool,
     pub elapsed: Duration,
     pub index_path: Option<PathBuf>,
 }
 
 impl IndexSummary {
-    /// The counts of `corpus`, with what opening did.
-    fn of(corpus: &Corpus, built: bool, elapsed: Duration, index_path: Option<PathBuf>) -> Self {
+    /// The counts of `corpus`, with what opening took.
+    fn of(corpus: &Corpus, elapsed: Duration, index_path: Option<PathBuf>) -> Self {
         IndexSummary {
             n_files: corpus.documents.len(),
             n_paragraphs: corpus
@@ -57,45 +79,35 @@ impl IndexSummary {
                 .sum(),
             n_sentences: corpus.sentences.len(),
             skipped: corpus.skipped.clone(),
-            built,
             elapsed,
             index_path,
         }
     }
 }
 
-/// A document as listed by `/sources`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DocumentSummary {
-    pub number: u32,
-    pub file: String,
-    pub source: corpus::Source,
-    pub n_sentences: usize,
-}
-
 /// Everything needed to answer.
 pub struct Engine {
-    pub config: Config,
-    pub corpus: Corpus,
-    pub index: SentenceIndex,
-    pub synonyms: Synonyms,
-    pub ranker: Ranker,
-    pub summary: IndexSummary,
+    config: Config,
+    corpus: Corpus,
+    index: SentenceIndex,
+    synonyms: Synonyms,
+    ranker: Ranker,
+    summary: IndexSummary,
 }
 
 impl Engine {
-    /// Loads rules, synonyms and the corpus, then opens the index or builds it if the corpus
-    /// changed since it was built.
+    /// Loads rules, synonyms, the ranker and the corpus, then opens the index or builds it if the
+    /// corpus changed since it was built.
     pub fn open(config: Config, options: OpenOptions) -> Result<Engine, EngineError> {
         let started = Instant::now();
-        let (rules, rules_text) = config::load_cleaning(&config.cleaning_file)?;
-        let synonyms = config::load_synonyms(&config.synonyms_file)?;
-        let ranker = config::load_ranker(&config.ranker_file)?;
-        let corpus = corpus::load_corpus(&config.corpus_dir, &rules, &rules_text)?;
+        let rules = CleaningRules::load(&config.cleaning_file)?;
+        let synonyms = Synonyms::load(&config.synonyms_file)?;
+        let ranker = Ranker::load(&config.ranker_file)?;
+        let corpus = corpus::load_corpus(&config.corpus_dir, &rules)?;
         for skipped in &corpus.skipped {
             tracing::warn!("skipped {}: {}", skipped.file, skipped.reason);
         }
-        crate::tokenize::warm_up();
+        crate::text::segment::warm_up();
         let bar = progress_bar(options.progress);
         let report = |done: usize, total: usize| {
             bar.set_length(total as u64);
@@ -104,11 +116,62 @@ impl Engine {
         let (index, status) =
             index::open_or_build(&config.index_dir, &corpus, options.rebuild, &report)?;
         bar.finish_and_clear();
-        let built = status == IndexStatus::Built;
-        let summary = IndexSummary::of(&corpus, built, started.elapsed(), index.path.clone());
-        let mut engine = Engine::from_parts(config, corpus, index, synonyms, ranker);
-        engine.summary = summary;
-        Ok(engine)
+        if status == IndexStatus::Built && !options.rebuild {
+            // No index yet, or the corpus, its descriptions or the cleaning rules changed, or the
+            // index in use could not be opened: worth a line in the log.
+            tracing::info!("built the index of {}", config.corpus_dir.display());
+        }
+        let summary = IndexSummary::of(&corpus, started.elapsed(), index.path.clone());
+        Ok(Engine {
+            config,
+            corpus,
+            index,
+            synonyms,
+            ranker,
+            summary,
+        })
+    }
+
+    /// An engine over `files` (no descriptions), cleaned by `rules` and indexed in memory with
+    /// the configuration's synonyms and ranker: evaluation and benchmarks over data sets that
+    /// are not the corpus. Returns it with the time the corpus and index took to build.
+    pub fn in_memory(
+        config: Config,
+        files: &[RawFile],
+        rules: &CleaningRules,
+    ) -> Result<(Engine, Duration), EngineError> {
+        let synonyms = Synonyms::load(&config.synonyms_file)?;
+        let ranker = Ranker::load(&config.ranker_file)?;
+        crate::text::segment::warm_up();
+        let started = Instant::now();
+        let corpus = Corpus::build(files, &SourcesFile::default(), rules);
+        let index = index::build_in_ram(&corpus).map_err(EngineError::InMemory)?;
+        let build = started.elapsed();
+        let summary = IndexSummary::of(&corpus, build, None);
+        let engine = Engine {
+            config,
+            corpus,
+            index,
+            synonyms,
+            ranker,
+            summary,
+        };
+        Ok((engine, build))
+    }
+
+    /// The configuration the engine was opened with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The corpus it answers from.
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    /// What opening found and did.
+    pub fn summary(&self) -> &IndexSummary {
+        &self.summary
     }
 
     /// Answers a question with the configured number of quotes.
@@ -116,15 +179,15 @@ impl Engine {
         self.ask_from(question, 0)
     }
 
-    /// Answers a question, skipping the first `skip` quotes ("more results").
+    /// Answers a question, skipping the first `skip` quotes ("more results"). A failed search
+    /// is logged for the operator and answered with an apology, never with "not found".
     pub fn ask_from(&self, question: &str, skip: usize) -> Reply {
         let (text, notes) = sanitize_question(question, self.config.answer.max_question_chars);
         let (parsed, hits) = match self.rank(&text) {
             Ok(ranked) => ranked,
             Err(err) => {
-                tracing::error!("search failed: {err}");
-                let notes = vec!["检索出错，请稍后再试".to_string()];
-                return Reply::empty(&text, Status::NotFound, notes);
+                tracing::error!("{err}");
+                return Reply::empty(&text, Status::SearchFailed, notes);
             }
         };
         let mut reply = answer::reply(
@@ -141,12 +204,9 @@ impl Engine {
 
     /// The ranked sentences for an already sanitised question: the retrieval step of
     /// [`Engine::ask`], also measured on its own by `eval --squad`.
-    pub fn rank(
-        &self,
-        question: &str,
-    ) -> tantivy::Result<(retrieve::Question, Vec<retrieve::Hit>)> {
+    pub fn rank(&self, question: &str) -> Result<(Question, Vec<Hit>), SearchError> {
         let parsed = parse_question(question, &self.synonyms);
-        let hits = retrieve::retrieve(
+        let hits = search::retrieve(
             &parsed,
             &self.index,
             &self.corpus,
@@ -158,12 +218,12 @@ impl Engine {
 
     /// The index's candidates for a question with their features, before scoring: what
     /// `eval --squad --features` writes out for fitting the ranker.
-    pub fn candidates(&self, question: &str) -> tantivy::Result<retrieve::Candidates> {
+    pub fn candidates(&self, question: &str) -> Result<Candidates, SearchError> {
         self.candidates_of(&parse_question(question, &self.synonyms))
     }
 
-    fn candidates_of(&self, parsed: &retrieve::Question) -> tantivy::Result<retrieve::Candidates> {
-        retrieve::candidates(
+    fn candidates_of(&self, parsed: &Question) -> Result<Candidates, SearchError> {
+        search::candidates(
             parsed,
             &self.index,
             &self.corpus,
@@ -172,27 +232,9 @@ impl Engine {
         )
     }
 
-    /// An engine over a corpus and index made in memory (evaluation on data sets).
-    pub fn from_parts(
-        config: Config,
-        corpus: Corpus,
-        index: SentenceIndex,
-        synonyms: Synonyms,
-        ranker: Ranker,
-    ) -> Engine {
-        let summary = IndexSummary::of(&corpus, true, Duration::ZERO, None);
-        Engine {
-            config,
-            corpus,
-            index,
-            synonyms,
-            ranker,
-            summary,
-        }
-    }
-
     /// How a question was read and scored, for operators tuning the configuration: its terms
-    /// with their synonyms, what it asks for, and the top hits with their coverage.
+    /// with their synonyms, what it asks for, and the top candidates in the order `ask` ranks
+    /// them, with every feature.
     pub fn explain(&self, question: &str) -> String {
         let (text, _) = sanitize_question(question, self.config.answer.max_question_chars);
         let parsed = parse_question(&text, &self.synonyms);
@@ -208,23 +250,24 @@ impl Engine {
             parsed.asks,
             parsed.numbers
         );
-        let found = self.candidates_of(&parsed).unwrap_or_default();
+        let found = match self.candidates_of(&parsed) {
+            Ok(found) => found,
+            Err(err) => {
+                out.push_str(&format!("{err}\n"));
+                return out;
+            }
+        };
         out.push_str(&format!(
             "unknown to the corpus: {:.2} of the question\nscore  {}\n",
             found.unknown_share,
-            FEATURE_NAMES.join(" ")
+            Features::NAMES.join(" ")
         ));
-        let mut scored: Vec<(f32, &retrieve::Candidate)> = found
-            .list
-            .iter()
-            .map(|candidate| (self.ranker.score(&candidate.features), candidate))
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for (score, candidate) in scored.iter().take(8) {
+        for (score, candidate) in search::ranked(&found, &self.ranker).iter().take(8) {
             let sentence = &self.corpus.sentences[candidate.sentence_idx];
             let text: String = sentence.text.chars().take(50).collect();
             let features: Vec<String> = candidate
                 .features
+                .values()
                 .iter()
                 .map(|value| format!("{value:.2}"))
                 .collect();
@@ -238,26 +281,14 @@ impl Engine {
     }
 
     /// The sentence `reference` names, with two sentences of context either side.
-    pub fn context(&self, reference: &str) -> Result<Context, String> {
-        let id: SentenceId = reference
-            .parse()
-            .map_err(|err: corpus::BadSentenceId| err.to_string())?;
-        context::context(&self.corpus, id, 2)
-            .ok_or_else(|| format!("没有编号为 {id} 的句子。用 /sources 查看文档编号。"))
+    pub fn context(&self, reference: &str) -> Result<Context, ContextError> {
+        let id: SentenceId = reference.parse()?;
+        answer::context(&self.corpus, id, 2).ok_or(ContextError::NoSuchSentence(id))
     }
 
     /// The documents, for `/sources`.
     pub fn documents(&self) -> Vec<DocumentSummary> {
-        self.corpus
-            .documents
-            .iter()
-            .map(|doc| DocumentSummary {
-                number: doc.number,
-                file: doc.file.clone(),
-                source: doc.source.clone(),
-                n_sentences: doc.sentences.len(),
-            })
-            .collect()
+        self.corpus.summaries()
     }
 }
 

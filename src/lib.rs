@@ -1,23 +1,39 @@
 //! quotebot answers questions about a set of documents by quoting them, never in its own words.
 //!
 //! corpus (decode, clean, number sentences) → index (tantivy over jieba words and bigrams)
-//! → retrieve (question → ranked sentences) → answer (`Reply`: verbatim quotes, numbers,
-//! figures, sources) → a front end renders it (terminal chat, JSON, Telegram).
+//! → question (terms, synonyms, what it asks for) → search (candidates, re-ranking, the "not
+//! found" decision) → answer (`Reply`: verbatim quotes, numbers, figures, sources) → a front end
+//! renders it (terminal chat, JSON, Telegram).
+//!
+//! Modules are listed from the bottom layer up; each imports only the layers above it in this
+//! list (ARCHITECTURE.md, checked by `tests/it/architecture.rs`).
+
+// Plain data and text, importing nothing else of the crate.
+pub mod config;
+pub mod percentile;
+pub mod text;
+
+// The pure core, in pipeline order.
+pub mod corpus;
+
+pub mod index;
+
+pub mod question;
+
+pub mod rank;
+
+pub mod search;
 
 pub mod answer;
-pub mod bench;
-pub mod bot;
-pub mod config;
-pub mod context;
-pub mod conversation;
-pub mod corpus;
+
+pub mod render;
+
+// One entry point, one conversation.
 pub mod engine;
-pub mod eval;
-pub mod figures;
-pub mod index;
-pub mod mock;
-pub mod normalize;
-pub mod rerank;
-pub mod retrieve;
-pub mod squad;
-pub mod tokenize;
+
+pub mod conversation;
+
+// The edges: the terminal, Telegram, measurement.
+pub mod bot;
+pub mod chat;
+pub mod measure;

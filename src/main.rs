@@ -8,12 +8,12 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
-use quotebot::answer::{render_plain, reply_json};
-use quotebot::bench::{self, BenchOptions};
 use quotebot::config::{Config, DEFAULT_CONFIG};
 use quotebot::engine::{Engine, OpenOptions};
-use quotebot::squad::{self, Script};
-use quotebot::{context, eval, mock};
+use quotebot::measure::bench::{self, BenchOptions};
+use quotebot::measure::eval;
+use quotebot::measure::squad::{self, Script};
+use quotebot::render::{json, plain};
 
 #[derive(Parser)]
 #[command(
@@ -108,14 +108,7 @@ fn main() -> ExitCode {
         .with_target(false)
         .init();
     let cli = Cli::parse();
-    let result = run(cli);
-    if std::env::var_os("QUOTEBOT_REPORT_RSS").is_some() {
-        eprintln!(
-            "peak RSS MB: {:.1}",
-            bench::peak_rss_mb().unwrap_or(f64::NAN)
-        );
-    }
-    match result {
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("quotebot: {err:#}");
@@ -170,7 +163,7 @@ fn run(cli: Cli) -> Result<()> {
                 n_questions: questions,
                 config_path: cli.config.clone(),
             };
-            let report = bench::run_bench(&config, &options).map_err(anyhow::Error::msg)?;
+            let report = bench::run_bench(&config, &options)?;
             print!("{report}");
             Ok(())
         }
@@ -182,10 +175,11 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// The default file may be absent (built-in defaults); a file named on the command line must exist.
+/// The default file may be absent (the shipped defaults); a file named on the command line must
+/// exist.
 fn load_config(path: &Path) -> Result<Config> {
     if !path.exists() && path.as_os_str() == DEFAULT_CONFIG {
-        tracing::warn!("{DEFAULT_CONFIG} not found, using built-in defaults");
+        tracing::warn!("{DEFAULT_CONFIG} not found, using the shipped defaults");
         return Ok(Config::default());
     }
     Ok(Config::load(path)?)
@@ -199,7 +193,7 @@ fn open(config: Config, rebuild: bool) -> Result<Engine> {
 
 fn index(config: Config) -> Result<()> {
     let engine = open(config, true)?;
-    let summary = &engine.summary;
+    let summary = engine.summary();
     println!(
         "indexed {} files, {} paragraphs, {} sentences in {:.2} s; skipped {} files",
         summary.n_files,
@@ -225,12 +219,12 @@ fn ask(config: Config, json: bool, explain: bool, question: Option<String>) -> R
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match (question, json) {
-        (Some(question), true) => writeln!(out, "{}", reply_json(&engine.ask(&question)))?,
-        (Some(question), false) => writeln!(out, "{}", render_plain(&engine.ask(&question)))?,
+        (Some(question), true) => writeln!(out, "{}", json::reply(&engine.ask(&question)))?,
+        (Some(question), false) => writeln!(out, "{}", plain::reply(&engine.ask(&question)))?,
         (None, true) => {
             for line in std::io::stdin().lock().lines() {
                 let line = line.unwrap_or_default();
-                writeln!(out, "{}", reply_json(&engine.ask(&line)))?;
+                writeln!(out, "{}", json::reply(&engine.ask(&line)))?;
                 out.flush()?;
             }
         }
@@ -243,14 +237,14 @@ fn ask(config: Config, json: bool, explain: bool, question: Option<String>) -> R
 
 fn source(config: Config, reference: &str) -> Result<()> {
     let engine = open(config, false)?;
-    let found = engine.context(reference).map_err(anyhow::Error::msg)?;
-    println!("{}", context::render_plain(&found));
+    let found = engine.context(reference)?;
+    println!("{}", plain::context(&found));
     Ok(())
 }
 
 fn chat(config: Config, group: bool) -> Result<()> {
     let engine = open(config, false)?;
-    mock::run_chat(
+    quotebot::chat::run_chat(
         &engine,
         std::io::stdin().lock(),
         std::io::stdout().lock(),
@@ -274,7 +268,6 @@ fn run_eval(config: Config, file: &Path, script: Script, features: Option<&Path>
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let mut questions = eval::parse_questions(&text)
-        .map_err(anyhow::Error::msg)
         .with_context(|| format!("{} is not a question file", file.display()))?;
     let engine = open(config, false)?;
     if let Some(path) = features {
@@ -304,7 +297,7 @@ fn write_features(
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut out = std::io::BufWriter::new(file);
-    squad::write_features(engine, questions, script, &mut out).map_err(anyhow::Error::msg)?;
+    squad::write_features(engine, questions, script, &mut out, path)?;
     out.flush()?;
     Ok(())
 }
@@ -320,14 +313,12 @@ fn run_squad(
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let (contexts, questions) = squad::parse_squad(&text, max_questions)
-        .map_err(anyhow::Error::msg)
         .with_context(|| format!("cannot read {}", file.display()))?;
-    let (engine, build_s) = squad::build_engine(&config, &contexts).map_err(anyhow::Error::msg)?;
+    let (engine, build_s) = squad::build_engine(&config, &contexts)?;
     if let Some(path) = features {
         return write_features(&engine, &questions, script, path);
     }
-    let report =
-        squad::run_squad(&engine, build_s, &questions, script).map_err(anyhow::Error::msg)?;
+    let report = squad::run_squad(&engine, build_s, &questions, script)?;
     let label = file
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())

@@ -9,25 +9,26 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures::FutureExt as _;
 use teloxide::RequestError;
-use teloxide::payloads::{AnswerCallbackQuerySetters as _, SendMessageSetters as _};
+use teloxide::payloads::AnswerCallbackQuerySetters as _;
 use teloxide::prelude::*;
-use teloxide::requests::Output;
 use teloxide::types::{
     CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InlineQuery, InlineQueryResult,
-    InlineQueryResultArticle, InputMessageContent, InputMessageContentText, LinkPreviewOptions, Me,
-    MessageId, MessageKind, ParseMode, ReplyParameters,
+    InlineQueryResultArticle, InputMessageContent, InputMessageContentText, Me, MessageKind,
+    ParseMode,
 };
 
+use super::admin::{start_reload, stats_text};
 use super::callback::{self, Action, BadData};
-use super::limits::{self, Verdict};
+use super::limits::Verdict;
+use super::outbox::{Outbox, no_preview};
 use super::{BotState, TgBot, redact, render};
 use crate::answer::{Reply, Status};
 use crate::conversation::{self, Command, Place, Response};
-use crate::engine::{Engine, IndexSummary, OpenOptions};
+use crate::engine::Engine;
 
 /// Why handling an update failed.
 #[derive(Debug, thiserror::Error)]
@@ -40,7 +41,7 @@ pub enum HandleError {
     Engine(String),
 }
 
-const APOLOGY: &str = "抱歉，处理这条消息时出了问题，请稍后再试。";
+pub(super) const APOLOGY: &str = "抱歉，处理这条消息时出了问题，请稍后再试。";
 const NOT_SERVED: &str = "抱歉，这个机器人只在指定的对话中提供服务。";
 const ADMIN_ONLY: &str = "抱歉，只有管理员可以使用这个命令。";
 const TEXT_ONLY: &str = "我只能读文字消息：请把问题直接写成文字发给我。";
@@ -216,7 +217,7 @@ async fn answer(
         return Ok(());
     }
     let engine = state.engine();
-    let max_quotes = engine.config.answer.max_quotes;
+    let max_quotes = engine.config().answer.max_quotes;
     let response = on_engine(engine, move |engine| conversation::respond(engine, command)).await?;
     let keyboard = match &response {
         Response::Reply(reply) if buttons => answer_keyboard(state, reply, 0, max_quotes),
@@ -268,7 +269,8 @@ async fn handle_inline(
                 .iter()
                 .map(|quote| {
                     let (title, description, message) = render::inline_quote(quote);
-                    let id = format!("{}.{}.{}", quote.id.doc, quote.id.para, quote.id.sent);
+                    let id = quote.id();
+                    let id = format!("{}.{}.{}", id.doc, id.para, id.sent);
                     article(&id, &title, &description, &message)
                 })
                 .collect()
@@ -319,9 +321,9 @@ async fn handle_callback(
                         .await?;
                     bot.answer_callback_query(query.id.clone()).await?;
                 }
-                Err(message) => {
+                Err(err) => {
                     bot.answer_callback_query(query.id.clone())
-                        .text(message)
+                        .text(err.to_string())
                         .await?;
                 }
             }
@@ -338,7 +340,7 @@ async fn handle_callback(
                     .await?;
                 return Ok(());
             }
-            let max_quotes = engine.config.answer.max_quotes;
+            let max_quotes = engine.config().answer.max_quotes;
             let reply = on_engine(engine, move |engine| engine.ask_from(&question, skip)).await?;
             if reply.quotes.is_empty() {
                 return Ok(tell(NO_MORE).await?);
@@ -415,7 +417,7 @@ fn answer_keyboard(
     }
     row.push(InlineKeyboardButton::callback(
         "上下文",
-        callback::encode(&Action::Context(first.id)),
+        callback::encode(&Action::Context(first.id())),
     ));
     Some(InlineKeyboardMarkup::new(vec![row]))
 }
@@ -423,7 +425,7 @@ fn answer_keyboard(
 /// Up to `n` quotes for an inline query: the reply, then further quotes until there are `n`.
 fn inline_reply(engine: &Engine, question: &str, n: usize) -> Reply {
     let mut reply = engine.ask(question);
-    let step = engine.config.answer.max_quotes.max(1);
+    let step = engine.config().answer.max_quotes.max(1);
     let mut skip = step;
     while reply.quotes.len() < n && skip <= n + step {
         let more = engine.ask_from(question, skip);
@@ -431,7 +433,7 @@ fn inline_reply(engine: &Engine, question: &str, n: usize) -> Reply {
             break;
         }
         for quote in more.quotes {
-            if !reply.quotes.iter().any(|taken| taken.id == quote.id) {
+            if !reply.quotes.iter().any(|taken| taken.id() == quote.id()) {
                 reply.quotes.push(quote);
             }
         }
@@ -460,110 +462,6 @@ fn count_reply(state: &BotState, reply: &Reply, started: Instant) {
     };
     counter.fetch_add(1, Ordering::Relaxed);
     state.stats.time(started.elapsed());
-}
-
-/// `/reload`: rebuilds the engine from the corpus on a worker thread while questions are
-/// answered from the current one, swaps it in, and reports to the admin.
-async fn start_reload(out: &Outbox, state: &Arc<BotState>) -> Result<(), HandleError> {
-    if state.reloading.swap(true, Ordering::SeqCst) {
-        return out.notice("索引正在重建，完成后会告诉你。").await;
-    }
-    if let Err(err) = out
-        .notice("开始从 corpus/ 重建索引；期间照常用原来的索引回答，完成后告诉你。")
-        .await
-    {
-        state.reloading.store(false, Ordering::SeqCst);
-        return Err(err);
-    }
-    let config = state.engine().config.clone();
-    let state_for_task = state.clone();
-    let out = out.clone();
-    let task = tokio::spawn(async move {
-        let state = state_for_task;
-        let options = OpenOptions {
-            rebuild: true,
-            progress: false,
-        };
-        let built = tokio::task::spawn_blocking(move || Engine::open(config, options)).await;
-        let report = match built {
-            Ok(Ok(engine)) => {
-                let report = reload_report(&engine.summary);
-                state.swap_engine(engine);
-                tracing::info!("index rebuilt and swapped in");
-                report
-            }
-            Ok(Err(err)) => {
-                let err = redact::redact(&err.to_string());
-                tracing::error!("index rebuild failed: {err}");
-                format!("重建失败，仍在使用原来的索引：{err}")
-            }
-            Err(err) => {
-                tracing::error!("index rebuild failed: {err}");
-                "重建失败，仍在使用原来的索引。".to_string()
-            }
-        };
-        state.reloading.store(false, Ordering::SeqCst);
-        if let Err(err) = out.notice(&report).await {
-            tracing::warn!(
-                "cannot report the rebuild: {}",
-                redact::redact(&err.to_string())
-            );
-        }
-    });
-    *state
-        .reload_task
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(task);
-    Ok(())
-}
-
-fn reload_report(summary: &IndexSummary) -> String {
-    let mut report = format!(
-        "索引已重建并启用：{} 个文件，{} 段，{} 句，用时 {:.1} 秒。",
-        summary.n_files,
-        summary.n_paragraphs,
-        summary.n_sentences,
-        summary.elapsed.as_secs_f64()
-    );
-    if !summary.skipped.is_empty() {
-        report.push_str(&format!("\n跳过 {} 个文件：", summary.skipped.len()));
-        for skipped in &summary.skipped {
-            report.push_str(&format!("\n· {}：{}", skipped.file, skipped.reason));
-        }
-    }
-    report
-}
-
-fn stats_text(state: &BotState) -> String {
-    let stats = state.stats();
-    let engine = state.engine();
-    let summary = &engine.summary;
-    let uptime = stats.uptime.as_secs();
-    format!(
-        "运行时间：{} 天 {} 小时 {} 分\n\
-         回答问题：{}（有引文 {}，没有找到 {}）\n\
-         内联查询：{}；按钮：{}\n\
-         拒绝：{}；限流：{}；出错：{}\n\
-         索引：{} 个文件，{} 段，{} 句\n\
-         处理时间：p50 {:.1} ms，p99 {:.1} ms（最近 {} 次）",
-        uptime / 86_400,
-        uptime % 86_400 / 3_600,
-        uptime % 3_600 / 60,
-        stats.answered + stats.not_found,
-        stats.answered,
-        stats.not_found,
-        stats.inline_queries,
-        stats.callbacks,
-        stats.refusals,
-        stats.rate_limited,
-        stats.errors,
-        summary.n_files,
-        summary.n_paragraphs,
-        summary.n_sentences,
-        stats.p50.as_secs_f64() * 1e3,
-        stats.p99.as_secs_f64() * 1e3,
-        stats.n_timed,
-    )
 }
 
 /// Runs `work` on the engine on a blocking thread: answering is CPU-bound, and a panic there
@@ -604,108 +502,6 @@ async fn guard(
 
 fn is_group(msg: &Message) -> bool {
     msg.chat.is_group() || msg.chat.is_supergroup()
-}
-
-fn no_preview() -> LinkPreviewOptions {
-    LinkPreviewOptions {
-        is_disabled: true,
-        url: None,
-        prefer_small_media: false,
-        prefer_large_media: false,
-        show_above_text: false,
-    }
-}
-
-/// Where replies go: a chat, threaded to a message in groups and channels, with retries on
-/// transient failures.
-#[derive(Clone)]
-struct Outbox {
-    bot: TgBot,
-    chat: ChatId,
-    reply_to: Option<MessageId>,
-    retries: u32,
-    backoff: Duration,
-}
-
-impl Outbox {
-    fn new(bot: &TgBot, state: &BotState, chat: ChatId, reply_to: Option<MessageId>) -> Self {
-        Self {
-            bot: bot.clone(),
-            chat,
-            reply_to,
-            retries: state.config.send_retries,
-            backoff: Duration::from_millis(state.config.retry_backoff_ms),
-        }
-    }
-
-    /// Sends HTML messages in order; the keyboard goes under the last one.
-    async fn send(
-        &self,
-        parts: Vec<String>,
-        keyboard: Option<InlineKeyboardMarkup>,
-    ) -> Result<(), HandleError> {
-        let last = parts.len().saturating_sub(1);
-        for (n, part) in parts.into_iter().enumerate() {
-            let mut request = self
-                .bot
-                .send_message(self.chat, part)
-                .parse_mode(ParseMode::Html)
-                .link_preview_options(no_preview());
-            if let Some(id) = self.reply_to {
-                request = request
-                    .reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
-            }
-            if let (true, Some(keyboard)) = (n == last, &keyboard) {
-                request = request.reply_markup(keyboard.clone());
-            }
-            self.send_retrying(request).await?;
-        }
-        Ok(())
-    }
-
-    /// A short plain message, escaped.
-    async fn notice(&self, text: &str) -> Result<(), HandleError> {
-        self.send(render::render_notice(text), None).await
-    }
-
-    /// The apology after a failure; its own failure is only logged.
-    async fn apologize(&self) {
-        let mut request = self.bot.send_message(self.chat, APOLOGY);
-        if let Some(id) = self.reply_to {
-            request =
-                request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
-        }
-        if let Err(err) = request.await {
-            tracing::warn!(
-                "cannot send the apology: {}",
-                redact::redact(&err.to_string())
-            );
-        }
-    }
-
-    /// Sends, retrying network and server failures with exponential backoff. (Telegram's 429
-    /// is waited out and retried inside `Throttle`.)
-    async fn send_retrying<R>(&self, request: R) -> Result<Output<R>, HandleError>
-    where
-        R: teloxide::requests::Request<Err = RequestError>,
-    {
-        let mut attempt = 0;
-        loop {
-            match request.send_ref().await {
-                Ok(output) => return Ok(output),
-                Err(err) if attempt < self.retries && limits::is_transient(&err) => {
-                    let wait = limits::backoff(self.backoff, attempt);
-                    tracing::warn!(
-                        "send failed ({}); retrying in {wait:?}",
-                        redact::redact(&err.to_string())
-                    );
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                Err(err) => return Err(err.into()),
-            }
-        }
-    }
 }
 
 #[cfg(test)]

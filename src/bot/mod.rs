@@ -8,9 +8,11 @@
 //! Sends go through teloxide's `Throttle` (Telegram's flood limits, 429 `retry_after` waited
 //! out). A stop signal ends update intake; replies in flight get `shutdown_grace_seconds`.
 
+mod admin;
 pub mod callback;
 mod handlers;
 pub mod limits;
+mod outbox;
 pub mod redact;
 pub mod render;
 pub mod stats;
@@ -100,7 +102,7 @@ pub struct BotState {
 impl BotState {
     /// State around an open engine; the Telegram settings are the engine's `[telegram]`.
     pub fn new(engine: Engine) -> Arc<BotState> {
-        let config = engine.config.telegram.clone();
+        let config = engine.config().telegram.clone();
         // Differs between runs, so "more" buttons from an earlier run are recognised as stale.
         let epoch = SystemTime::now()
             .duration_since(UNIX_EPOCH)

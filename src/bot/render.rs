@@ -6,10 +6,10 @@
 //! [`Span`]s (plain, bold, italic or code text, unescaped). Lengths are counted as Telegram
 //! counts them after parsing the HTML: the visible text in UTF-16 units.
 
-use crate::answer::{Quote, Reply, Status};
-use crate::context::Context;
+use crate::answer::{Context, Quote, Reply};
 use crate::conversation::{HELP, Response, WELCOME};
-use crate::engine::DocumentSummary;
+use crate::corpus::DocumentSummary;
+use crate::render::{heading, pieces};
 
 /// Telegram's limit on a message's text, after entity parsing.
 pub const MAX_MESSAGE_LEN: usize = 4096;
@@ -59,11 +59,11 @@ pub fn render_notice(message: &str) -> Vec<String> {
 /// What an inline result shows and inserts for one quote: the title (the sentence's start),
 /// the description (citation and source) and the message to insert (HTML).
 pub fn inline_quote(quote: &Quote) -> (String, String, String) {
-    let mut title: String = quote.text.chars().take(TITLE_CHARS).collect();
-    if quote.text.chars().count() > TITLE_CHARS {
+    let mut title: String = quote.text().chars().take(TITLE_CHARS).collect();
+    if quote.text().chars().count() > TITLE_CHARS {
         title.push('…');
     }
-    let description = format!("{} {}", quote.citation(), quote.source.label());
+    let description = format!("{} {}", quote.citation(), quote.source().label());
     let block = Block {
         body: quote_spans(quote, "「", "」"),
         tail: citation_spans(quote),
@@ -124,17 +124,7 @@ pub fn split(blocks: &[Block], limit: usize) -> Vec<String> {
 /// Blocks of a reply: the status line, one block per quote, the notes.
 pub fn reply_blocks(reply: &Reply, first_number: usize) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let heading = match reply.status {
-        Status::NoQuestion => {
-            Some("请输入一个问题，例如：大同2021年地区生产总值是多少？".to_string())
-        }
-        Status::NotFound => Some(format!("资料中没有找到与“{}”相关的内容。", reply.question)),
-        Status::SourcesDisagree => {
-            Some("不同来源给出的数字不同（按发布时间排列，新的在前）：".to_string())
-        }
-        Status::Answered => None,
-    };
-    blocks.extend(heading.map(|text| Block {
+    blocks.extend(heading(reply).map(|text| Block {
         body: vec![Span::Plain(text)],
         tail: Vec::new(),
     }));
@@ -163,24 +153,14 @@ pub fn reply_blocks(reply: &Reply, first_number: usize) -> Vec<Block> {
 /// The quote's text between `open` and `close`, its figures bold.
 fn quote_spans(quote: &Quote, open: &str, close: &str) -> Vec<Span> {
     let mut spans = vec![Span::Plain(open.to_string())];
-    let mut at = 0;
-    for figure in &quote.figures {
-        let range = figure.range.clone();
-        // Overlapping or out-of-range figures are left plain rather than trusted.
-        if range.start < at
-            || range.end > quote.text.len()
-            || !quote.text.is_char_boundary(range.start)
-            || !quote.text.is_char_boundary(range.end)
-        {
-            continue;
+    spans.extend(pieces(quote).into_iter().map(|piece| {
+        if piece.figure {
+            Span::Bold(piece.text.to_string())
+        } else {
+            Span::Plain(piece.text.to_string())
         }
-        spans.push(Span::Plain(quote.text[at..range.start].to_string()));
-        spans.push(Span::Bold(quote.text[range.clone()].to_string()));
-        at = range.end;
-    }
-    spans.push(Span::Plain(quote.text[at..].to_string()));
+    }));
     spans.push(Span::Plain(close.to_string()));
-    spans.retain(|span| !span_text(span).is_empty());
     spans
 }
 
@@ -190,7 +170,7 @@ fn citation_spans(quote: &Quote) -> Vec<Span> {
         Span::Plain("—— ".into()),
         Span::Code(quote.citation()),
         Span::Plain(" ".into()),
-        Span::Italic(quote.source.label()),
+        Span::Italic(quote.source().label()),
     ]
 }
 

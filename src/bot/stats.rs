@@ -6,6 +6,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::percentile::percentile;
+
 /// Timings kept for percentiles.
 const TIMINGS_KEPT: usize = 100_000;
 
@@ -62,11 +64,6 @@ impl Stats {
         }
     }
 
-    /// Adds one to a counter.
-    pub fn count(counter: &AtomicU64) {
-        counter.fetch_add(1, Ordering::Relaxed);
-    }
-
     /// Records how long the handler took for one question.
     pub fn time(&self, took: Duration) {
         let mut timings = self.timings.lock().unwrap_or_else(|p| p.into_inner());
@@ -106,33 +103,5 @@ impl Stats {
 impl Default for Stats {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// The `p`th percentile of sorted values (nearest rank), zero when there are none.
-fn percentile(sorted: &[Duration], p: usize) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = (sorted.len() * p).div_ceil(100).max(1);
-    sorted[rank - 1]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let check = |values: &[u64], p: usize, expected: u64| {
-            let sorted: Vec<Duration> =
-                values.iter().map(|ms| Duration::from_millis(*ms)).collect();
-            assert_eq!(percentile(&sorted, p), Duration::from_millis(expected));
-        };
-        check(&[], 50, 0);
-        check(&[7], 99, 7);
-        check(&[1, 2, 3, 4], 50, 2);
-        check(&(1..=100).collect::<Vec<_>>(), 99, 99);
-        check(&(1..=1000).collect::<Vec<_>>(), 99, 990);
     }
 }

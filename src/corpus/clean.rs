@@ -3,9 +3,13 @@
 //! repeated paragraphs are dropped. Paragraphs keep the original characters: whatever is quoted
 //! later is a span of the file once whitespace is set aside.
 
-use regex::Regex;
+use std::path::Path;
 
-use crate::normalize::{normalize, strip_whitespace};
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::config::{ConfigError, read_toml};
+use crate::text::normalize::{normalize, strip_whitespace};
 
 /// Compiled page-junk rules (see `config/cleaning.toml` for what each list means).
 #[derive(Debug, Clone, Default)]
@@ -14,19 +18,55 @@ pub struct CleaningRules {
     drop_line: Vec<Regex>,
 }
 
+/// A rule that is not a regular expression.
+#[derive(Debug, thiserror::Error)]
+#[error("pattern '{pattern}' is not a regular expression: {source}")]
+pub struct BadPattern {
+    pub pattern: String,
+    pub source: regex::Error,
+}
+
+/// `config/cleaning.toml` as written: the page-junk rules, as patterns.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct CleaningFile {
+    cut_from: Vec<String>,
+    drop_line: Vec<String>,
+}
+
 impl CleaningRules {
-    /// Compiles the rules; an invalid pattern is returned as the error with its text.
-    pub fn new(cut_from: &[String], drop_line: &[String]) -> Result<Self, (String, regex::Error)> {
+    /// Compiles the rules.
+    pub fn new(cut_from: &[String], drop_line: &[String]) -> Result<Self, BadPattern> {
         let compile = |patterns: &[String]| {
             patterns
                 .iter()
-                .map(|pattern| Regex::new(pattern).map_err(|err| (pattern.clone(), err)))
+                .map(|pattern| {
+                    Regex::new(pattern).map_err(|source| BadPattern {
+                        pattern: pattern.clone(),
+                        source,
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()
         };
         Ok(Self {
             cut_from: compile(cut_from)?,
             drop_line: compile(drop_line)?,
         })
+    }
+
+    /// Reads and compiles `config/cleaning.toml`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let file: CleaningFile = read_toml(path)?;
+        CleaningRules::new(&file.cut_from, &file.drop_line)
+            .map_err(|err| ConfigError::Invalid(path.to_path_buf(), err.to_string()))
+    }
+
+    /// The patterns, for the corpus fingerprint: a rule change rebuilds the index.
+    pub fn patterns(&self) -> impl Iterator<Item = &str> {
+        self.cut_from
+            .iter()
+            .chain(&self.drop_line)
+            .map(Regex::as_str)
     }
 }
 

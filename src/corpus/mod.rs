@@ -1,26 +1,28 @@
 //! The corpus: documents decoded, cleaned and cut into numbered sentences, with what is known
-//! of each source. [`Corpus::build`] is pure (bytes in, sentences out); [`load_corpus`] is the
-//! only part that reads the folder.
+//! of each source. [`Corpus::build`] is pure (bytes in, sentences out); `load` is the only part
+//! that reads the folder.
 
 mod clean;
 mod decode;
+mod load;
 mod passages;
 mod split;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use serde::Deserialize;
 
-pub use clean::{CleaningRules, clean};
+pub use clean::{BadPattern, CleaningRules, clean};
 pub use decode::{DecodeError, decode};
+pub use load::{list_documents, load_corpus, read_sources};
 pub use passages::{Passages, bigram_key};
 pub use split::split_sentences;
 
-use crate::normalize::normalize;
-use crate::tokenize::{Entity, analyze};
+use crate::text::normalize::normalize;
+use crate::text::segment::{Entity, analyze};
 
 /// Bumped whenever cleaning, splitting or indexing changes, so old indexes are rebuilt.
 pub const PIPELINE_VERSION: &str = "quotebot-pipeline-1";
@@ -143,6 +145,15 @@ pub struct Sentence {
     pub boundaries: Vec<u32>,
     /// Names of people, places, organisations and times in `normalized`.
     pub entities: Vec<Entity>,
+}
+
+/// A document as listed by `/sources`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentSummary {
+    pub number: u32,
+    pub file: String,
+    pub source: Source,
+    pub n_sentences: usize,
 }
 
 /// A file that was not indexed, and why.
@@ -269,6 +280,7 @@ impl Corpus {
             });
         }
         corpus.passages = Passages::of(&corpus.sentences);
+        corpus.fingerprint = fingerprint(files, sources, rules);
         corpus
     }
 
@@ -278,6 +290,19 @@ impl Corpus {
         doc.sentences
             .clone()
             .find(|&idx| self.sentences[idx].id == id)
+    }
+
+    /// The documents, for `/sources`.
+    pub fn summaries(&self) -> Vec<DocumentSummary> {
+        self.documents
+            .iter()
+            .map(|doc| DocumentSummary {
+                number: doc.number,
+                file: doc.file.clone(),
+                source: doc.source.clone(),
+                n_sentences: doc.sentences.len(),
+            })
+            .collect()
     }
 
     /// The document a sentence belongs to.
@@ -302,77 +327,8 @@ impl Corpus {
     }
 }
 
-/// Reads every `.txt` and `.md` file of `dir` (not `sources.toml`, not hidden files) and builds
-/// the corpus. Unreadable or undecodable files are listed in [`Corpus::skipped`].
-pub fn load_corpus(
-    dir: &Path,
-    rules: &CleaningRules,
-    rules_text: &str,
-) -> Result<Corpus, CorpusError> {
-    if !dir.is_dir() {
-        return Err(CorpusError::MissingDir(dir.to_path_buf()));
-    }
-    let entries = std::fs::read_dir(dir).map_err(|err| CorpusError::Io(dir.to_path_buf(), err))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.is_file() && is_document(path))
-        .collect();
-    paths.sort();
-    let mut files = Vec::new();
-    let mut unreadable = Vec::new();
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match std::fs::read(&path) {
-            Ok(bytes) => files.push(RawFile { name, bytes }),
-            Err(err) => unreadable.push(SkippedFile {
-                file: name,
-                reason: err.to_string(),
-            }),
-        }
-    }
-    let sources_path = dir.join("sources.toml");
-    let sources_text = match std::fs::read_to_string(&sources_path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(err) => return Err(CorpusError::Io(sources_path, err)),
-    };
-    let sources: SourcesFile = toml::from_str(&sources_text)
-        .map_err(|err| CorpusError::Sources(sources_path.clone(), err.to_string()))?;
-    let mut corpus = Corpus::build(&files, &sources, rules);
-    corpus.skipped.extend(unreadable);
-    if corpus.documents.is_empty() {
-        let skipped = corpus
-            .skipped
-            .iter()
-            .map(|skip| format!("{} ({})", skip.file, skip.reason))
-            .collect::<Vec<_>>();
-        let detail = if skipped.is_empty() {
-            String::new()
-        } else {
-            format!("; skipped: {}", skipped.join(", "))
-        };
-        return Err(CorpusError::Empty(dir.to_path_buf(), detail));
-    }
-    corpus.fingerprint = fingerprint(&files, &sources_text, rules_text);
-    Ok(corpus)
-}
-
-fn is_document(path: &Path) -> bool {
-    let hidden = path
-        .file_name()
-        .is_some_and(|name| name.to_string_lossy().starts_with('.'));
-    let extension = path
-        .extension()
-        .map(|ext| ext.to_string_lossy().to_lowercase());
-    !hidden && matches!(extension.as_deref(), Some("txt" | "md"))
-}
-
 /// Hash of the files, their descriptions, the cleaning rules and the pipeline version.
-fn fingerprint(files: &[RawFile], sources_text: &str, rules_text: &str) -> String {
+fn fingerprint(files: &[RawFile], sources: &SourcesFile, rules: &CleaningRules) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(PIPELINE_VERSION.as_bytes());
     for file in files {
@@ -380,8 +336,11 @@ fn fingerprint(files: &[RawFile], sources_text: &str, rules_text: &str) -> Strin
         hasher.update(&(file.bytes.len() as u64).to_le_bytes());
         hasher.update(&file.bytes);
     }
-    hasher.update(sources_text.as_bytes());
-    hasher.update(rules_text.as_bytes());
+    hasher.update(format!("{:?}", sources.document).as_bytes());
+    for pattern in rules.patterns() {
+        hasher.update(&(pattern.len() as u64).to_le_bytes());
+        hasher.update(pattern.as_bytes());
+    }
     hasher.finalize().to_hex().to_string()
 }
 

@@ -9,7 +9,7 @@ use std::ops::Range;
 use rustc_hash::FxHasher;
 
 use super::Sentence;
-use crate::tokenize::for_each_bigram_token;
+use crate::text::bigrams::for_each_bigram_token;
 
 /// Every paragraph's sentences and bigram counts (sorted by the bigram's hash).
 #[derive(Debug, Clone, Default)]
@@ -117,7 +117,7 @@ impl Passages {
 #[cfg(test)]
 mod tests {
     use crate::corpus::{CleaningRules, Corpus, RawFile, SourcesFile};
-    use crate::tokenize::bigram_tokens;
+    use crate::text::bigrams::bigram_tokens;
 
     use super::*;
 

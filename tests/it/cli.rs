@@ -1,19 +1,38 @@
 //! The command line end to end: the `ask --json` contract (one question and stdin mode),
-//! `source`, `chat` driven over stdin, the `index` summary, `eval`, and bad input of every kind.
+//! `source`, `chat` driven over stdin, the `index` summary, the `eval` report, and bad input of
+//! every kind.
+//!
+//! These run on the fixture corpus (`support::FIXTURE`) and check the plumbing: where a reply
+//! quotes, that it quotes fixture sentences, never which sentence comes first. How well the
+//! shipped corpus is answered is measured by `quotebot eval`, not here.
+
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{config_for, quotebot, root, shipped, write_config};
+use crate::support::questions::{COOP, GREENWAY, GREENWAY_TRADITIONAL, MARS_CAFE, TEA, TOWN};
+use crate::support::{
+    FIXTURE, config_for, fixture, fixture_corpus, is_fixture_sentence, quotebot, write_config,
+};
 
-/// Checks one `ask --json` object against the contract and returns it.
-fn check_contract(line: &str) -> Value {
+/// Checks one `ask --json` object against the contract, its quotes against the fixture corpus
+/// in `corpus`, and returns it.
+fn check_contract(line: &str, corpus: &Path) -> Value {
     let value: Value =
         serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON ({err}): {line}"));
     let object = value.as_object().expect("an object");
     let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["answers", "question", "refused", "reply"]);
+    assert_eq!(keys, ["answers", "question", "refused", "reply", "status"]);
     assert!(value["question"].is_string() && value["reply"].is_string());
+    let status = value["status"].as_str().expect("status is a string");
+    let statuses = ["answered", "sources_disagree", "not_found", "no_question"];
+    assert!(statuses.contains(&status), "status {status}");
+    assert_eq!(
+        status == "answered" || status == "sources_disagree",
+        !value["answers"].as_array().is_none_or(Vec::is_empty),
+        "quotes exactly when answered: {line}"
+    );
     let answers = value["answers"].as_array().expect("answers is an array");
     assert_eq!(
         value["refused"].as_bool(),
@@ -42,6 +61,7 @@ fn check_contract(line: &str) -> Value {
             ]
         );
         let text = answer["text"].as_str().expect("text");
+        assert!(is_fixture_sentence(text), "a fixture sentence: {text}");
         assert!(answer["paragraph"].as_u64().is_some_and(|n| n > 0));
         assert!(answer["sentence"].as_u64().is_some_and(|n| n > 0));
         assert!(answer["score"].as_f64().is_some_and(f64::is_finite));
@@ -56,82 +76,91 @@ fn check_contract(line: &str) -> Value {
                 "figure {figure} is in {text}"
             );
         }
-        let doc = root()
-            .join("corpus")
-            .join(answer["doc"].as_str().expect("doc"));
-        let file = std::fs::read_to_string(&doc).expect("doc names a corpus file");
-        let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-        assert!(
-            strip(&file).contains(&strip(text)),
-            "{text} is verbatim in {}",
-            doc.display()
-        );
+        let doc = answer["doc"].as_str().expect("doc");
+        let described = FIXTURE
+            .iter()
+            .find(|fixture_doc| fixture_doc.file == doc)
+            .unwrap_or_else(|| panic!("doc names a fixture file: {doc}"));
+        assert_eq!(answer["title"], described.title, "the title of {doc}");
+        let file = std::fs::read_to_string(corpus.join(doc)).expect("doc names a corpus file");
+        assert!(file.contains(text), "{text} is verbatim in {doc}");
     }
     value
 }
 
+/// The fixture corpus folder of a scratch folder made by `support::fixture`.
+fn corpus_of(scratch: &tempfile::TempDir) -> PathBuf {
+    scratch.path().join("corpus")
+}
+
+/// The output of a successful run as text.
+fn stdout_of(command: &mut assert_cmd::Command) -> String {
+    let output = command.assert().success();
+    String::from_utf8(output.get_output().stdout.clone()).expect("UTF-8 output")
+}
+
 #[test]
 fn ask_json_answers_a_question_by_the_contract() {
-    let (_scratch, config) = shipped();
-    let output = quotebot(&config)
-        .args(["ask", "--json", "大同2021年地区生产总值是多少"])
-        .assert()
-        .success();
-    let stdout = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    let (scratch, config) = fixture();
+    let stdout = stdout_of(quotebot(&config).args(["ask", "--json", TEA]));
     assert_eq!(stdout.lines().count(), 1, "one object for one question");
-    let value = check_contract(stdout.trim());
-    assert_eq!(value["refused"], false);
+    let value = check_contract(stdout.trim(), &corpus_of(&scratch));
+    assert_eq!(value["question"], TEA);
+    assert_eq!(value["refused"], false, "the fixture answers it: {value}");
 }
 
 #[test]
 fn ask_json_reads_stdin_line_by_line_in_order() {
-    let (_scratch, config) = shipped();
+    let (scratch, config) = fixture();
+    let corpus = corpus_of(&scratch);
     let questions = [
-        "大同的数据中心有多少服务器",
+        COOP,
         "",
         "😀😀",
-        "<b>大同</b> AND ( \" * : 旅游",
-        "左雲縣煤基活性炭產能佔全國多少",
+        "<b>青禾镇</b> AND ( \" * : 茶园",
+        GREENWAY_TRADITIONAL,
     ];
-    let output = quotebot(&config)
-        .args(["ask", "--json"])
-        .write_stdin(questions.join("\n"))
-        .assert()
-        .success();
-    let stdout = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    let stdout = stdout_of(
+        quotebot(&config)
+            .args(["ask", "--json"])
+            .write_stdin(questions.join("\n")),
+    );
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), questions.len());
     for (line, question) in lines.iter().zip(questions) {
-        let value = check_contract(line);
+        let value = check_contract(line, &corpus);
         assert_eq!(value["question"].as_str(), Some(question.trim()));
     }
     assert_eq!(
-        check_contract(lines[1])["refused"],
+        check_contract(lines[1], &corpus)["refused"],
         true,
         "an empty line is refused"
     );
     assert_eq!(
-        check_contract(lines[2])["refused"],
+        check_contract(lines[2], &corpus)["refused"],
         true,
         "emoji only is refused"
     );
 
-    let output = quotebot(&config)
-        .args(["ask", "--json"])
-        .write_stdin("\0\0\n大同\0旅游\n")
-        .assert()
-        .success();
-    let stdout = String::from_utf8(output.get_output().stdout.clone()).unwrap();
-    let lines: Vec<Value> = stdout.lines().map(check_contract).collect();
+    let stdout = stdout_of(
+        quotebot(&config)
+            .args(["ask", "--json"])
+            .write_stdin("\0\0\n青禾镇\0茶园\n"),
+    );
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|line| check_contract(line, &corpus))
+        .collect();
     assert_eq!(lines.len(), 2, "NUL bytes do not end the input: {stdout}");
     assert_eq!(lines[0]["refused"], true);
-    assert_eq!(lines[1]["question"], "大同 旅游");
+    assert_eq!(lines[1]["question"], "青禾镇 茶园");
 }
 
 #[test]
 fn bad_questions_get_a_clear_reply() {
-    let (_scratch, config) = shipped();
-    let long = "大同".repeat(5_000);
+    let (scratch, config) = fixture();
+    let corpus = corpus_of(&scratch);
+    let long = TOWN.repeat(5_000);
     let cases = [
         "",
         "   ",
@@ -142,21 +171,15 @@ fn bad_questions_get_a_clear_reply() {
         long.as_str(),
     ];
     for question in cases {
-        let output = quotebot(&config)
-            .args(["ask", "--json", question])
-            .assert()
-            .success();
-        let value = check_contract(String::from_utf8_lossy(&output.get_output().stdout).trim());
+        let stdout = stdout_of(quotebot(&config).args(["ask", "--json", question]));
+        let value = check_contract(stdout.trim(), &corpus);
         assert!(
             !value["reply"].as_str().unwrap().is_empty(),
             "a reply for {question:?}"
         );
     }
-    let output = quotebot(&config)
-        .args(["ask", "--json", &long])
-        .assert()
-        .success();
-    let value = check_contract(String::from_utf8_lossy(&output.get_output().stdout).trim());
+    let stdout = stdout_of(quotebot(&config).args(["ask", "--json", &long]));
+    let value = check_contract(stdout.trim(), &corpus);
     assert!(
         value["question"].as_str().unwrap().chars().count() <= 300,
         "a long question is cut"
@@ -169,47 +192,51 @@ fn bad_questions_get_a_clear_reply() {
 
 #[test]
 fn plain_ask_prints_quotes_with_citations_or_says_not_found() {
-    let (_scratch, config) = shipped();
-    let output = quotebot(&config)
-        .args(["ask", "大同市新能源装机容量是多少"])
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
-    assert!(
-        stdout.contains("「") && stdout.contains("——") && stdout.contains('·'),
-        "{stdout}"
+    let (_scratch, config) = fixture();
+    let stdout = stdout_of(quotebot(&config).args(["ask", GREENWAY]));
+    let quote = regex::Regex::new(r"「([^」]+)」").unwrap();
+    let quotes: Vec<String> = quote
+        .captures_iter(&stdout)
+        .map(|found| found[1].replace(['【', '】'], ""))
+        .collect();
+    assert!(!quotes.is_empty(), "quotes: {stdout}");
+    for quote in &quotes {
+        assert!(is_fixture_sentence(quote), "a fixture sentence: {quote}");
+    }
+    assert_eq!(
+        stdout.matches("—— ").count(),
+        quotes.len(),
+        "a citation per quote: {stdout}"
     );
-    let output = quotebot(&config)
-        .args(["ask", "火星上的咖啡店营业时间"])
-        .assert()
-        .success();
-    assert!(String::from_utf8_lossy(&output.get_output().stdout).contains("资料中没有找到"));
+    assert!(stdout.contains('·'), "{stdout}");
+
+    let stdout = stdout_of(quotebot(&config).args(["ask", MARS_CAFE]));
+    assert!(stdout.contains("资料中没有找到"), "{stdout}");
     quotebot(&config).arg("ask").assert().failure();
+}
+
+/// The `ref` and `text` of the first quote `ask --json` gives for `question`.
+fn first_answer(config: &Path, question: &str) -> (String, String) {
+    let stdout = stdout_of(quotebot(config).args(["ask", "--json", question]));
+    let value: Value = serde_json::from_str(stdout.trim()).expect("JSON");
+    let answer = &value["answers"][0];
+    let reference = answer["ref"].as_str().expect("an answer");
+    (
+        reference.to_string(),
+        answer["text"].as_str().unwrap().to_string(),
+    )
 }
 
 #[test]
 fn source_shows_context_of_a_cited_sentence() {
-    let (_scratch, config) = shipped();
-    let output = quotebot(&config)
-        .args(["ask", "--json", "云冈石窟数字保护项目"])
-        .assert()
-        .success();
-    let value = check_contract(String::from_utf8_lossy(&output.get_output().stdout).trim());
-    let answer = &value["answers"][0];
-    let reference = answer["ref"].as_str().expect("an answer");
-    let output = quotebot(&config)
-        .args(["source", reference])
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    let (_scratch, config) = fixture();
+    let (reference, text) = first_answer(&config, TEA);
+    let stdout = stdout_of(quotebot(&config).args(["source", &reference]));
     let marked = stdout
         .lines()
         .find(|line| line.starts_with('▶'))
         .expect("the cited line is marked");
-    assert!(
-        marked.contains(answer["text"].as_str().unwrap()),
-        "{stdout}"
-    );
+    assert_eq!(marked, format!("▶ {reference} {text}"), "{stdout}");
     assert!(stdout.lines().count() >= 3, "context around it: {stdout}");
 
     let output = quotebot(&config)
@@ -226,23 +253,33 @@ fn source_shows_context_of_a_cited_sentence() {
 
 #[test]
 fn chat_runs_the_conversation_over_stdin() {
-    let (_scratch, config) = shipped();
-    let input =
-        "/help\n/sources\n大同的森林覆盖率\n/frobnicate\n/source 1·1.1\n/source nonsense\n\n/ask\n";
-    let output = quotebot(&config)
-        .arg("chat")
-        .write_stdin(input)
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    let (_scratch, config) = fixture();
+    let (reference, text) = first_answer(&config, TEA);
+    let input = format!(
+        "/help\n/sources\n{GREENWAY}\n/frobnicate\n/source {reference}\n/source nonsense\n\n/ask\n"
+    );
+    let stdout = stdout_of(quotebot(&config).arg("chat").write_stdin(input));
     assert!(stdout.contains("/source 编号"), "help: {stdout}");
-    assert!(stdout.contains("共 5 篇文档"), "sources: {stdout}");
-    assert!(stdout.contains("「"), "a quote: {stdout}");
+    assert!(
+        stdout.contains(&format!("共 {} 篇文档", FIXTURE.len())),
+        "sources: {stdout}"
+    );
+    for doc in FIXTURE {
+        assert!(
+            stdout.contains(&format!("《{}》", doc.title)),
+            "{} listed: {stdout}",
+            doc.file
+        );
+    }
+    assert!(stdout.contains("1. 「"), "a quote: {stdout}");
     assert!(
         stdout.contains("不认识的命令 /frobnicate"),
         "unknown command: {stdout}"
     );
-    assert!(stdout.contains("▶ [1·1.1]"), "source: {stdout}");
+    assert!(
+        stdout.contains(&format!("▶ {reference} {text}")),
+        "source: {stdout}"
+    );
     assert!(stdout.contains("不是句子编号"), "bad source: {stdout}");
     assert!(
         stdout.contains("请在命令后写上问题"),
@@ -252,14 +289,14 @@ fn chat_runs_the_conversation_over_stdin() {
 
 #[test]
 fn group_chat_answers_only_when_addressed() {
-    let (_scratch, config) = shipped();
-    let input = "大家好，今天开会\n大同的森林覆盖率\n/ask@otherbot 大同的森林覆盖率\n/ask 大同的森林覆盖率\n";
-    let output = quotebot(&config)
-        .args(["chat", "--group"])
-        .write_stdin(input)
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    let (_scratch, config) = fixture();
+    let input =
+        format!("大家好，今天开会\n{GREENWAY}\n/ask@otherbot {GREENWAY}\n/ask {GREENWAY}\n");
+    let stdout = stdout_of(
+        quotebot(&config)
+            .args(["chat", "--group"])
+            .write_stdin(input),
+    );
     assert_eq!(
         stdout.matches("1. 「").count(),
         1,
@@ -301,43 +338,79 @@ fn index_prints_a_summary_and_rebuilds_when_the_corpus_changes() {
     assert_eq!(ask("乙县的桥有多长")["refused"], true);
     std::fs::write(corpus.join("c.md"), "乙县新建大桥长达八百米。").unwrap();
     let value = ask("乙县的大桥有多长");
-    assert_eq!(
-        value["answers"][0]["doc"], "c.md",
+    let docs: Vec<&str> = value["answers"]
+        .as_array()
+        .expect("answers")
+        .iter()
+        .filter_map(|answer| answer["doc"].as_str())
+        .collect();
+    assert!(
+        docs.contains(&"c.md"),
         "a new file is indexed on the next question: {value}"
     );
 }
 
 #[test]
 fn eval_reports_scores_and_misses() {
-    let (scratch, config) = shipped();
+    let (scratch, config) = fixture();
     let questions = scratch.path().join("questions.jsonl");
+    // One answerable question, one the fixture cannot answer, and one whose expected answer is
+    // in no sentence at all: that one is a miss whatever the ranker does.
+    let never = "不会出现在任何回答里的文字";
     let lines = [
-        r#"{"id":"a","q":"大同森林覆盖率每年提升多少","answers":["0.5个百分点"],"kind":"number"}"#,
-        r#"{"id":"b","q":"火星上的咖啡店几点开门","answers":[],"kind":"negative"}"#,
-        r#"{"id":"c","q":"大同森林覆盖率每年提升多少","answers":["不会出现在任何回答里的文字"],"kind":"number"}"#,
+        serde_json::json!({ "id": "a", "q": TEA, "answers": ["428吨"], "kind": "number" }),
+        serde_json::json!({ "id": "b", "q": MARS_CAFE, "answers": [], "kind": "negative" }),
+        serde_json::json!({ "id": "c", "q": TEA, "answers": [never], "kind": "number" }),
     ];
-    std::fs::write(&questions, lines.join("\n")).unwrap();
-    let output = quotebot(&config)
-        .arg("eval")
-        .arg(&questions)
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
-    for expected in [
-        "hit@1",
-        "hit@3",
-        "MRR",
-        "refusal accuracy",
-        "number",
-        "negative",
-        "verbatim quotes",
-    ] {
-        assert!(stdout.contains(expected), "{expected} in {stdout}");
-    }
-    assert!(
-        stdout.contains("missed             1 of 3") && stdout.contains("  c [number]"),
-        "{stdout}"
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    std::fs::write(&questions, text.join("\n")).unwrap();
+    let stdout = stdout_of(quotebot(&config).arg("eval").arg(&questions));
+
+    let counts = regex::Regex::new(r"(?m)^(\S.*?|  \S+)\s+answerable\s+(\d+)\s+hit@1 [\d.]+\s+hit@3 [\d.]+\s+MRR [\d.]+\s+\|\s+unanswerable\s+(\d+)\s+refusal accuracy [\d.]+$").unwrap();
+    let rows: Vec<(String, u32, u32)> = counts
+        .captures_iter(&stdout)
+        .map(|row| {
+            (
+                row[1].trim().to_string(),
+                row[2].parse().unwrap(),
+                row[3].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("overall".to_string(), 2, 1),
+            ("negative".to_string(), 0, 1),
+            ("number".to_string(), 2, 0)
+        ],
+        "a line overall and one per kind, counting the file's questions: {stdout}"
     );
+    let verbatim = regex::Regex::new(r"(?m)^verbatim quotes\s+(\d+)/(\d+)$").unwrap();
+    let found = verbatim.captures(&stdout).expect("the verbatim line");
+    assert_eq!(found[1], found[2], "every quote is verbatim: {stdout}");
+    let missed = regex::Regex::new(r"(?m)^missed\s+(\d+) of (\d+)$").unwrap();
+    let found = missed.captures(&stdout).expect("the missed line");
+    assert_eq!(&found[2], "3", "of every question: {stdout}");
+    let listed = regex::Regex::new(r"(?m)^  (\S+) \[(\w+)\] ").unwrap();
+    let ids: Vec<String> = listed
+        .captures_iter(&stdout)
+        .map(|miss| miss[1].to_string())
+        .collect();
+    assert_eq!(
+        found[1].parse::<usize>().unwrap(),
+        ids.len(),
+        "each miss is listed: {stdout}"
+    );
+    assert!(
+        ids.contains(&"c".to_string()),
+        "the miss that cannot be hit: {stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("expected: {never}")),
+        "with what was expected: {stdout}"
+    );
+
     std::fs::write(&questions, "not json").unwrap();
     quotebot(&config)
         .arg("eval")
@@ -381,7 +454,7 @@ fn configuration_and_corpus_errors_are_clear() {
 
     let blocker = scratch.path().join("a-file");
     std::fs::write(&blocker, "").unwrap();
-    config.corpus_dir = root().join("corpus");
+    config.corpus_dir = fixture_corpus(scratch.path());
     config.index_dir = blocker.join("index");
     let path = write_config(&config, scratch.path());
     assert!(message(&path, &["ask", "x"]).contains("not writable"));

@@ -30,14 +30,14 @@ fn gb18030_and_big5_files_decode_and_answer() {
 
     let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default()).unwrap();
     let files: Vec<&str> = engine
-        .corpus
+        .corpus()
         .documents
         .iter()
         .map(|doc| doc.file.as_str())
         .collect();
     assert_eq!(files, ["big5.txt", "gb.txt"]);
     let mut skipped: Vec<&str> = engine
-        .summary
+        .summary()
         .skipped
         .iter()
         .map(|skip| skip.file.as_str())
@@ -51,8 +51,12 @@ fn gb18030_and_big5_files_decode_and_answer() {
             .quotes
             .first()
             .unwrap_or_else(|| panic!("{question} is answered"));
-        assert_eq!(first.doc, doc, "{question}");
-        assert!(first.text.contains(expected), "{question}: {}", first.text);
+        assert_eq!(first.doc(), doc, "{question}");
+        assert!(
+            first.text().contains(expected),
+            "{question}: {}",
+            first.text()
+        );
     };
     check("丙市接待游客多少人次", "gb.txt", "三千二百万人次");
     check("丙市接待遊客多少人次", "gb.txt", "三千二百万人次");

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 
+mod architecture;
 mod bot;
 mod cli;
 mod encodings;

@@ -92,7 +92,7 @@ fn squad_eval_writes_ranking_features_for_fitting() {
         .map(|line| -> Value { serde_json::from_str(line).expect("every line is JSON") });
     let header = lines.next().expect("a header line");
     let names = header["features"].as_array().expect("feature names");
-    assert_eq!(names.len(), quotebot::rerank::N_FEATURES);
+    assert_eq!(names.len(), quotebot::rank::N_FEATURES);
     let questions: Vec<Value> = lines.collect();
     assert_eq!(questions.len(), 13);
     let mut labelled = 0;

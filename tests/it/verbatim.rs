@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use quotebot::engine::Engine;
-use quotebot::normalize::to_traditional;
+use quotebot::text::normalize::to_traditional;
 
 use crate::support::{public_questions, root, shipped_engine};
 
@@ -30,13 +30,17 @@ fn assert_verbatim(engine: &Engine, files: &HashMap<String, String>, question: &
     let reply = engine.ask(question);
     for quote in &reply.quotes {
         let file = files
-            .get(&quote.doc)
-            .unwrap_or_else(|| panic!("{} is a corpus file", quote.doc));
-        let text: String = quote.text.chars().filter(|c| !c.is_whitespace()).collect();
+            .get(quote.doc())
+            .unwrap_or_else(|| panic!("{} is a corpus file", quote.doc()));
+        let text: String = quote
+            .text()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         assert!(
             !text.is_empty() && file.contains(&text),
             "not verbatim for {question:?}: {}",
-            quote.text
+            quote.text()
         );
     }
 }
@@ -49,7 +53,7 @@ fn every_quote_is_a_span_of_its_file() {
         assert_verbatim(&engine, &files, &question);
     }
     let sentences: Vec<String> = engine
-        .corpus
+        .corpus()
         .sentences
         .iter()
         .map(|s| s.text.clone())

@@ -1,14 +1,14 @@
 //! Figures stated in a sentence: numbers with a unit (1686亿元, 68萬臺, 54.35%, 三分之一, 2.6天),
 //! found so that replies can highlight them, questions asking "how many" can prefer sentences
 //! that state one, and answers from different sources can be compared. Calendar dates and bare
-//! years are not figures; they are found separately by [`find_dates`].
+//! years are not figures; they are found separately by [`dates_in_normalized`].
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::normalize::normalize;
+use super::normalize::normalize;
 
 /// A figure: its text as written in the original sentence and its byte range there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,11 +124,6 @@ pub fn find_figures(text: &str) -> Vec<Figure> {
         .collect()
 }
 
-/// Finds calendar dates and years (2021年, 11月8日10时), as spans of `text`.
-pub fn find_dates(text: &str) -> Vec<Figure> {
-    find_on_normalized(text, &DATE_RE)
-}
-
 /// The figures of an already normalised text, as slices of it: for ranking, where offsets in
 /// the original are not needed.
 pub fn figures_in_normalized(normalized: &str) -> impl Iterator<Item = &str> {
@@ -220,10 +215,8 @@ mod tests {
 
     #[test]
     fn finds_dates() {
-        let dates: Vec<String> = find_dates("2024年11月1日召开,成绩11月8日10时公布")
-            .into_iter()
-            .map(|d| d.text)
-            .collect();
+        let dates: Vec<&str> =
+            dates_in_normalized("2024年11月1日召开,成绩11月8日10时公布").collect();
         assert_eq!(dates, ["2024年11月1日", "11月8日10时"]);
     }
 

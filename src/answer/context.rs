@@ -29,13 +29,3 @@ pub fn context(corpus: &Corpus, id: SentenceId, radius: usize) -> Option<Context
             .collect(),
     })
 }
-
-/// Plain-text form: one sentence a line, the cited one marked with ▶.
-pub fn render_plain(context: &Context) -> String {
-    let mut out = format!("{} {}\n", context.source.label(), context.doc);
-    for (id, text) in &context.sentences {
-        let mark = if *id == context.target { "▶" } else { " " };
-        out.push_str(&format!("{mark} [{id}] {text}\n"));
-    }
-    out.trim_end().to_string()
-}

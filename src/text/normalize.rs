@@ -27,20 +27,37 @@ fn fold_char(ch: char) -> char {
     }
 }
 
-/// True for characters that carry no content for search: punctuation, symbols, whitespace.
-pub fn is_content_char(ch: char) -> bool {
-    ch.is_alphanumeric()
-}
-
 /// True for CJK ideographs (the characters that character bigrams are made of).
 pub fn is_cjk(ch: char) -> bool {
     matches!(ch as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
+/// A letter or digit of any script. Chinese characters are checked by range first: the general
+/// test looks them up in Unicode tables, which the hot loops cannot afford.
+pub fn is_word_char(ch: char) -> bool {
+    if is_cjk(ch) {
+        return true;
+    }
+    // Chinese text's punctuation (，。、“”——《》) is frequent and no letter: known by range too.
+    if matches!(ch as u32,
+        0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303D..=0x303F
+        | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+    {
+        return false;
+    }
+    ch.is_alphanumeric()
+}
+
 /// Removes every whitespace character; the form in which quotes are compared with files.
 pub fn strip_whitespace(text: &str) -> String {
     text.chars().filter(|ch| !ch.is_whitespace()).collect()
+}
+
+/// Text as it is compared with an expected answer or another quote: normalised script, width
+/// and case, whitespace removed.
+pub fn comparable(text: &str) -> String {
+    normalize(&strip_whitespace(text))
 }
 
 /// OpenCC's Simplified → Taiwan Traditional conversion (phrase-aware: 头发 → 頭髮, 发展 →
@@ -107,8 +124,18 @@ mod tests {
     fn classifies_characters() {
         assert!(is_cjk('大'));
         assert!(!is_cjk('a'));
-        assert!(is_content_char('7'));
-        assert!(!is_content_char('，'));
         assert_eq!(strip_whitespace(" a b\n c\t"), "abc");
+    }
+
+    #[test]
+    fn word_chars_are_chinese_characters_letters_and_digits() {
+        for ch in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                is_word_char(ch),
+                is_cjk(ch) || ch.is_alphanumeric(),
+                "U+{:04X}",
+                ch as u32
+            );
+        }
     }
 }

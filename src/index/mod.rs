@@ -1,27 +1,23 @@
-//! The sentence index: tantivy over the normalised sentences, one tantivy document per sentence.
-//! Three text fields are indexed: jieba words, character bigrams, and the bigrams of the
-//! sentence's ±1 window (so neighbours can lend context without taking the sentence's rank).
+//! The sentence index: tantivy over the normalised sentences, one tantivy document per sentence
+//! (`schema`). Three text fields are indexed: jieba words, character bigrams, and the bigrams of
+//! the sentence's ±1 window (so neighbours can lend context without taking the sentence's rank).
 //! Only the sentence's position in the corpus is stored; text, numbers and sources come from the
-//! in-memory `Corpus`, which is rebuilt deterministically from the same files.
-//!
-//! On disk an index is a generation folder plus a `CURRENT` file naming it. A new generation is
-//! built beside the old one and `CURRENT` is replaced by an atomic rename once the build has
-//! committed, so a half-built index is never opened.
+//! in-memory `Corpus`, which is rebuilt deterministically from the same files. On disk an index
+//! is a generation folder named by `CURRENT` (`generations`).
+
+mod generations;
+mod schema;
+mod tokenizers;
 
 use std::path::{Path, PathBuf};
 
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
-};
-use tantivy::{Index, IndexReader, TantivyDocument};
+use tantivy::schema::Field;
+use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term};
 
 use crate::corpus::Corpus;
-use crate::tokenize::{BigramTokenizer, ChineseTokenizer};
 
-const WORDS_TOKENIZER: &str = "quotebot_words";
-const BIGRAMS_TOKENIZER: &str = "quotebot_bigrams";
-const CURRENT_FILE: &str = "CURRENT";
-const FINGERPRINT_FILE: &str = "quotebot-fingerprint";
+pub use schema::{Fields, ORD_FIELD};
+pub use tokenizers::{BigramTokenizer, ChineseTokenizer};
 
 /// Why the index could not be opened or built.
 #[derive(Debug, thiserror::Error)]
@@ -34,20 +30,9 @@ pub enum IndexError {
     Tantivy(PathBuf, tantivy::TantivyError),
 }
 
-/// Field handles of the schema.
-#[derive(Debug, Clone, Copy)]
-pub struct Fields {
-    /// Position of the sentence in `Corpus::sentences`.
-    pub ord: Field,
-    pub words: Field,
-    pub bigrams: Field,
-    pub window: Field,
-}
-
 /// An open index and the fields to query it with.
 #[derive(Clone)]
 pub struct SentenceIndex {
-    pub index: Index,
     pub reader: IndexReader,
     pub fields: Fields,
     /// Folder of the generation in use (none for an index in memory).
@@ -64,11 +49,40 @@ pub struct FieldLengths {
     pub window: f32,
 }
 
-/// What a build did, for the `index` summary.
+/// What opening did, for the `index` summary.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IndexStatus {
     Opened,
     Built,
+}
+
+/// Document frequencies and IDFs of one searcher, the one place the formula is written.
+pub struct TermStats<'s> {
+    searcher: &'s Searcher,
+    n_docs: f32,
+}
+
+impl<'s> TermStats<'s> {
+    pub fn new(searcher: &'s Searcher) -> Self {
+        TermStats {
+            searcher,
+            n_docs: searcher.num_docs() as f32,
+        }
+    }
+
+    /// Sentences of the index whose `field` holds `token` (0 when the lookup fails).
+    pub fn doc_freq(&self, field: Field, token: &str) -> u64 {
+        self.searcher
+            .doc_freq(&Term::from_field_text(field, token))
+            .unwrap_or(0)
+    }
+
+    /// BM25's inverse document frequency, as tantivy computes it: ln(1 + (N − df + 0.5) /
+    /// (df + 0.5)).
+    pub fn idf(&self, field: Field, token: &str) -> f32 {
+        let df = self.doc_freq(field, token) as f32;
+        (1.0 + (self.n_docs - df + 0.5) / (df + 0.5)).ln()
+    }
 }
 
 /// Opens the index of `dir` if it was built from this corpus, else builds a new generation.
@@ -79,7 +93,10 @@ pub fn open_or_build(
     force: bool,
     progress: &dyn Fn(usize, usize),
 ) -> Result<(SentenceIndex, IndexStatus), IndexError> {
-    if !force && let Some(index) = open_current(dir, &corpus.fingerprint) {
+    if !force
+        && let Some(path) = generations::current_for(dir, &corpus.fingerprint)
+        && let Ok(index) = open_generation(&path)
+    {
         return Ok((index, IndexStatus::Opened));
     }
     let not_writable = |err| IndexError::NotWritable(dir.to_path_buf(), err);
@@ -89,10 +106,10 @@ pub fn open_or_build(
         .tempdir_in(dir)
         .map_err(not_writable)?;
     let tantivy_err = |err| IndexError::Tantivy(generation.path().to_path_buf(), err);
-    let index = Index::create_in_dir(generation.path(), schema()).map_err(tantivy_err)?;
+    let index = Index::create_in_dir(generation.path(), schema::schema()).map_err(tantivy_err)?;
     fill(&index, corpus, progress).map_err(tantivy_err)?;
     std::fs::write(
-        generation.path().join(FINGERPRINT_FILE),
+        generation.path().join(generations::FINGERPRINT_FILE),
         &corpus.fingerprint,
     )
     .map_err(not_writable)?;
@@ -101,8 +118,8 @@ pub fn open_or_build(
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    swap_current(dir, &name).map_err(not_writable)?;
-    remove_old_generations(dir, &name);
+    generations::swap_current(dir, &name).map_err(not_writable)?;
+    generations::remove_old_generations(dir, &name);
     let opened = open_generation(&generation_path)
         .map_err(|err| IndexError::Tantivy(generation_path.clone(), err))?;
     Ok((opened, IndexStatus::Built))
@@ -110,55 +127,16 @@ pub fn open_or_build(
 
 /// Builds an index in memory (evaluation over data sets that are not the corpus).
 pub fn build_in_ram(corpus: &Corpus) -> tantivy::Result<SentenceIndex> {
-    let index = Index::create_in_ram(schema());
+    let index = Index::create_in_ram(schema::schema());
     fill(&index, corpus, &|_, _| {})?;
     wrap(index, None)
-}
-
-/// Sentences, paragraphs, documents held by an index, for summaries.
-pub fn n_indexed(index: &SentenceIndex) -> u64 {
-    index.reader.searcher().num_docs()
-}
-
-fn schema() -> Schema {
-    let mut builder = Schema::builder();
-    let text = |tokenizer: &str| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        )
-    };
-    builder.add_u64_field("ord", INDEXED | FAST | STORED);
-    builder.add_text_field("words", text(WORDS_TOKENIZER));
-    builder.add_text_field("bigrams", text(BIGRAMS_TOKENIZER));
-    builder.add_text_field("window", text(BIGRAMS_TOKENIZER));
-    builder.build()
-}
-
-fn register_tokenizers(index: &Index) {
-    index
-        .tokenizers()
-        .register(WORDS_TOKENIZER, ChineseTokenizer);
-    index
-        .tokenizers()
-        .register(BIGRAMS_TOKENIZER, BigramTokenizer);
-}
-
-fn fields(schema: &Schema) -> tantivy::Result<Fields> {
-    Ok(Fields {
-        ord: schema.get_field("ord")?,
-        words: schema.get_field("words")?,
-        bigrams: schema.get_field("bigrams")?,
-        window: schema.get_field("window")?,
-    })
 }
 
 fn fill(index: &Index, corpus: &Corpus, progress: &dyn Fn(usize, usize)) -> tantivy::Result<()> {
     /// Memory for the writer; the shipped corpus needs a fraction of it.
     const WRITER_MEMORY: usize = 100_000_000;
-    register_tokenizers(index);
-    let fields = fields(&index.schema())?;
+    schema::register_tokenizers(index);
+    let fields = schema::fields(&index.schema())?;
     let mut writer = index.writer(WRITER_MEMORY)?;
     let total = corpus.sentences.len();
     for (ord, sentence) in corpus.sentences.iter().enumerate() {
@@ -190,24 +168,14 @@ fn window_text(corpus: &Corpus, ord: usize) -> String {
     parts.join(" ")
 }
 
-fn open_current(dir: &Path, fingerprint: &str) -> Option<SentenceIndex> {
-    let name = std::fs::read_to_string(dir.join(CURRENT_FILE)).ok()?;
-    let path = dir.join(name.trim());
-    let stored = std::fs::read_to_string(path.join(FINGERPRINT_FILE)).ok()?;
-    if stored.trim() != fingerprint {
-        return None;
-    }
-    open_generation(&path).ok()
-}
-
 fn open_generation(path: &Path) -> tantivy::Result<SentenceIndex> {
     let index = Index::open_in_dir(path)?;
-    register_tokenizers(&index);
+    schema::register_tokenizers(&index);
     wrap(index, Some(path.to_path_buf()))
 }
 
 fn wrap(index: Index, path: Option<PathBuf>) -> tantivy::Result<SentenceIndex> {
-    let fields = fields(&index.schema())?;
+    let fields = schema::fields(&index.schema())?;
     let reader = index.reader()?;
     let searcher = reader.searcher();
     let n_docs = searcher.num_docs().max(1) as f32;
@@ -224,37 +192,9 @@ fn wrap(index: Index, path: Option<PathBuf>) -> tantivy::Result<SentenceIndex> {
         window: mean(fields.window)?,
     };
     Ok(SentenceIndex {
-        index,
         reader,
         fields,
         path,
         mean_len,
     })
-}
-
-/// Points `CURRENT` at `name` with write-then-rename, which is atomic on one file system.
-fn swap_current(dir: &Path, name: &str) -> std::io::Result<()> {
-    let staged = dir.join(format!("{CURRENT_FILE}.staged"));
-    std::fs::write(&staged, name)?;
-    std::fs::rename(staged, dir.join(CURRENT_FILE))
-}
-
-/// Removes generations other than `keep`. Best effort: a process still reading an old
-/// generation keeps its open files (they vanish when it closes them).
-fn remove_old_generations(dir: &Path, keep: &str) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("gen-")
-            && name != keep
-            && let Err(err) = std::fs::remove_dir_all(entry.path())
-        {
-            tracing::warn!(
-                "could not remove old index {}: {err}",
-                entry.path().display()
-            );
-        }
-    }
 }

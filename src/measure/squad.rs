@@ -8,11 +8,13 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
-use crate::config::{Config, load_ranker, load_synonyms};
-use crate::corpus::{CleaningRules, Corpus, RawFile, SourcesFile};
+use super::MeasureError;
+use crate::config::Config;
+use crate::corpus::{CleaningRules, RawFile};
 use crate::engine::Engine;
-use crate::index;
-use crate::normalize::{strip_whitespace, to_traditional};
+use crate::percentile::percentile;
+use crate::rank::Features;
+use crate::text::normalize::{comparable, to_traditional};
 
 /// A question of the data set and its gold answer texts.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,9 +75,8 @@ struct SquadAnswer {
 pub fn parse_squad(
     text: &str,
     max_questions: usize,
-) -> Result<(Vec<RawFile>, Vec<SquadQuestion>), String> {
-    let file: SquadFile =
-        serde_json::from_str(text).map_err(|err| format!("not a SQuAD-format file: {err}"))?;
+) -> Result<(Vec<RawFile>, Vec<SquadQuestion>), MeasureError> {
+    let file: SquadFile = serde_json::from_str(text).map_err(MeasureError::NotSquad)?;
     let mut contexts = Vec::new();
     let mut questions = Vec::new();
     for paragraph in file.data.iter().flat_map(|article| &article.paragraphs) {
@@ -121,24 +122,17 @@ pub struct SquadReport {
 
 /// The engine over `contexts`: corpus and index built in memory with the project's own code,
 /// the configuration's synonyms and ranker. Returns it with the build time in seconds.
-pub fn build_engine(config: &Config, contexts: &[RawFile]) -> Result<(Engine, f64), String> {
-    let synonyms = load_synonyms(&config.synonyms_file).map_err(|err| err.to_string())?;
-    let ranker = load_ranker(&config.ranker_file).map_err(|err| err.to_string())?;
-    crate::tokenize::warm_up();
-    let started = Instant::now();
-    let corpus = Corpus::build(contexts, &SourcesFile::default(), &CleaningRules::default());
-    let index = index::build_in_ram(&corpus).map_err(|err| format!("index build failed: {err}"))?;
-    let build_s = started.elapsed().as_secs_f64();
-    let engine = Engine::from_parts(config.clone(), corpus, index, synonyms, ranker);
-    Ok((engine, build_s))
+pub fn build_engine(config: &Config, contexts: &[RawFile]) -> Result<(Engine, f64), MeasureError> {
+    let (engine, build) = Engine::in_memory(config.clone(), contexts, &CleaningRules::default())?;
+    Ok((engine, build.as_secs_f64()))
 }
 
-/// Gold answers in comparable form (whitespace removed, empty ones dropped).
+/// Gold answers in comparable form (see `text::normalize::comparable`), empty ones dropped.
 fn gold_answers(question: &SquadQuestion) -> Vec<String> {
     question
         .answers
         .iter()
-        .map(|a| strip_whitespace(a))
+        .map(|a| comparable(a))
         .filter(|a| !a.is_empty())
         .collect()
 }
@@ -149,12 +143,12 @@ pub fn run_squad(
     build_s: f64,
     questions: &[SquadQuestion],
     script: Script,
-) -> Result<SquadReport, String> {
-    let comparable: Vec<String> = engine
-        .corpus
+) -> Result<SquadReport, MeasureError> {
+    let sentences: Vec<String> = engine
+        .corpus()
         .sentences
         .iter()
-        .map(|s| strip_whitespace(&s.text))
+        .map(|s| comparable(&s.text))
         .collect();
     let mut ranks = Vec::with_capacity(questions.len());
     let mut latencies = Vec::with_capacity(questions.len());
@@ -163,14 +157,12 @@ pub fn run_squad(
         let asked = script.convert(&question.question);
         let gold = gold_answers(question);
         let started = Instant::now();
-        let (_, hits) = engine
-            .rank(&asked)
-            .map_err(|err| format!("search failed: {err}"))?;
+        let (_, hits) = engine.rank(&asked)?;
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
         n_refused += usize::from(hits.is_empty());
         let rank = hits.iter().take(10).position(|hit| {
             gold.iter()
-                .any(|answer| comparable[hit.sentence_idx].contains(answer.as_str()))
+                .any(|answer| sentences[hit.sentence_idx].contains(answer.as_str()))
         });
         ranks.push(rank.map(|at| at + 1));
     }
@@ -185,7 +177,7 @@ pub fn run_squad(
     latencies.sort_by(f64::total_cmp);
     Ok(SquadReport {
         n_questions: questions.len(),
-        n_sentences: engine.corpus.sentences.len(),
+        n_sentences: engine.corpus().sentences.len(),
         n_refused,
         r1: recall(1),
         r3: recall(3),
@@ -197,8 +189,8 @@ pub fn run_squad(
             / n,
         build_s,
         latency_mean_ms: latencies.iter().sum::<f64>() / n,
-        latency_p50_ms: percentile(&latencies, 0.50),
-        latency_p99_ms: percentile(&latencies, 0.99),
+        latency_p50_ms: percentile(&latencies, 50),
+        latency_p99_ms: percentile(&latencies, 99),
     })
 }
 
@@ -210,31 +202,33 @@ pub fn write_features(
     questions: &[SquadQuestion],
     script: Script,
     out: &mut impl std::io::Write,
-) -> Result<(), String> {
-    let write_err = |err: std::io::Error| format!("cannot write features: {err}");
+    path: &std::path::Path,
+) -> Result<(), MeasureError> {
+    let write_err = |err: std::io::Error| MeasureError::Io(path.to_path_buf(), err);
     writeln!(
         out,
         "{}",
-        serde_json::json!({ "features": crate::rerank::FEATURE_NAMES })
+        serde_json::json!({ "features": Features::NAMES })
     )
     .map_err(write_err)?;
     for (at, question) in questions.iter().enumerate() {
         let gold = gold_answers(question);
-        let found = engine
-            .candidates(&script.convert(&question.question))
-            .map_err(|err| format!("search failed: {err}"))?;
+        let found = engine.candidates(&script.convert(&question.question))?;
         let candidates = &found.list;
         let labels: Vec<u8> = candidates
             .iter()
             .map(|candidate| {
-                let text = strip_whitespace(&engine.corpus.sentences[candidate.sentence_idx].text);
+                let text = comparable(&engine.corpus().sentences[candidate.sentence_idx].text);
                 u8::from(gold.iter().any(|answer| text.contains(answer.as_str())))
             })
             .collect();
-        let features: Vec<&[f32]> = candidates.iter().map(|c| c.features.as_slice()).collect();
+        let features: Vec<Vec<f32>> = candidates
+            .iter()
+            .map(|c| c.features.values().to_vec())
+            .collect();
         let sentences: Vec<&str> = candidates
             .iter()
-            .map(|c| engine.corpus.sentences[c.sentence_idx].text.as_str())
+            .map(|c| engine.corpus().sentences[c.sentence_idx].text.as_str())
             .collect();
         // Where each candidate sits (document, sentence number): tells a neighbour of the
         // answer from a sentence elsewhere when looking into a miss.
@@ -242,7 +236,7 @@ pub fn write_features(
             .iter()
             .map(|c| {
                 (
-                    engine.corpus.sentences[c.sentence_idx].doc_idx,
+                    engine.corpus().sentences[c.sentence_idx].doc_idx,
                     c.sentence_idx,
                 )
             })
@@ -259,15 +253,6 @@ pub fn write_features(
         writeln!(out, "{line}").map_err(write_err)?;
     }
     Ok(())
-}
-
-/// The `q`-th quantile of sorted `values` (nearest rank).
-pub fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 /// Human-readable report.
@@ -314,14 +299,6 @@ mod tests {
         );
         assert_eq!(parse_squad(FILE, 2).unwrap().1.len(), 2);
         assert!(parse_squad("{}", 0).is_err());
-    }
-
-    #[test]
-    fn takes_nearest_rank_percentiles() {
-        let sorted = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(percentile(&sorted, 0.5), 2.0);
-        assert_eq!(percentile(&sorted, 0.99), 4.0);
-        assert_eq!(percentile(&[], 0.5), 0.0);
     }
 
     #[test]

@@ -1,18 +1,20 @@
 //! `quotebot bench`: speed figures on the shipped corpus, on the pooled CMRC 2018 + DRCD contexts,
 //! and on that pool repeated to a target size: index build throughput, question latency
 //! p50/p99 through [`Engine::rank`], peak memory, and cold start to first answer (a child
-//! `quotebot ask` with a built index).
+//! `quotebot ask` with a built index, its peak memory read from the kernel's accounting of
+//! children).
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::config::{Config, Synonyms, load_cleaning, load_ranker, load_synonyms};
-use crate::corpus::{CleaningRules, Corpus, RawFile, SourcesFile};
+use super::MeasureError;
+use super::squad::parse_squad;
+use crate::config::Config;
+use crate::corpus::{self, CleaningRules, Corpus, RawFile, SourcesFile};
 use crate::engine::Engine;
-use crate::index;
-use crate::rerank::Ranker;
-use crate::squad::{parse_squad, percentile};
+use crate::percentile::percentile;
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -39,26 +41,19 @@ pub struct BenchRow {
 }
 
 /// Runs every measurement and returns the report as text.
-pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, String> {
-    let synonyms = load_synonyms(&config.synonyms_file).map_err(|err| err.to_string())?;
-    let ranker = load_ranker(&config.ranker_file).map_err(|err| err.to_string())?;
-    let setup = Setup {
-        config,
-        synonyms,
-        ranker,
-    };
-    crate::tokenize::warm_up();
+pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, MeasureError> {
     let mut rows = Vec::new();
-
-    let (rules, _) = load_cleaning(&config.cleaning_file).map_err(|err| err.to_string())?;
-    let shipped = shipped_files(&config.corpus_dir)?;
+    let rules =
+        CleaningRules::load(&config.cleaning_file).map_err(crate::engine::EngineError::from)?;
+    let (shipped, _) =
+        corpus::list_documents(&config.corpus_dir).map_err(crate::engine::EngineError::from)?;
     let questions: Vec<String> = shipped_questions(&shipped, &rules);
     rows.push(measure(
         "shipped corpus",
         &shipped,
         &rules,
         &questions,
-        &setup,
+        config,
         options.n_questions,
     )?);
 
@@ -85,7 +80,7 @@ pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, Stri
                 files,
                 &none,
                 &pool_questions,
-                &setup,
+                config,
                 options.n_questions,
             )?;
             rows.push(row);
@@ -117,16 +112,9 @@ pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, Stri
             seconds * 1000.0,
             rss
         )),
-        Err(err) => out.push_str(&format!("cold start not measured: {err}\n")),
+        Err(err) => out.push_str(&format!("{err}\n")),
     }
     Ok(out)
-}
-
-/// What every measured engine is opened with.
-struct Setup<'a> {
-    config: &'a Config,
-    synonyms: Synonyms,
-    ranker: Ranker,
 }
 
 fn measure(
@@ -134,27 +122,11 @@ fn measure(
     files: &[RawFile],
     rules: &CleaningRules,
     questions: &[String],
-    setup: &Setup,
+    config: &Config,
     n_questions: usize,
-) -> Result<BenchRow, String> {
-    let Setup {
-        config,
-        synonyms,
-        ranker,
-    } = setup;
+) -> Result<BenchRow, MeasureError> {
     let megabytes = files.iter().map(|file| file.bytes.len()).sum::<usize>() as f64 / 1e6;
-    let started = Instant::now();
-    let corpus = Corpus::build(files, &SourcesFile::default(), rules);
-    let index = index::build_in_ram(&corpus).map_err(|err| err.to_string())?;
-    let build_s = started.elapsed().as_secs_f64();
-    let n_sentences = corpus.sentences.len();
-    let engine = Engine::from_parts(
-        (*config).clone(),
-        corpus,
-        index,
-        synonyms.clone(),
-        ranker.clone(),
-    );
+    let (engine, build) = Engine::in_memory(config.clone(), files, rules)?;
     let mut latencies: Vec<f64> = Vec::new();
     for question in questions
         .iter()
@@ -162,41 +134,18 @@ fn measure(
         .take(n_questions.min(questions.len().max(1) * 10))
     {
         let started = Instant::now();
-        engine.rank(question).map_err(|err| err.to_string())?;
+        engine.rank(question)?;
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     latencies.sort_by(f64::total_cmp);
     Ok(BenchRow {
         label: label.to_string(),
         megabytes,
-        n_sentences,
-        build_s,
-        p50_ms: percentile(&latencies, 0.5),
-        p99_ms: percentile(&latencies, 0.99),
+        n_sentences: engine.corpus().sentences.len(),
+        build_s: build.as_secs_f64(),
+        p50_ms: percentile(&latencies, 50),
+        p99_ms: percentile(&latencies, 99),
     })
-}
-
-/// The corpus folder's documents.
-fn shipped_files(dir: &Path) -> Result<Vec<RawFile>, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|err| format!("cannot read {}: {err}", dir.display()))?;
-    let mut files: Vec<RawFile> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| ext == "txt" || ext == "md")
-        })
-        .filter_map(|path| {
-            let bytes = std::fs::read(&path).ok()?;
-            Some(RawFile {
-                name: path.file_name()?.to_string_lossy().into_owned(),
-                bytes,
-            })
-        })
-        .collect();
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(files)
 }
 
 /// Questions for the shipped corpus: pieces of its own sentences, as a user would quote them.
@@ -236,33 +185,54 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// Median wall time and peak RSS of `quotebot ask` as a fresh process, after one run that makes
-/// sure the index is built.
-fn cold_start(config_path: &Path) -> Result<(f64, f64), String> {
-    let exe = std::env::current_exe().map_err(|err| err.to_string())?;
-    let run = || -> Result<(f64, f64), String> {
+/// Median wall time and peak RSS (MB) of `quotebot ask` as a fresh process, after one run that
+/// makes sure the index is built. The child's peak memory comes from the kernel (`wait4`), not
+/// from anything the child prints.
+fn cold_start(config_path: &Path) -> Result<(f64, f64), MeasureError> {
+    let failed = |err: &dyn std::fmt::Display| MeasureError::ColdStart(err.to_string());
+    let exe = std::env::current_exe().map_err(|err| failed(&err))?;
+    let run = || -> Result<(f64, f64), MeasureError> {
         let started = Instant::now();
-        let output = Command::new(&exe)
+        let mut child = Command::new(&exe)
             .arg("--config")
             .arg(config_path)
             .args(["ask", "大同2021年地区生产总值是多少"])
-            .env("QUOTEBOT_REPORT_RSS", "1")
-            .output()
-            .map_err(|err| err.to_string())?;
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|err| failed(&err))?;
+        let (code, rss_mb) = wait_measured(child.id()).map_err(|err| failed(&err))?;
         let seconds = started.elapsed().as_secs_f64();
-        if !output.status.success() {
-            return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+        if code != 0 {
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.stderr.take() {
+                let _ = pipe.read_to_string(&mut stderr);
+            }
+            return Err(failed(&stderr));
         }
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let rss = stderr
-            .lines()
-            .find_map(|line| line.strip_prefix("peak RSS MB: "))
-            .and_then(|value| value.trim().parse().ok())
-            .unwrap_or(f64::NAN);
-        Ok((seconds, rss))
+        Ok((seconds, rss_mb))
     };
     run()?;
     let mut runs: Vec<(f64, f64)> = (0..5).map(|_| run()).collect::<Result<_, _>>()?;
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     Ok(runs[2])
+}
+
+/// Waits for child `pid`; returns its exit code (-1 if it did not exit normally) and its peak
+/// resident memory in MB (Linux reports kB).
+fn wait_measured(pid: u32) -> std::io::Result<(i32, f64)> {
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 only writes the two structs it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: valid pointers to a status and a rusage; pid is our own child, not yet waited for.
+    let waited = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    if waited < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Ok((code, usage.ru_maxrss as f64 / 1024.0))
 }

@@ -8,7 +8,7 @@ use crate::conversation::{self, Command};
 use crate::engine::Engine;
 
 /// The name the chat answers to in group mode.
-pub const MOCK_BOT_NAME: &str = "quotebot";
+pub const CHAT_BOT_NAME: &str = "quotebot";
 
 /// Runs the chat until end of input.
 pub fn run_chat(
@@ -55,7 +55,7 @@ pub fn run_chat(
 fn addressed(line: &str, group: bool) -> Option<Command> {
     let place = conversation::Place {
         group,
-        bot_name: MOCK_BOT_NAME,
+        bot_name: CHAT_BOT_NAME,
         reply_to_bot: false,
     };
     conversation::addressed(line, place)

@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
-use crate::answer::{Reply, is_verbatim};
+use super::MeasureError;
+use crate::answer::{Reply, Status, is_verbatim};
 use crate::engine::Engine;
-use crate::normalize::{normalize, strip_whitespace};
+use crate::text::normalize::comparable;
 
 /// One line of a question file.
 #[derive(Debug, Clone, Deserialize)]
@@ -24,11 +25,16 @@ pub struct EvalQuestion {
 }
 
 /// Reads a `.jsonl` question file; a bad line is an error naming its number.
-pub fn parse_questions(text: &str) -> Result<Vec<EvalQuestion>, String> {
+pub fn parse_questions(text: &str) -> Result<Vec<EvalQuestion>, MeasureError> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(n, line)| serde_json::from_str(line).map_err(|err| format!("line {}: {err}", n + 1)))
+        .map(|(n, line)| {
+            serde_json::from_str(line).map_err(|source| MeasureError::BadQuestion {
+                line: n + 1,
+                source,
+            })
+        })
         .collect()
 }
 
@@ -39,6 +45,8 @@ pub struct Outcome {
     /// 1-based rank of the first quote containing an answer.
     pub rank: Option<usize>,
     pub refused: bool,
+    /// The search failed (an error, never counted as a right refusal).
+    pub failed: bool,
     pub first_quote: Option<String>,
     pub n_quotes: usize,
     pub n_verbatim: usize,
@@ -50,7 +58,9 @@ impl Outcome {
     }
 
     fn correct(&self) -> bool {
-        if self.answerable() {
+        if self.failed {
+            false
+        } else if self.answerable() {
             self.rank == Some(1)
         } else {
             self.refused
@@ -88,7 +98,7 @@ pub fn judge(engine: &Engine, question: &EvalQuestion, reply: &Reply) -> Outcome
         .quotes
         .iter()
         .position(|quote| {
-            let text = comparable(&quote.text);
+            let text = comparable(quote.text());
             wanted
                 .iter()
                 .any(|answer| !answer.is_empty() && text.contains(answer.as_str()))
@@ -99,20 +109,22 @@ pub fn judge(engine: &Engine, question: &EvalQuestion, reply: &Reply) -> Outcome
         .iter()
         .filter(|quote| {
             engine
-                .corpus
+                .corpus()
                 .documents
                 .iter()
-                .any(|doc| doc.file == quote.doc && is_verbatim(&quote.text, &doc.text))
+                .any(|doc| doc.file == quote.doc() && is_verbatim(quote.text(), &doc.text))
         })
         .count();
+    let failed = reply.status == Status::SearchFailed;
     Outcome {
         question: question.clone(),
         rank,
-        refused: reply.quotes.is_empty(),
+        refused: reply.quotes.is_empty() && !failed,
+        failed,
         first_quote: reply
             .quotes
             .first()
-            .map(|quote| format!("{} {}", quote.citation(), quote.text)),
+            .map(|quote| format!("{} {}", quote.citation(), quote.text())),
         n_quotes: reply.quotes.len(),
         n_verbatim,
     }
@@ -185,6 +197,10 @@ pub fn report(outcomes: &[Outcome]) -> String {
     let n_quotes: usize = outcomes.iter().map(|o| o.n_quotes).sum();
     let n_verbatim: usize = outcomes.iter().map(|o| o.n_verbatim).sum();
     let _ = writeln!(out, "verbatim quotes    {n_verbatim}/{n_quotes}");
+    let n_failed = outcomes.iter().filter(|o| o.failed).count();
+    if n_failed > 0 {
+        let _ = writeln!(out, "search failures    {n_failed} (see the log)");
+    }
     let missed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.correct()).collect();
     let _ = writeln!(
         out,
@@ -217,11 +233,6 @@ pub fn report(outcomes: &[Outcome]) -> String {
     out
 }
 
-/// Text as compared with answers: normalised script and width, no whitespace.
-fn comparable(text: &str) -> String {
-    normalize(&strip_whitespace(text))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +247,7 @@ mod tests {
             },
             rank,
             refused,
+            failed: false,
             first_quote: None,
             n_quotes: 0,
             n_verbatim: 0,
@@ -270,6 +282,7 @@ mod tests {
         assert!(
             parse_questions("{\"id\":\"a\"}\nnot json")
                 .unwrap_err()
+                .to_string()
                 .starts_with("line 1")
         );
     }

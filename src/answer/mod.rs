@@ -1,0 +1,223 @@
+//! Hits → [`Reply`]: the quotes a person sees, each a whole corpus sentence with its number,
+//! its source and its figures (`quote`); near-duplicates removed; sources that disagree on a
+//! figure shown side by side, newest first (`sources`); the context of a cited sentence
+//! (`context`). Pure: nothing here reads files or the clock. Rendering is `render`'s.
+
+mod context;
+mod quote;
+mod sources;
+
+use crate::config::AnswerConfig;
+use crate::corpus::Corpus;
+use crate::question::Question;
+use crate::search::Hit;
+use crate::text::normalize::strip_whitespace;
+
+pub use context::{Context, context};
+pub use quote::Quote;
+use quote::distinct_quotes;
+use sources::disagreeing_sources;
+
+/// What a reply is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Quotes ranked by relevance.
+    Answered,
+    /// Quotes from several sources stating different figures, newest source first.
+    SourcesDisagree,
+    /// Nothing in the corpus answers the question.
+    NotFound,
+    /// The message holds nothing to search for (empty, emoji only, punctuation only).
+    NoQuestion,
+    /// The index could not be searched: the reader gets an apology and the operator the error
+    /// in the log, never a "not found".
+    SearchFailed,
+}
+
+/// The answer to one question, ready for any front end to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// The question as it was searched (shortened if it was too long).
+    pub question: String,
+    pub status: Status,
+    pub quotes: Vec<Quote>,
+    /// Remarks for the reader, e.g. that a long question was shortened.
+    pub notes: Vec<String>,
+}
+
+impl Reply {
+    /// A reply that quotes nothing.
+    pub fn empty(question: &str, status: Status, notes: Vec<String>) -> Reply {
+        Reply {
+            question: question.to_string(),
+            status,
+            quotes: Vec::new(),
+            notes,
+        }
+    }
+}
+
+/// Builds the reply for `question` from ranked `hits`, skipping the first `skip` quotes (for
+/// "more results").
+pub fn reply(
+    question: &Question,
+    text: &str,
+    hits: &[Hit],
+    corpus: &Corpus,
+    config: &AnswerConfig,
+    skip: usize,
+) -> Reply {
+    if question.terms.is_empty() {
+        return Reply::empty(text, Status::NoQuestion, Vec::new());
+    }
+    // Enough distinct quotes for this page and for comparing sources; the rest are never shown.
+    let wanted = skip + config.max_quotes.max(config.max_sources) * config.over_fetch;
+    let distinct = distinct_quotes(hits, corpus, wanted, config.same_text_overlap);
+    if distinct.is_empty() {
+        return Reply::empty(text, Status::NotFound, Vec::new());
+    }
+    if skip == 0
+        && question.wants_figure
+        && let Some(quotes) = disagreeing_sources(&distinct, config)
+    {
+        let status = Status::SourcesDisagree;
+        return Reply {
+            question: text.to_string(),
+            status,
+            quotes,
+            notes: Vec::new(),
+        };
+    }
+    let quotes: Vec<Quote> = distinct
+        .into_iter()
+        .skip(skip)
+        .take(config.max_quotes)
+        .collect();
+    let status = if quotes.is_empty() {
+        Status::NotFound
+    } else {
+        Status::Answered
+    };
+    Reply {
+        question: text.to_string(),
+        status,
+        quotes,
+        notes: Vec::new(),
+    }
+}
+
+/// True when `quote` is a span of `document_text` once whitespace is removed from both.
+pub fn is_verbatim(quote: &str, document_text: &str) -> bool {
+    let quote = strip_whitespace(quote);
+    !quote.is_empty() && strip_whitespace(document_text).contains(&quote)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::corpus::{CleaningRules, RawFile, Source, SourceEntry, SourcesFile};
+    use crate::question::{Synonyms, parse_question};
+
+    /// Three sources: an old report, a newer interview, an undated page.
+    pub fn corpus() -> Corpus {
+        let file = |name: &str, text: &str| RawFile {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let files = [
+            file(
+                "1_old.txt",
+                "全市在用服务器25.3万台。全市在用服务器25.3万台，比上年多。全年游客增长10%。",
+            ),
+            file("2_new.txt", "投运服务器68萬臺。"),
+            file("3_page.txt", "服务器达到30万台。"),
+        ];
+        let entry = |file: &str, date: Option<&str>| SourceEntry {
+            file: file.into(),
+            source: Source {
+                title: file.into(),
+                date: date.map(str::to_string),
+                ..Source::default()
+            },
+        };
+        let sources = SourcesFile {
+            document: vec![
+                entry("1_old.txt", Some("2022")),
+                entry("2_new.txt", Some("2025-03-12")),
+                entry("3_page.txt", None),
+            ],
+        };
+        Corpus::build(&files, &sources, &CleaningRules::default())
+    }
+
+    pub fn hits(scores: &[(usize, f32)]) -> Vec<Hit> {
+        scores
+            .iter()
+            .map(|&(sentence_idx, score)| Hit {
+                sentence_idx,
+                score,
+                coverage: 1.0,
+            })
+            .collect()
+    }
+
+    fn check(question: &str, scores: &[(usize, f32)], status: Status, refs: &[&str]) {
+        let corpus = corpus();
+        let parsed = parse_question(question, &Synonyms::default());
+        let reply = reply(
+            &parsed,
+            question,
+            &hits(scores),
+            &corpus,
+            &AnswerConfig::default(),
+            0,
+        );
+        let got: Vec<String> = reply.quotes.iter().map(Quote::citation).collect();
+        assert_eq!(
+            (reply.status, got),
+            (status, refs.iter().map(|r| r.to_string()).collect()),
+            "{question}"
+        );
+    }
+
+    #[test]
+    fn builds_replies() {
+        check(
+            "服务器有多少台",
+            &[(0, 9.0), (1, 8.9), (3, 8.0), (4, 7.0)],
+            Status::SourcesDisagree,
+            &["[2·1.1]", "[1·1.1]", "[3·1.1]"],
+        );
+        check(
+            "服务器",
+            &[(0, 9.0), (1, 8.9), (3, 8.0)],
+            Status::Answered,
+            &["[1·1.1]", "[2·1.1]"],
+        );
+        check(
+            "服务器有多少台",
+            &[(0, 9.0), (3, 0.5)],
+            Status::Answered,
+            &["[1·1.1]", "[2·1.1]"],
+        );
+        check(
+            "游客有多少",
+            &[(2, 9.0), (0, 8.0)],
+            Status::Answered,
+            &["[1·1.3]", "[1·1.1]"],
+        );
+        check("服务器有多少台", &[], Status::NotFound, &[]);
+        check("？？", &[(0, 9.0)], Status::NoQuestion, &[]);
+    }
+
+    #[test]
+    fn checks_verbatim_spans() {
+        assert!(is_verbatim(
+            "国电湖东、热三期两个项目",
+            "国电湖东、\n\n热三期两个项目正在建设"
+        ));
+        assert!(!is_verbatim("国电湖东热三期", "国电湖东、\n\n热三期"));
+        assert!(!is_verbatim("", "任何文字"));
+    }
+}

@@ -1,0 +1,111 @@
+//! A quote: one whole corpus sentence with its number, file, source, figures and score. Its
+//! fields are private and it is made only from a corpus sentence, so a reply can hold nothing
+//! else.
+
+use std::collections::BTreeSet;
+
+use crate::corpus::{Corpus, SentenceId, Source};
+use crate::search::Hit;
+use crate::text::bigrams::bigrams;
+use crate::text::figures::{Figure, find_figures};
+
+/// A quoted corpus sentence. Made only by [`Quote::from_corpus`], so its text is always a
+/// sentence of the corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    sentence_idx: usize,
+    id: SentenceId,
+    doc: String,
+    text: String,
+    figures: Vec<Figure>,
+    source: Source,
+    score: f32,
+}
+
+impl Quote {
+    /// The quote of sentence `sentence_idx` of `corpus`.
+    pub fn from_corpus(corpus: &Corpus, sentence_idx: usize, score: f32) -> Quote {
+        let sentence = &corpus.sentences[sentence_idx];
+        let document = corpus.document_of(sentence);
+        Quote {
+            sentence_idx,
+            id: sentence.id,
+            doc: document.file.clone(),
+            text: sentence.text.clone(),
+            figures: find_figures(&sentence.text),
+            source: document.source.clone(),
+            score,
+        }
+    }
+
+    /// Position of the sentence in `Corpus::sentences`.
+    pub fn sentence_idx(&self) -> usize {
+        self.sentence_idx
+    }
+
+    /// The sentence's number.
+    pub fn id(&self) -> SentenceId {
+        self.id
+    }
+
+    /// File name relative to the corpus folder.
+    pub fn doc(&self) -> &str {
+        &self.doc
+    }
+
+    /// The sentence as the file has it.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The figures the sentence states, as spans of [`Quote::text`].
+    pub fn figures(&self) -> &[Figure] {
+        &self.figures
+    }
+
+    /// Where the document comes from.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// The ranker's odds against the best sentence of the reply's question.
+    pub fn score(&self) -> f32 {
+        self.score
+    }
+
+    /// The citation label, e.g. `[4·12.1]`.
+    pub fn citation(&self) -> String {
+        format!("[{}]", self.id)
+    }
+}
+
+/// The first `wanted` quotes of the hits in rank order, without sentences that repeat one
+/// already taken (the same text, or `same_text_overlap` of the same bigrams: reprinted
+/// paragraphs, a headline and its lead).
+pub(super) fn distinct_quotes(
+    hits: &[Hit],
+    corpus: &Corpus,
+    wanted: usize,
+    same_text_overlap: f32,
+) -> Vec<Quote> {
+    let mut taken: Vec<(Quote, BTreeSet<String>)> = Vec::new();
+    for hit in hits {
+        if taken.len() >= wanted {
+            break;
+        }
+        let sentence = &corpus.sentences[hit.sentence_idx];
+        let grams: BTreeSet<String> = bigrams(&sentence.normalized).into_iter().collect();
+        let repeats = taken.iter().any(|(_, other)| {
+            let shared = grams.intersection(other).count() as f32;
+            let smaller = grams.len().min(other.len()).max(1) as f32;
+            shared / smaller >= same_text_overlap
+        });
+        if !repeats {
+            taken.push((
+                Quote::from_corpus(corpus, hit.sentence_idx, hit.score),
+                grams,
+            ));
+        }
+    }
+    taken.into_iter().map(|(quote, _)| quote).collect()
+}

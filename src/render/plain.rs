@@ -1,0 +1,106 @@
+//! Plain text: the terminal chat, `quotebot ask` and the JSON `reply` field. Figures are marked
+//! with 【】.
+
+use super::{heading, pieces};
+use crate::answer::{Context, Quote, Reply};
+use crate::corpus::DocumentSummary;
+
+/// A reply: its heading, then one numbered quote with its citation per block, then the notes.
+pub fn reply(reply: &Reply) -> String {
+    let mut out = heading(reply).unwrap_or_default();
+    for (n, quote) in reply.quotes.iter().enumerate() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "{}. 「{}」\n   —— {} {}",
+            n + 1,
+            marked(quote),
+            quote.citation(),
+            quote.source().label()
+        ));
+    }
+    for note in &reply.notes {
+        out.push_str(&format!("\n（{note}）"));
+    }
+    out
+}
+
+/// A cited sentence in its context: one sentence a line, the cited one marked with ▶.
+pub fn context(context: &Context) -> String {
+    let mut out = format!("{} {}\n", context.source.label(), context.doc);
+    for (id, text) in &context.sentences {
+        let mark = if *id == context.target { "▶" } else { " " };
+        out.push_str(&format!("{mark} [{id}] {text}\n"));
+    }
+    out.trim_end().to_string()
+}
+
+/// The documents, one a line, with their numbers.
+pub fn documents(documents: &[DocumentSummary]) -> String {
+    let lines: Vec<String> = documents
+        .iter()
+        .map(|doc| {
+            format!(
+                "[{}] {}（{} 句，{}）",
+                doc.number,
+                doc.source.label(),
+                doc.n_sentences,
+                doc.file
+            )
+        })
+        .collect();
+    format!("共 {} 篇文档：\n{}", documents.len(), lines.join("\n"))
+}
+
+/// The quote's text with its figures in 【】.
+fn marked(quote: &Quote) -> String {
+    pieces(quote)
+        .into_iter()
+        .map(|piece| {
+            if piece.figure {
+                format!("【{}】", piece.text)
+            } else {
+                piece.text.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::tests::{corpus, hits};
+    use crate::answer::{Status, reply as build_reply};
+    use crate::config::AnswerConfig;
+    use crate::question::{Synonyms, parse_question};
+
+    #[test]
+    fn renders_plain_text_with_marked_figures() {
+        let corpus = corpus();
+        let parsed = parse_question("服务器", &Synonyms::default());
+        let answered = build_reply(
+            &parsed,
+            "服务器",
+            &hits(&[(3, 1.0)]),
+            &corpus,
+            &AnswerConfig::default(),
+            0,
+        );
+        assert_eq!(
+            reply(&answered),
+            "1. 「投运服务器【68萬臺】。」\n   —— [2·1.1] 《2_new.txt》 · 2025-03-12"
+        );
+        let none = Reply::empty(
+            "房价",
+            Status::NotFound,
+            vec!["问题过长，只按前300个字检索".into()],
+        );
+        assert_eq!(
+            reply(&none),
+            "资料中没有找到与“房价”相关的内容。\n（问题过长，只按前300个字检索）"
+        );
+        let failed = Reply::empty("房价", Status::SearchFailed, Vec::new());
+        assert!(!reply(&failed).contains("没有找到"), "{}", reply(&failed));
+    }
+}
