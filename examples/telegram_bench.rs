@@ -4,10 +4,6 @@
 //!
 //! cargo run --release --example telegram_bench -- [QUESTIONS] [CHATS]
 
-#[allow(dead_code)]
-#[path = "../tests/it/fake_bot_api.rs"]
-mod fake_bot_api;
-
 use std::time::{Duration, Instant};
 
 use teloxide::Bot;

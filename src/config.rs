@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+mod ranges;
+
 /// Default location of the main configuration file.
 pub const DEFAULT_CONFIG: &str = "config/quotebot.toml";
 
@@ -22,6 +24,15 @@ pub enum ConfigError {
     /// The file is not valid TOML or has a wrong key or value.
     #[error("config file {0} is invalid: {1}")]
     Invalid(PathBuf, String),
+    /// A number outside the range its knob documents.
+    #[error("config file {file}{line}: {key} = {value} is out of range (allowed: {range})", line = line.map(|n| format!(", line {n}")).unwrap_or_default())]
+    OutOfRange {
+        file: PathBuf,
+        line: Option<usize>,
+        key: &'static str,
+        value: String,
+        range: &'static str,
+    },
 }
 
 /// `config/quotebot.toml`.
@@ -210,7 +221,7 @@ impl Config {
         let own: toml::Table = parse_toml(path, text)?;
         let mut merged = SHIPPED_TABLE.clone();
         overlay(&mut merged, own);
-        Config::deserialize(merged).map_err(|err| {
+        let config = Config::deserialize(merged).map_err(|err| {
             let message = err.to_string();
             let message = message.trim();
             let line = key_path(message).and_then(|key| line_of(text, &key));
@@ -219,7 +230,17 @@ impl Config {
                 None => message.replace('\n', " "),
             };
             ConfigError::Invalid(path.to_path_buf(), message)
-        })
+        })?;
+        if let Some(bad) = ranges::out_of_range(&config) {
+            return Err(ConfigError::OutOfRange {
+                file: path.to_path_buf(),
+                line: line_of(text, bad.key),
+                key: bad.key,
+                value: bad.value,
+                range: bad.range,
+            });
+        }
+        Ok(config)
     }
 }
 
@@ -306,6 +327,69 @@ mod tests {
             &["q.toml", "line 4", "topic"],
         );
         check_error("[answer\nmax_quotes = 3\n", &["q.toml", "line 1"]);
+    }
+
+    #[test]
+    fn refuses_values_out_of_range() {
+        let check = |text: &str, key: &str, line: &str| {
+            let err = Config::parse(Path::new("q.toml"), text).unwrap_err();
+            let message = err.to_string();
+            assert!(
+                matches!(&err, ConfigError::OutOfRange { key: bad, .. } if *bad == key)
+                    && message.contains(line)
+                    && message.contains("allowed"),
+                "{text}: {message}"
+            );
+        };
+        check(
+            "[retrieval]\ncandidates = 0\n",
+            "retrieval.candidates",
+            "line 2",
+        );
+        check(
+            "[retrieval]\ncandidates = 4294967296\n",
+            "retrieval.candidates",
+            "line 2",
+        );
+        check("[answer]\nmax_quotes = 0\n", "answer.max_quotes", "line 2");
+        check(
+            "\n[answer]\nmax_question_chars = 0\n",
+            "answer.max_question_chars",
+            "line 3",
+        );
+        check(
+            "[retrieval]\nmin_coverage = nan\n",
+            "retrieval.min_coverage",
+            "line 2",
+        );
+        check(
+            "[retrieval]\nmin_coverage = inf\n",
+            "retrieval.min_coverage",
+            "line 2",
+        );
+        check(
+            "[retrieval]\nmin_coverage = 2.0\n",
+            "retrieval.min_coverage",
+            "line 2",
+        );
+        check(
+            "[retrieval]\nmax_unknown_share = -1.0\n",
+            "retrieval.max_unknown_share",
+            "line 2",
+        );
+        check(
+            "[retrieval]\nwords_weight = -0.5\n",
+            "retrieval.words_weight",
+            "line 2",
+        );
+        check(
+            "[telegram.throttle]\nmessages_per_sec_chat = 0\n",
+            "telegram.throttle.messages_per_sec_chat",
+            "line 2",
+        );
+        // A value too large for its type is named by the parser instead.
+        let err = Config::parse(Path::new("q.toml"), "[retrieval]\ncandidates = -3\n").unwrap_err();
+        assert!(err.to_string().contains("candidates"), "{err}");
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub struct IndexSummary {
     pub n_paragraphs: usize,
     pub n_sentences: usize,
     pub skipped: Vec<SkippedFile>,
+    /// Problems of `sources.toml` that did not stop the build.
+    pub warnings: Vec<String>,
     pub elapsed: Duration,
     pub index_path: Option<PathBuf>,
 }
@@ -79,6 +81,7 @@ impl IndexSummary {
                 .sum(),
             n_sentences: corpus.sentences.len(),
             skipped: corpus.skipped.clone(),
+            warnings: corpus.warnings.clone(),
             elapsed,
             index_path,
         }
@@ -103,9 +106,14 @@ impl Engine {
         let rules = CleaningRules::load(&config.cleaning_file)?;
         let synonyms = Synonyms::load(&config.synonyms_file)?;
         let ranker = Ranker::load(&config.ranker_file)?;
-        let corpus = corpus::load_corpus(&config.corpus_dir, &rules)?;
+        let corpus = corpus::load_corpus(&config.corpus_dir, &rules, || {
+            index::last_sources(&config.index_dir)
+        })?;
         for skipped in &corpus.skipped {
             tracing::warn!("skipped {}: {}", skipped.file, skipped.reason);
+        }
+        for warning in &corpus.warnings {
+            tracing::warn!("{warning}");
         }
         crate::text::segment::warm_up();
         let bar = progress_bar(options.progress);
@@ -116,10 +124,13 @@ impl Engine {
         let (index, status) =
             index::open_or_build(&config.index_dir, &corpus, options.rebuild, &report)?;
         bar.finish_and_clear();
-        if status == IndexStatus::Built && !options.rebuild {
+        match status {
             // No index yet, or the corpus, its descriptions or the cleaning rules changed, or the
             // index in use could not be opened: worth a line in the log.
-            tracing::info!("built the index of {}", config.corpus_dir.display());
+            IndexStatus::Built if !options.rebuild => {
+                tracing::info!("built the index of {}", config.corpus_dir.display())
+            }
+            IndexStatus::Built | IndexStatus::Opened => {}
         }
         let summary = IndexSummary::of(&corpus, started.elapsed(), index.path.clone());
         Ok(Engine {

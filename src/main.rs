@@ -205,6 +205,9 @@ fn index(config: Config) -> Result<()> {
     for skipped in &summary.skipped {
         println!("  skipped {}: {}", skipped.file, skipped.reason);
     }
+    for warning in &summary.warnings {
+        println!("  warning: {warning}");
+    }
     if let Some(path) = &summary.index_path {
         println!("index: {}", path.display());
     }

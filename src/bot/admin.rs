@@ -72,6 +72,9 @@ fn reload_report(summary: &IndexSummary) -> String {
         summary.n_sentences,
         summary.elapsed.as_secs_f64()
     );
+    for warning in &summary.warnings {
+        report.push_str(&format!("\n⚠ {warning}"));
+    }
     if !summary.skipped.is_empty() {
         report.push_str(&format!("\n跳过 {} 个文件：", summary.skipped.len()));
         for skipped in &summary.skipped {

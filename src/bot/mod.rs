@@ -235,8 +235,7 @@ pub async fn run(
     let api_url = bot.api_url().to_string();
     let config = state.config.clone();
     let bot: TgBot = Throttle::new_spawn(bot, limits(&config.throttle));
-    let me = bot
-        .get_me()
+    let me = get_me(&bot, &config)
         .await
         .map_err(|err| start_error(&api_url, err))?;
     register_commands(&bot, &config).await;
@@ -346,6 +345,28 @@ async fn drive(
         Err(_) => {
             tracing::warn!("replies still in flight after {grace:?}; exiting anyway");
             Ok(())
+        }
+    }
+}
+
+/// `getMe`, retried like a send when the network or the server fails (a Bot API server that is
+/// restarting answers 5xx for a moment); a refused token is final.
+async fn get_me(bot: &TgBot, config: &TelegramConfig) -> Result<Me, RequestError> {
+    let backoff = Duration::from_millis(config.retry_backoff_ms);
+    let mut attempt = 0;
+    loop {
+        match bot.get_me().await {
+            Ok(me) => return Ok(me),
+            Err(err) if attempt < config.send_retries && limits::is_transient(&err) => {
+                let wait = limits::backoff(backoff, attempt);
+                tracing::warn!(
+                    "getMe failed ({}); retrying in {wait:?}",
+                    redact::redact(&err.to_string())
+                );
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            Err(err) => return Err(err),
         }
     }
 }

@@ -18,15 +18,32 @@ static TOKEN_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
 
 static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
 
-/// Adds a token (or other secret) to those removed from logs and messages.
+/// Adds a token (or other secret) to those removed from logs and messages, with the forms it
+/// takes in URLs and error texts: percent-encoded (`123%3AABC…`), and a token's secret part
+/// alone (what follows the colon).
 pub fn register_secret(secret: &str) {
     if secret.is_empty() {
         return;
     }
-    let mut secrets = SECRETS.write().unwrap_or_else(|p| p.into_inner());
-    if !secrets.iter().any(|known| known == secret) {
-        secrets.push(secret.to_string());
+    let mut forms = vec![secret.to_string()];
+    if secret.contains(':') {
+        forms.push(secret.replace(':', "%3A"));
+        forms.push(secret.replace(':', "%3a"));
     }
+    // A part too short would mask ordinary text; Bot API secrets are 35 characters.
+    if let Some((_, part)) = secret.split_once(':')
+        && part.len() >= 20
+    {
+        forms.push(part.to_string());
+    }
+    let mut secrets = SECRETS.write().unwrap_or_else(|p| p.into_inner());
+    for form in forms {
+        if !secrets.contains(&form) {
+            secrets.push(form);
+        }
+    }
+    // Longest first, so that a whole token is masked before its secret part.
+    secrets.sort_by_key(|known| std::cmp::Reverse(known.len()));
 }
 
 /// `text` without registered secrets or token-shaped strings.
@@ -98,5 +115,14 @@ mod tests {
             "http://127.0.0.1:9/bot<token>/SendMessage",
         );
         check("大同 [4·5.2] 12:30", "大同 [4·5.2] 12:30");
+        register_secret("42:registered-secret-part-of-it");
+        check(
+            "url: http://x/bot42%3Aregistered-secret-part-of-it/getMe",
+            "url: http://x/bot<token>/getMe",
+        );
+        check(
+            "server said: registered-secret-part-of-it is bad",
+            "server said: <token> is bad",
+        );
     }
 }

@@ -49,11 +49,29 @@ pub fn read_sources(dir: &Path) -> Result<SourcesFile, CorpusError> {
 
 /// Reads the documents of `dir` and `sources.toml` and builds the corpus. Unreadable or
 /// undecodable files are listed in [`Corpus::skipped`]; a folder with no usable document is an
-/// error.
-pub fn load_corpus(dir: &Path, rules: &CleaningRules) -> Result<Corpus, CorpusError> {
+/// error. A `sources.toml` that cannot be read is reported in [`Corpus::warnings`] and
+/// `last_good` descriptions are used instead (those of the index in use; none if there are
+/// none), so that one typo does not stop a corpus that has a good index.
+pub fn load_corpus(
+    dir: &Path,
+    rules: &CleaningRules,
+    last_good: impl FnOnce() -> Option<SourcesFile>,
+) -> Result<Corpus, CorpusError> {
     let (files, unreadable) = list_documents(dir)?;
-    let sources = read_sources(dir)?;
+    let (sources, problem) = match read_sources(dir) {
+        Ok(sources) => (sources, None),
+        Err(err) => {
+            let fallback = last_good();
+            let used = if fallback.is_some() {
+                "the descriptions of the index in use are used"
+            } else {
+                "no descriptions are used"
+            };
+            (fallback.unwrap_or_default(), Some(format!("{err}; {used}")))
+        }
+    };
     let mut corpus = Corpus::build(&files, &sources, rules);
+    corpus.warnings.extend(problem);
     corpus.skipped.extend(unreadable);
     if corpus.documents.is_empty() {
         let skipped = corpus

@@ -4,19 +4,19 @@
 
 mod clean;
 mod decode;
+mod id;
 mod load;
 mod passages;
 mod split;
 
-use std::collections::{BTreeMap, HashSet};
-use std::fmt;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use serde::Deserialize;
 
 pub use clean::{BadPattern, CleaningRules, clean};
 pub use decode::{DecodeError, decode};
+pub use id::{BadSentenceId, SentenceId};
 pub use load::{list_documents, load_corpus, read_sources};
 pub use passages::{Passages, bigram_key};
 pub use split::split_sentences;
@@ -26,50 +26,6 @@ use crate::text::segment::{Entity, analyze};
 
 /// Bumped whenever cleaning, splitting or indexing changes, so old indexes are rebuilt.
 pub const PIPELINE_VERSION: &str = "quotebot-pipeline-1";
-
-/// Where a sentence stands: document number (see `document_numbers`), then paragraph and
-/// sentence, both counted from 1.
-/// Printed as `3·12.2`; stable across rebuilds of the same corpus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SentenceId {
-    pub doc: u32,
-    pub para: u32,
-    pub sent: u32,
-}
-
-impl fmt::Display for SentenceId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}·{}.{}", self.doc, self.para, self.sent)
-    }
-}
-
-/// A citation label that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("“{0}”不是句子编号，请写成 文档·段.句，例如 3·12.2")]
-pub struct BadSentenceId(pub String);
-
-impl FromStr for SentenceId {
-    type Err = BadSentenceId;
-
-    /// Accepts `3·12.2`, `[3·12.2]`, `3.12.2`, `3-12-2`, `3:12:2` and full-width digits.
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || BadSentenceId(text.chars().take(40).collect());
-        let normalized = normalize(text.trim());
-        let inner = normalized
-            .trim_start_matches(['[', '【'])
-            .trim_end_matches([']', '】']);
-        let parts: Vec<&str> = inner.split(['·', '.', '-', ':', '・', '。', '/']).collect();
-        let [doc, para, sent] = parts.as_slice() else {
-            return Err(bad());
-        };
-        let number = |part: &str| part.trim().parse::<u32>().ok();
-        let positive = |part: &str| number(part).filter(|n| *n > 0);
-        match (number(doc), positive(para), positive(sent)) {
-            (Some(doc), Some(para), Some(sent)) => Ok(SentenceId { doc, para, sent }),
-            _ => Err(bad()),
-        }
-    }
-}
 
 /// What is known of a document's origin (from `corpus/sources.toml`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
@@ -98,7 +54,7 @@ impl Source {
 }
 
 /// The file `corpus/sources.toml`: one `[[document]]` table per described file.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourcesFile {
     #[serde(default)]
@@ -106,7 +62,7 @@ pub struct SourcesFile {
 }
 
 /// One described file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceEntry {
     pub file: String,
@@ -176,6 +132,10 @@ pub struct Corpus {
     pub documents: Vec<Document>,
     pub sentences: Vec<Sentence>,
     pub skipped: Vec<SkippedFile>,
+    /// Problems of `sources.toml` that did not stop the build (see `check_sources`).
+    pub warnings: Vec<String>,
+    /// The descriptions the corpus was built with, kept with its index as the last good ones.
+    pub sources: SourcesFile,
     /// Hash of everything the index depends on; a change means the index must be rebuilt.
     pub fingerprint: String,
     /// Each paragraph's sentences and bigram counts.
@@ -202,14 +162,20 @@ pub enum CorpusError {
 impl Corpus {
     /// Builds the corpus from raw files (sorted by name) and their descriptions.
     pub fn build(files: &[RawFile], sources: &SourcesFile, rules: &CleaningRules) -> Corpus {
-        let described: BTreeMap<&str, &Source> = sources
-            .document
-            .iter()
-            .map(|entry| (entry.file.as_str(), &entry.source))
-            .collect();
-        let numbers = document_numbers(files.iter().map(|file| file.name.as_str()));
         let mut corpus = Corpus::default();
+        let described = check_sources(sources, files, &mut corpus.warnings);
+        let numbers = document_numbers(files.iter().map(|file| file.name.as_str()));
         for (file, number) in files.iter().zip(numbers) {
+            let number = match number {
+                Ok(number) => number,
+                Err(reason) => {
+                    corpus.skipped.push(SkippedFile {
+                        file: file.name.clone(),
+                        reason,
+                    });
+                    continue;
+                }
+            };
             let text = match decode(&file.bytes) {
                 Ok((text, encoding)) => (text, encoding),
                 Err(err) => {
@@ -256,7 +222,7 @@ impl Corpus {
                 continue;
             }
             let (source, topic) = match described.get(file.name.as_str()) {
-                Some(source) => ((*source).clone(), normalize(&source.title)),
+                Some(source) => (source.clone(), normalize(&source.title)),
                 None => {
                     let title = fallback_title(&corpus.sentences[first].text);
                     (
@@ -281,6 +247,7 @@ impl Corpus {
         }
         corpus.passages = Passages::of(&corpus.sentences);
         corpus.fingerprint = fingerprint(files, sources, rules);
+        corpus.sources = sources.clone();
         corpus
     }
 
@@ -345,8 +312,10 @@ fn fingerprint(files: &[RawFile], sources: &SourcesFile, rules: &CleaningRules) 
 }
 
 /// Numbers documents: a file named with a number (`003_report.txt`) keeps that number, so
-/// citations read like the file names; the others get the next free numbers in name order.
-fn document_numbers<'a>(names: impl Iterator<Item = &'a str>) -> Vec<u32> {
+/// citations read like the file names; the others get the next free numbers in name order. A
+/// second file with a number already taken gets none (the reason why instead): renumbering it
+/// would make existing citations point at another document.
+fn document_numbers<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Result<u32, String>> {
     let names: Vec<&str> = names.collect();
     let prefixes: Vec<Option<u32>> = names
         .iter()
@@ -355,20 +324,99 @@ fn document_numbers<'a>(names: impl Iterator<Item = &'a str>) -> Vec<u32> {
             digits.parse().ok().filter(|n: &u32| *n < 1_000_000)
         })
         .collect();
-    let mut used = HashSet::new();
-    let mut numbers: Vec<Option<u32>> = prefixes
+    let mut owner: HashMap<u32, &str> = HashMap::new();
+    let mut numbers: Vec<Option<Result<u32, String>>> = names
         .iter()
-        .map(|prefix| prefix.filter(|n| used.insert(*n)))
+        .zip(&prefixes)
+        .map(|(name, prefix)| {
+            let number = (*prefix)?;
+            Some(match owner.get(&number) {
+                Some(first) => Err(format!(
+                    "document number {number} is already {first}'s: give this file another number"
+                )),
+                None => {
+                    owner.insert(number, name);
+                    Ok(number)
+                }
+            })
+        })
         .collect();
-    let first_free = used.iter().max().map_or(1, |max| max + 1);
+    let first_free = owner.keys().max().map_or(1, |max| max + 1);
     let unnumbered = numbers.iter_mut().filter(|number| number.is_none());
     for (next, number) in (first_free..).zip(unnumbered) {
-        *number = Some(next);
+        *number = Some(Ok(next));
     }
-    numbers
-        .into_iter()
-        .map(|number| number.unwrap_or_default())
-        .collect()
+    numbers.into_iter().flatten().collect()
+}
+
+/// The descriptions of `sources.toml` by file name, after checking them: an entry for a file
+/// the corpus does not have, a second entry for one file, and a date that is no date are
+/// reported in `warnings` (the first entry of a file is used; a bad date is left out).
+fn check_sources(
+    sources: &SourcesFile,
+    files: &[RawFile],
+    warnings: &mut Vec<String>,
+) -> BTreeMap<String, Source> {
+    let mut described: BTreeMap<String, Source> = BTreeMap::new();
+    for entry in &sources.document {
+        if !files.iter().any(|file| file.name == entry.file) {
+            warnings.push(format!(
+                "sources.toml describes {}, which is not in the corpus folder",
+                entry.file
+            ));
+            continue;
+        }
+        if described.contains_key(&entry.file) {
+            warnings.push(format!(
+                "sources.toml describes {} twice; the first entry is used",
+                entry.file
+            ));
+            continue;
+        }
+        let mut source = entry.source.clone();
+        if let Some(date) = &source.date
+            && !is_date(date)
+        {
+            warnings.push(format!(
+                "sources.toml: the date \"{date}\" of {} is not YYYY, YYYY-MM or YYYY-MM-DD; it is left out",
+                entry.file
+            ));
+            source.date = None;
+        }
+        described.insert(entry.file.clone(), source);
+    }
+    described
+}
+
+/// True for `YYYY`, `YYYY-MM` and `YYYY-MM-DD` naming a real month and day.
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |part: &str, digits: usize| {
+        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let days_in = |year: u32, month: u32| match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    match parts.as_slice() {
+        [year] => number(year, 4).is_some(),
+        [year, month] => {
+            number(year, 4).is_some() && number(month, 2).is_some_and(|m| (1..=12).contains(&m))
+        }
+        [year, month, day] => match (number(year, 4), number(month, 2), number(day, 2)) {
+            (Some(year), Some(month), Some(day)) => {
+                (1..=12).contains(&month) && (1..=days_in(year, month)).contains(&day)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Title of an undescribed file: its first sentence, shortened.
@@ -465,29 +513,72 @@ mod tests {
     }
 
     #[test]
-    fn reads_sentence_ids() {
-        let check = |text: &str, expected: Option<(u32, u32, u32)>| {
-            let parsed = text
-                .parse::<SentenceId>()
-                .ok()
-                .map(|id| (id.doc, id.para, id.sent));
-            assert_eq!(parsed, expected, "{text}");
+    fn checks_the_descriptions() {
+        let files = [raw("a.txt", "甲。"), raw("b.txt", "乙。")];
+        let entry = |file: &str, title: &str, date: &str| SourceEntry {
+            file: file.into(),
+            source: Source {
+                title: title.into(),
+                date: Some(date.into()),
+                ..Source::default()
+            },
         };
-        check("3·12.2", Some((3, 12, 2)));
-        check("[3·12.2]", Some((3, 12, 2)));
-        check("3.12.2", Some((3, 12, 2)));
-        check("３·１２.２", Some((3, 12, 2)));
-        check("3·12", None);
-        check("0·1.1", Some((0, 1, 1)));
-        check("1·0.1", None);
-        check("a·b.c", None);
-        check("", None);
-        check("99999999999·1.1", None);
+        let sources = SourcesFile {
+            document: vec![
+                entry("a.txt", "first", "2022-13-45"),
+                entry("a.txt", "second", "2022"),
+                entry("gone.txt", "gone", "2022"),
+                entry("b.txt", "b", "2024-02-29"),
+            ],
+        };
+        let corpus = Corpus::build(&files, &sources, &CleaningRules::default());
+        assert_eq!(corpus.documents[0].source.title, "first");
+        assert_eq!(corpus.documents[0].source.date, None);
+        assert_eq!(
+            corpus.documents[1].source.date.as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(corpus.warnings.len(), 3, "{:?}", corpus.warnings);
+        for (date, valid) in [
+            ("2022", true),
+            ("2022-02", true),
+            ("2021-02-29", false),
+            ("2000-02-29", true),
+            ("1900-02-29", false),
+            ("2022-00", false),
+            ("22", false),
+            ("2022-1-5", false),
+            ("", false),
+        ] {
+            assert_eq!(is_date(date), valid, "{date}");
+        }
+    }
+
+    #[test]
+    fn descriptions_survive_a_round_trip_through_toml() {
+        let sources = SourcesFile {
+            document: vec![SourceEntry {
+                file: "a.txt".into(),
+                source: Source {
+                    title: "标题".into(),
+                    date: Some("2022".into()),
+                    ..Source::default()
+                },
+            }],
+        };
+        let text = toml::to_string(&sources).unwrap();
+        assert_eq!(toml::from_str::<SourcesFile>(&text).unwrap(), sources);
     }
 
     #[test]
     fn numbers_files_by_prefix_then_next_free() {
         let numbers = document_numbers(["000_a.txt", "002_b.txt", "002_c.txt", "x.md"].into_iter());
-        assert_eq!(numbers, [0, 2, 3, 4]);
+        assert_eq!(numbers[..2], [Ok(0), Ok(2)]);
+        assert!(
+            numbers[2]
+                .as_ref()
+                .is_err_and(|why| why.contains("002_b.txt"))
+        );
+        assert_eq!(numbers[3], Ok(3));
     }
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use tantivy::schema::Field;
 use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term};
 
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, SourcesFile};
 
 pub use schema::{Fields, ORD_FIELD};
 pub use tokenizers::{BigramTokenizer, ChineseTokenizer};
@@ -49,10 +49,12 @@ pub struct FieldLengths {
     pub window: f32,
 }
 
-/// What opening did, for the `index` summary.
-#[derive(Debug, Clone, PartialEq)]
+/// What opening did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IndexStatus {
+    /// The generation in use was built from this corpus.
     Opened,
+    /// A new generation was built and swapped in.
     Built,
 }
 
@@ -85,22 +87,44 @@ impl<'s> TermStats<'s> {
     }
 }
 
-/// Opens the index of `dir` if it was built from this corpus, else builds a new generation.
-/// `progress` is called with (sentences done, total) while building.
+/// Opens the index of `dir` if it was built from this corpus, else builds a new generation
+/// (`force`: builds in any case). Only one process builds at a time: one that finds another
+/// building waits for it, then opens what it built if that was built from this corpus. (The
+/// generation in use cannot answer meanwhile: its sentence numbers are those of the corpus it
+/// was built from, which is no longer in memory.) `progress` is called with (sentences done,
+/// total) while building.
 pub fn open_or_build(
     dir: &Path,
     corpus: &Corpus,
     force: bool,
     progress: &dyn Fn(usize, usize),
 ) -> Result<(SentenceIndex, IndexStatus), IndexError> {
-    if !force
-        && let Some(path) = generations::current_for(dir, &corpus.fingerprint)
-        && let Ok(index) = open_generation(&path)
-    {
+    let not_writable = |err| IndexError::NotWritable(dir.to_path_buf(), err);
+    if !force && let Some(index) = open_fresh(dir, &corpus.fingerprint) {
         return Ok((index, IndexStatus::Opened));
     }
-    let not_writable = |err| IndexError::NotWritable(dir.to_path_buf(), err);
     std::fs::create_dir_all(dir).map_err(not_writable)?;
+    let _lock = match generations::try_lock(dir).map_err(not_writable)? {
+        Some(lock) => lock,
+        None => {
+            tracing::warn!(
+                "another process is building the index in {}; waiting for it",
+                dir.display()
+            );
+            let lock = generations::lock(dir).map_err(not_writable)?;
+            // The other process may have built this very corpus.
+            if !force && let Some(index) = open_fresh(dir, &corpus.fingerprint) {
+                return Ok((index, IndexStatus::Opened));
+            }
+            lock
+        }
+    };
+    // Folders of builds that were killed before their swap are of no use to anyone.
+    let in_use = generations::current(dir).and_then(|path| {
+        path.file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+    });
+    generations::remove_other_generations(dir, in_use.as_deref());
     let generation = tempfile::Builder::new()
         .prefix("gen-")
         .tempdir_in(dir)
@@ -108,21 +132,45 @@ pub fn open_or_build(
     let tantivy_err = |err| IndexError::Tantivy(generation.path().to_path_buf(), err);
     let index = Index::create_in_dir(generation.path(), schema::schema()).map_err(tantivy_err)?;
     fill(&index, corpus, progress).map_err(tantivy_err)?;
-    std::fs::write(
-        generation.path().join(generations::FINGERPRINT_FILE),
-        &corpus.fingerprint,
+    generations::write_synced(
+        &generation.path().join(generations::FINGERPRINT_FILE),
+        corpus.fingerprint.as_bytes(),
     )
     .map_err(not_writable)?;
+    // The descriptions the corpus was built with: the last good ones, should sources.toml
+    // later be broken.
+    if let Ok(sources) = toml::to_string(&corpus.sources) {
+        generations::write_synced(
+            &generation.path().join(generations::SOURCES_FILE),
+            sources.as_bytes(),
+        )
+        .map_err(not_writable)?;
+    }
     let generation_path = generation.keep();
     let name = generation_path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     generations::swap_current(dir, &name).map_err(not_writable)?;
-    generations::remove_old_generations(dir, &name);
+    generations::remove_other_generations(dir, Some(&name));
     let opened = open_generation(&generation_path)
         .map_err(|err| IndexError::Tantivy(generation_path.clone(), err))?;
     Ok((opened, IndexStatus::Built))
+}
+
+/// The descriptions of the corpus the generation in use was built from.
+pub fn last_sources(dir: &Path) -> Option<SourcesFile> {
+    let path = generations::current(dir)?.join(generations::SOURCES_FILE);
+    toml::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+/// The generation in use, if it was built from `fingerprint` and opens.
+fn open_fresh(dir: &Path, fingerprint: &str) -> Option<SentenceIndex> {
+    let path = generations::current(dir)?;
+    if generations::fingerprint_of(&path)? != fingerprint {
+        return None;
+    }
+    open_generation(&path).ok()
 }
 
 /// Builds an index in memory (evaluation over data sets that are not the corpus).

@@ -20,11 +20,9 @@ use quotebot::bot::{self, BotError, BotState};
 use quotebot::config::Config;
 use quotebot::engine::{Engine, OpenOptions};
 
-use crate::fake_bot_api::{
-    BAD_TOKEN, BOT_NAME, Call, FakeBotApi, Fault, TOKEN, parse_html, updates,
-};
 use crate::support::questions::{BRIDGE, COOP, GREENWAY, MARS_HOUSES, TEA, TOWN};
 use crate::support::{FIXTURE, config_for, fixture, fixture_corpus, fixture_sentences, root};
+use fake_bot_api::{BAD_TOKEN, BOT_NAME, Call, FakeBotApi, Fault, TOKEN, parse_html, updates};
 
 /// The bot running against a fake server.
 struct Running {

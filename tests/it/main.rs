@@ -4,7 +4,6 @@ mod architecture;
 mod bot;
 mod cli;
 mod encodings;
-mod fake_bot_api;
 mod squad;
 mod support;
 mod verbatim;

@@ -2,7 +2,8 @@
 //! updates for `getUpdates` (long polling with offsets, as Telegram does), records every call
 //! with its JSON body and the answer given, checks `sendMessage` as Telegram would (HTML parse
 //! mode entities and tags, 4096 characters after parsing), and can be told to fail the next
-//! calls of a method with a 429 `retry_after` or a 500.
+//! calls of a method with a 429 `retry_after` or a 500. Used by the integration tests
+//! (`tests/it/bot.rs`) and by `examples/telegram_bench.rs`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
