@@ -44,6 +44,8 @@ pub struct Config {
     pub cleaning_file: PathBuf,
     pub synonyms_file: PathBuf,
     pub ranker_file: PathBuf,
+    /// The SQLite database of the bot's inbox.
+    pub store_file: PathBuf,
     pub retrieval: RetrievalConfig,
     pub answer: AnswerConfig,
     pub telegram: TelegramConfig,

@@ -32,6 +32,7 @@ pub mod render;
 pub mod engine;
 
 pub mod conversation;
+pub mod store;
 
 // The edges: the terminal, Telegram, measurement.
 pub mod bot;

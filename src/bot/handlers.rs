@@ -29,6 +29,7 @@ use super::{BotState, TgBot, redact, render};
 use crate::answer::{Reply, Status};
 use crate::conversation::{self, Command, Place, Response};
 use crate::engine::Engine;
+use crate::store::Outcome;
 
 /// Why handling an update failed.
 #[derive(Debug, thiserror::Error)]
@@ -56,13 +57,16 @@ pub(super) async fn on_message(
     bot: TgBot,
     me: Me,
     msg: Message,
+    update: Update,
     state: Arc<BotState>,
 ) -> Result<(), HandleError> {
     let out = Outbox::new(&bot, &state, msg.chat.id, is_group(&msg).then_some(msg.id));
     let work = handle_message(&out, &me, &msg, &state);
-    if guard(&state, "message", work).await.is_err() {
+    let outcome = guard(&state, "message", work).await;
+    if outcome.is_err() {
         out.apologize().await;
     }
+    state.finish(update.id.0, &finished(outcome));
     Ok(())
 }
 
@@ -71,13 +75,16 @@ pub(super) async fn on_channel_post(
     bot: TgBot,
     me: Me,
     post: Message,
+    update: Update,
     state: Arc<BotState>,
 ) -> Result<(), HandleError> {
     let out = Outbox::new(&bot, &state, post.chat.id, Some(post.id));
     let work = handle_channel_post(&out, &me, &post, &state);
-    if guard(&state, "channel post", work).await.is_err() {
+    let outcome = guard(&state, "channel post", work).await;
+    if outcome.is_err() {
         out.apologize().await;
     }
+    state.finish(update.id.0, &finished(outcome));
     Ok(())
 }
 
@@ -85,10 +92,12 @@ pub(super) async fn on_channel_post(
 pub(super) async fn on_inline_query(
     bot: TgBot,
     query: InlineQuery,
+    update: Update,
     state: Arc<BotState>,
 ) -> Result<(), HandleError> {
     // Nothing to apologise in: the user sees no results, and may type again.
-    let _ = guard(&state, "inline query", handle_inline(&bot, &query, &state)).await;
+    let outcome = guard(&state, "inline query", handle_inline(&bot, &query, &state)).await;
+    state.finish(update.id.0, &finished(outcome));
     Ok(())
 }
 
@@ -96,19 +105,28 @@ pub(super) async fn on_inline_query(
 pub(super) async fn on_callback_query(
     bot: TgBot,
     query: CallbackQuery,
+    update: Update,
     state: Arc<BotState>,
 ) -> Result<(), HandleError> {
-    if guard(&state, "button", handle_callback(&bot, &query, &state))
-        .await
-        .is_err()
-    {
+    let outcome = guard(&state, "button", handle_callback(&bot, &query, &state)).await;
+    if outcome.is_err() {
         // Stops the button's spinner; if even this fails there is nothing more to do.
         let _ = bot
             .answer_callback_query(query.id.clone())
             .text(APOLOGY)
             .await;
     }
+    state.finish(update.id.0, &finished(outcome));
     Ok(())
+}
+
+/// How a guarded handler ended, for the inbox: a failure was answered with an apology where it
+/// could be, and answering again would fail again.
+fn finished(outcome: Result<(), String>) -> Outcome {
+    match outcome {
+        Ok(()) => Outcome::Done,
+        Err(reason) => Outcome::Failed(reason),
+    }
 }
 
 /// What a message asks of the bot.
@@ -476,12 +494,12 @@ async fn on_engine<T: Send + 'static>(
 }
 
 /// Runs a handler's work; a failure or a panic is counted and logged without the token, and
-/// reported as `Err` so the caller can apologise.
+/// reported as `Err` (the reason, redacted) so the caller can apologise.
 async fn guard(
     state: &BotState,
     what: &str,
     work: impl Future<Output = Result<(), HandleError>>,
-) -> Result<(), ()> {
+) -> Result<(), String> {
     let outcome = AssertUnwindSafe(work).catch_unwind().await;
     let message = match outcome {
         Ok(Ok(())) => return Ok(()),
@@ -497,7 +515,7 @@ async fn guard(
     };
     state.stats.errors.fetch_add(1, Ordering::Relaxed);
     tracing::error!("handling a {what} failed: {message}");
-    Err(())
+    Err(message)
 }
 
 fn is_group(msg: &Message) -> bool {

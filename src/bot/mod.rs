@@ -11,6 +11,7 @@
 mod admin;
 pub mod callback;
 mod handlers;
+mod inbox;
 pub mod limits;
 mod outbox;
 pub mod redact;
@@ -21,8 +22,9 @@ use std::collections::HashSet;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use teloxide::adaptors::Throttle;
@@ -35,6 +37,7 @@ use teloxide::{ApiError, RequestError};
 
 use crate::config::{TelegramConfig, ThrottleConfig};
 use crate::engine::Engine;
+use crate::store::{Inbox, Outcome, StoreError};
 
 pub use handlers::HandleError;
 pub use redact::LogWriter;
@@ -81,6 +84,9 @@ pub enum BotError {
     /// The webhook settings are wrong or its server could not start.
     #[error("webhook: {0}")]
     Webhook(String),
+    /// The inbox cannot be opened: without it, updates could be lost, so the bot does not start.
+    #[error("the inbox: {0}")]
+    Store(#[from] StoreError),
 }
 
 /// What every handler shares: the engine (swapped whole by `/reload`), the settings, counters
@@ -97,12 +103,16 @@ pub struct BotState {
     refused: Mutex<HashSet<i64>>,
     reloading: AtomicBool,
     reload_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Where the inbox is kept, and the inbox once `run` opened it.
+    store_file: PathBuf,
+    inbox: OnceLock<Arc<Inbox>>,
 }
 
 impl BotState {
     /// State around an open engine; the Telegram settings are the engine's `[telegram]`.
     pub fn new(engine: Engine) -> Arc<BotState> {
         let config = engine.config().telegram.clone();
+        let store_file = engine.config().store_file.clone();
         // Differs between runs, so "more" buttons from an earlier run are recognised as stale.
         let epoch = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -118,7 +128,20 @@ impl BotState {
             refused: Mutex::new(HashSet::new()),
             reloading: AtomicBool::new(false),
             reload_task: Mutex::new(None),
+            store_file,
+            inbox: OnceLock::new(),
         })
+    }
+
+    /// Marks an update finished in the inbox (once its reply was accepted, or for good failed).
+    pub fn finish(&self, update_id: u32, outcome: &Outcome) {
+        let Some(inbox) = self.inbox.get() else {
+            return;
+        };
+        if let Err(err) = inbox.finish(i64::from(update_id), outcome) {
+            // It stays pending and is answered again at the next start: better twice than never.
+            tracing::error!("cannot mark update {update_id} finished: {err}");
+        }
     }
 
     /// The engine in use; a question keeps the one it started with even if `/reload` swaps.
@@ -238,13 +261,25 @@ pub async fn run(
     let me = get_me(&bot, &config)
         .await
         .map_err(|err| start_error(&api_url, err))?;
+    let inbox = match state.inbox.get() {
+        Some(inbox) => inbox.clone(),
+        None => {
+            let inbox = Arc::new(Inbox::open(&state.store_file)?);
+            state.inbox.get_or_init(|| inbox).clone()
+        }
+    };
     register_commands(&bot, &config).await;
     log_start(&me, &config);
 
+    let ignored = state.clone();
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![state.clone()])
-        .default_handler(|update| async move {
-            tracing::debug!("update {} is not for this bot", update.id.0);
+        .default_handler(move |update| {
+            let state = ignored.clone();
+            async move {
+                tracing::debug!("update {} is not for this bot", update.id.0);
+                state.finish(update.id.0, &Outcome::Done);
+            }
         })
         .error_handler(Arc::new(|err: HandleError| async move {
             tracing::error!("{}", redact::redact(&err.to_string()));
@@ -261,10 +296,11 @@ pub async fn run(
             .delete_webhook()
             .await
             .build();
+        let listener = inbox::InboxListener::new(listener, inbox)?;
         let dispatch = dispatcher.try_dispatch_with_listener(listener, listener_errors);
         drive(dispatch, token, shutdown, grace).await
     } else {
-        let listener = webhook(bot.clone(), &config).await?;
+        let listener = inbox::InboxListener::new(webhook(bot.clone(), &config).await?, inbox)?;
         let webhook_errors = Arc::new(|_: Infallible| async {});
         let dispatch = dispatcher.try_dispatch_with_listener(listener, webhook_errors);
         drive(dispatch, token, shutdown, grace).await

@@ -1158,3 +1158,81 @@ fn quotebot_serve_without_a_token_says_what_is_missing() {
     let stderr = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
     assert!(stderr.contains("TELOXIDE_TOKEN is not set"), "{stderr}");
 }
+
+/// A bot on `api` with `config`, running until it is aborted.
+fn spawn_bot(api: &FakeBotApi, config: Config) -> tokio::task::JoinHandle<Result<(), BotError>> {
+    let engine = Engine::open(config, OpenOptions::default()).expect("fixture corpus opens");
+    let bot = Bot::new(TOKEN).set_api_url(api.url.parse().expect("fake server URL"));
+    tokio::spawn(bot::run(bot, BotState::new(engine), std::future::pending()))
+}
+
+/// True once a `getUpdates` told the server that update `id` arrived.
+fn confirmed(calls: &[Call], id: i64) -> bool {
+    calls
+        .iter()
+        .any(|call| call.method == "getupdates" && call.body["offset"].as_i64() > Some(id))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn questions_in_flight_when_the_bot_dies_are_answered_after_a_restart() {
+    let api = FakeBotApi::start().await;
+    let scratch = TempDir::new().expect("temp folder");
+    let config = test_config(&scratch);
+    // Every reply waits out a long flood-control pause: the questions are fetched and confirmed
+    // to the server, and none is answered before the bot dies.
+    api.fail_next("sendMessage", Fault::RetryAfter(60), 1000);
+    let first = spawn_bot(&api, config.clone());
+    let chats: Vec<i64> = (900..905).collect();
+    let mut last = 0;
+    for &chat in &chats {
+        last = api.push(
+            "message",
+            updates::text(1, updates::private_chat(chat), chat, TEA),
+        );
+    }
+    api.wait_for("confirm every question", |calls| confirmed(calls, last))
+        .await;
+    // As a kill: no grace, nothing finished.
+    first.abort();
+    let _ = first.await;
+    assert!(chats.iter().all(|&chat| api.sent_to(chat).is_empty()));
+    api.clear_faults();
+    let second = spawn_bot(&api, config);
+    for &chat in &chats {
+        let sent = api.wait_sent(chat, 1).await;
+        assert_eq!(sent.len(), 1, "answered once: {sent:#?}");
+        assert_quotes_fixture(&visible(&sent[0]));
+    }
+    second.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_after_a_clean_stop_answers_nothing_twice() {
+    let api = FakeBotApi::start().await;
+    let scratch = TempDir::new().expect("temp folder");
+    let config = test_config(&scratch);
+    let engine = Engine::open(config.clone(), OpenOptions::default()).expect("fixture opens");
+    let bot = Bot::new(TOKEN).set_api_url(api.url.parse().expect("fake server URL"));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let first = tokio::spawn(bot::run(bot, BotState::new(engine), async {
+        let _ = stopped.await;
+    }));
+    let chat = 910;
+    api.push(
+        "message",
+        updates::text(1, updates::private_chat(chat), chat, TEA),
+    );
+    api.wait_sent(chat, 1).await;
+    let _ = stop.send(());
+    assert!(first.await.expect("no panic").is_ok(), "a clean stop");
+    let second = spawn_bot(&api, config);
+    api.push(
+        "message",
+        updates::text(2, updates::private_chat(chat), chat, GREENWAY),
+    );
+    // Updates of one chat are handled in order: a replay of the first question would have been
+    // sent before the answer to the second.
+    let sent = api.wait_sent(chat, 2).await;
+    assert_eq!(sent.len(), 2, "{sent:#?}");
+    second.abort();
+}

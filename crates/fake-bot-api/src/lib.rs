@@ -140,6 +140,11 @@ impl FakeBotApi {
         queue.extend(std::iter::repeat_n(fault, n));
     }
 
+    /// Forgets the faults not yet served.
+    pub fn clear_faults(&self) {
+        self.shared.inner.lock().unwrap().faults.clear();
+    }
+
     /// Every call so far.
     pub fn calls(&self) -> Vec<Call> {
         self.shared.inner.lock().unwrap().calls.clone()

@@ -1,0 +1,49 @@
+//! The durable store: one SQLite database (bundled SQLite, WAL) in the data folder. It holds the
+//! bot's inbox (`inbox`): every update written before Telegram is told it arrived, and kept
+//! until its reply was accepted, so that no confirmed question is lost to a stop or a crash.
+
+mod inbox;
+
+pub use inbox::{Inbox, Outcome};
+
+use std::path::{Path, PathBuf};
+
+/// Why the store could not be opened or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The folder of the database cannot be created.
+    #[error("cannot create the folder of {0}: {1}")]
+    Folder(PathBuf, std::io::Error),
+    /// SQLite refused to open or to write the database.
+    #[error("database {0}: {1}")]
+    Sqlite(PathBuf, rusqlite::Error),
+    /// A stored update could not be written or read back as JSON.
+    #[error("stored update {0} is not readable: {1}")]
+    Json(i64, serde_json::Error),
+}
+
+/// Opens (creating if need be) the database at `path` in WAL mode: writers do not block
+/// readers, and a write is on disk when its transaction returns.
+fn open(path: &Path) -> Result<rusqlite::Connection, StoreError> {
+    let sqlite = |err| StoreError::Sqlite(path.to_path_buf(), err);
+    if let Some(folder) = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(folder)
+            .map_err(|err| StoreError::Folder(path.to_path_buf(), err))?;
+    }
+    let connection = rusqlite::Connection::open(path).map_err(sqlite)?;
+    connection
+        .pragma_update(None, "journal_mode", "WAL")
+        .map_err(sqlite)?;
+    // In WAL mode NORMAL keeps the database consistent through a crash; FULL also keeps the
+    // last transactions through a power cut, which is what "nothing confirmed is lost" needs.
+    connection
+        .pragma_update(None, "synchronous", "FULL")
+        .map_err(sqlite)?;
+    connection
+        .busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(sqlite)?;
+    Ok(connection)
+}
