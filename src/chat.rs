@@ -4,18 +4,20 @@
 
 use std::io::{BufRead, Write};
 
-use crate::conversation::{self, Command};
+use crate::conversation::{self, Command, Response};
 use crate::engine::Engine;
+use crate::store::{Asker, AuditLog, Channel};
 
 /// The name the chat answers to in group mode.
 pub const CHAT_BOT_NAME: &str = "quotebot";
 
-/// Runs the chat until end of input.
+/// Runs the chat until end of input; each reply is recorded in `audit` when there is one.
 pub fn run_chat(
     engine: &Engine,
     input: impl BufRead,
     mut output: impl Write,
     group: bool,
+    audit: Option<&AuditLog>,
 ) -> std::io::Result<()> {
     let mode = if group {
         "群聊模式：只回答 /ask、命令或 @quotebot"
@@ -44,6 +46,11 @@ pub fn run_chat(
             continue;
         };
         let response = conversation::respond(engine, command);
+        if let (Response::Reply(reply), Some(audit)) = (&response, audit)
+            && let Err(err) = audit.record(Channel::Chat, &Asker::default(), reply)
+        {
+            tracing::warn!("not recorded in the audit log: {err}");
+        }
         writeln!(output, "{}\n", conversation::render_plain(&response))?;
         output.flush()?;
     }

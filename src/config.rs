@@ -44,8 +44,10 @@ pub struct Config {
     pub cleaning_file: PathBuf,
     pub synonyms_file: PathBuf,
     pub ranker_file: PathBuf,
-    /// The SQLite database of the bot's inbox.
+    /// The SQLite database of the bot's inbox and of the audit log.
     pub store_file: PathBuf,
+    /// Days the audit log keeps a row; 0 keeps everything.
+    pub audit_retention_days: u32,
     pub retrieval: RetrievalConfig,
     pub answer: AnswerConfig,
     pub telegram: TelegramConfig,

@@ -106,7 +106,7 @@ impl Engine {
         let rules = CleaningRules::load(&config.cleaning_file)?;
         let synonyms = Synonyms::load(&config.synonyms_file)?;
         let ranker = Ranker::load(&config.ranker_file)?;
-        let corpus = corpus::load_corpus(&config.corpus_dir, &rules, || {
+        let (corpus, files) = corpus::load_corpus(&config.corpus_dir, &rules, || {
             index::last_sources(&config.index_dir)
         })?;
         for skipped in &corpus.skipped {
@@ -116,22 +116,33 @@ impl Engine {
             tracing::warn!("{warning}");
         }
         crate::text::segment::warm_up();
-        let bar = progress_bar(options.progress);
-        let report = |done: usize, total: usize| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
+        let dir = &config.index_dir;
+        let fresh = (!options.rebuild)
+            .then(|| index::open_fresh(dir, &corpus.fingerprint))
+            .flatten();
+        let (corpus, index) = match fresh {
+            Some(index) => (corpus, index),
+            None => match answer_meanwhile(dir, &rules, options) {
+                Some(answering) => answering,
+                None => {
+                    let bar = progress_bar(options.progress);
+                    let report = |done: usize, total: usize| {
+                        bar.set_length(total as u64);
+                        bar.set_position(done as u64);
+                    };
+                    let (index, status) =
+                        index::open_or_build(dir, &corpus, &files, options.rebuild, &report)?;
+                    bar.finish_and_clear();
+                    if status == IndexStatus::Built && !options.rebuild {
+                        // No index yet, or the corpus, its descriptions or the cleaning rules
+                        // changed, or the index in use could not be opened.
+                        tracing::info!("built the index of {}", config.corpus_dir.display());
+                    }
+                    (corpus, index)
+                }
+            },
         };
-        let (index, status) =
-            index::open_or_build(&config.index_dir, &corpus, options.rebuild, &report)?;
-        bar.finish_and_clear();
-        match status {
-            // No index yet, or the corpus, its descriptions or the cleaning rules changed, or the
-            // index in use could not be opened: worth a line in the log.
-            IndexStatus::Built if !options.rebuild => {
-                tracing::info!("built the index of {}", config.corpus_dir.display())
-            }
-            IndexStatus::Built | IndexStatus::Opened => {}
-        }
+        drop(files);
         let summary = IndexSummary::of(&corpus, started.elapsed(), index.path.clone());
         Ok(Engine {
             config,
@@ -301,6 +312,28 @@ impl Engine {
     pub fn documents(&self) -> Vec<DocumentSummary> {
         self.corpus.summaries()
     }
+}
+
+/// While another process builds a new index (and this one need not build), the generation in
+/// use with the corpus it was built from, rebuilt from its snapshot: questions are answered from
+/// the last good state rather than kept waiting. None when no build is running, the generation
+/// kept no snapshot, or the cleaning rules changed since.
+fn answer_meanwhile(
+    dir: &std::path::Path,
+    rules: &CleaningRules,
+    options: OpenOptions,
+) -> Option<(Corpus, SentenceIndex)> {
+    if options.rebuild || !index::build_in_progress(dir) {
+        return None;
+    }
+    let snapshot = index::snapshot(dir)?;
+    let corpus = Corpus::build(&snapshot.files, &snapshot.sources, rules);
+    let index = index::open_snapshot(&snapshot, &corpus)?;
+    tracing::warn!(
+        "another process is building the index in {}; answering from the generation in use, built from an earlier state of the corpus",
+        dir.display()
+    );
+    Some((corpus, index))
 }
 
 /// Makes any user text safe to search: control characters (NUL included) become spaces, the

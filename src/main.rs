@@ -14,6 +14,7 @@ use quotebot::measure::bench::{self, BenchOptions};
 use quotebot::measure::eval;
 use quotebot::measure::squad::{self, Script};
 use quotebot::render::{json, plain};
+use quotebot::store::{Asker, AuditLog, Channel, Filter};
 
 #[derive(Parser)]
 #[command(
@@ -58,6 +59,22 @@ enum Command {
     /// Run the Telegram bot: token from TELOXIDE_TOKEN (environment or .env), another Bot API
     /// server from TELOXIDE_API_URL; long polling, or a webhook when `[telegram] webhook_url` is set.
     Serve,
+    /// The audit log: what was quoted to whom, oldest first (Telegram, the terminal chat and
+    /// `ask`).
+    Audit {
+        /// Only entries at or after this time, UTC: YYYY-MM-DD or "YYYY-MM-DD HH:MM:SS".
+        #[arg(long)]
+        since: Option<String>,
+        /// Only entries of this Telegram chat id (groups and channels are negative).
+        #[arg(long, allow_hyphen_values = true)]
+        chat: Option<i64>,
+        /// One JSON object per line.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// CSV with a header line.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Speed figures: index build throughput, question latency, memory, cold start.
     Bench {
         /// Folder with cmrc2018_dev.json and DRCD_dev.json.
@@ -152,6 +169,12 @@ fn run(cli: Cli) -> Result<()> {
             ..
         }) => run_eval(config, &file, questions_in, features.as_deref()),
         Some(Command::Serve) => serve(config),
+        Some(Command::Audit {
+            since,
+            chat,
+            json,
+            csv,
+        }) => audit(config, since, chat, json, csv),
         Some(Command::Bench {
             data_dir,
             target_mb,
@@ -214,20 +237,51 @@ fn index(config: Config) -> Result<()> {
     Ok(())
 }
 
+/// The audit log, or none (with a warning) when it cannot be opened: answering matters more than
+/// recording the answer.
+fn audit_log(config: &Config) -> Option<AuditLog> {
+    match AuditLog::open(&config.store_file, config.audit_retention_days) {
+        Ok(log) => Some(log),
+        Err(err) => {
+            tracing::warn!("replies are not recorded in the audit log: {err}");
+            None
+        }
+    }
+}
+
+/// Records a reply given on the command line.
+fn record(log: Option<&AuditLog>, reply: &quotebot::answer::Reply) {
+    if let Some(log) = log
+        && let Err(err) = log.record(Channel::Cli, &Asker::default(), reply)
+    {
+        tracing::warn!("not recorded in the audit log: {err}");
+    }
+}
+
 fn ask(config: Config, json: bool, explain: bool, question: Option<String>) -> Result<()> {
+    let log = audit_log(&config);
     let engine = open(config, false)?;
+    let answer = |question: &str| {
+        let reply = engine.ask(question);
+        record(log.as_ref(), &reply);
+        reply
+    };
     if let (true, Some(question)) = (explain, &question) {
         eprint!("{}", engine.explain(question));
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match (question, json) {
-        (Some(question), true) => writeln!(out, "{}", json::reply(&engine.ask(&question)))?,
-        (Some(question), false) => writeln!(out, "{}", plain::reply(&engine.ask(&question)))?,
+        (Some(question), true) => writeln!(out, "{}", json::reply(&answer(&question)))?,
+        (Some(question), false) => writeln!(out, "{}", plain::reply(&answer(&question)))?,
         (None, true) => {
-            for line in std::io::stdin().lock().lines() {
-                let line = line.unwrap_or_default();
-                writeln!(out, "{}", json::reply(&engine.ask(&line)))?;
+            // Lines are read as bytes: a line that is not UTF-8 is asked with its bad bytes
+            // replaced, not as an empty question.
+            for line in std::io::stdin().lock().split(b'\n') {
+                let line = line?;
+                let line = String::from_utf8_lossy(&line);
+                let line = line.trim_end_matches('\r');
+                writeln!(out, "{}", json::reply(&answer(line)))?;
                 out.flush()?;
             }
         }
@@ -246,13 +300,74 @@ fn source(config: Config, reference: &str) -> Result<()> {
 }
 
 fn chat(config: Config, group: bool) -> Result<()> {
+    let log = audit_log(&config);
     let engine = open(config, false)?;
     quotebot::chat::run_chat(
         &engine,
         std::io::stdin().lock(),
         std::io::stdout().lock(),
         group,
+        log.as_ref(),
     )?;
+    Ok(())
+}
+
+fn audit(
+    config: Config,
+    since: Option<String>,
+    chat: Option<i64>,
+    json: bool,
+    csv: bool,
+) -> Result<()> {
+    let log = AuditLog::open(&config.store_file, config.audit_retention_days)
+        .context("cannot open the audit log")?;
+    let filter = Filter {
+        since,
+        chat_id: chat,
+        last: None,
+    };
+    let entries = log.read(&filter)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        for entry in &entries {
+            writeln!(out, "{}", serde_json::to_string(entry)?)?;
+        }
+    } else if csv {
+        let mut writer = ::csv::Writer::from_writer(out);
+        writer.write_record([
+            "time",
+            "channel",
+            "chat_id",
+            "chat_type",
+            "user_id",
+            "question",
+            "status",
+            "confidence",
+            "refs",
+            "sources",
+        ])?;
+        let text = |value: Option<String>| value.unwrap_or_default();
+        for entry in &entries {
+            writer.write_record([
+                entry.time.clone(),
+                entry.channel.clone(),
+                text(entry.chat_id.map(|id| id.to_string())),
+                text(entry.chat_type.clone()),
+                text(entry.user_id.map(|id| id.to_string())),
+                entry.question.clone(),
+                entry.status.clone(),
+                text(entry.confidence.map(|c| c.to_string())),
+                entry.refs.join(" "),
+                entry.sources.join(" | "),
+            ])?;
+        }
+        writer.flush()?;
+    } else {
+        for entry in &entries {
+            writeln!(out, "{entry}")?;
+        }
+    }
     Ok(())
 }
 

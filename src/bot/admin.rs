@@ -1,5 +1,5 @@
 //! The admins' commands: `/reload` (rebuild the index in the background while questions are
-//! answered from the old one, then swap) and `/stats`.
+//! answered from the old one, then swap), `/stats` and `/history` (the audit log).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -8,6 +8,11 @@ use super::handlers::HandleError;
 use super::outbox::Outbox;
 use super::{BotState, redact};
 use crate::engine::{Engine, IndexSummary, OpenOptions};
+use crate::store::Filter;
+
+/// Rows `/history` shows when it is given no number, and the most it shows.
+pub(super) const HISTORY_ROWS: usize = 10;
+const MAX_HISTORY_ROWS: usize = 50;
 
 /// `/reload`: rebuilds the engine from the corpus on a worker thread while questions are
 /// answered from the current one, swaps it in, and reports to the admin.
@@ -114,4 +119,25 @@ pub(super) fn stats_text(state: &BotState) -> String {
         stats.p99.as_secs_f64() * 1e3,
         stats.n_timed,
     )
+}
+
+/// The last `n` rows of the audit log (at most [`MAX_HISTORY_ROWS`]), one a line.
+pub(super) fn history_text(state: &BotState, n: usize) -> String {
+    let filter = Filter {
+        last: Some(n.clamp(1, MAX_HISTORY_ROWS)),
+        ..Filter::default()
+    };
+    match state.audit().map(|log| log.read(&filter)) {
+        Some(Ok(entries)) if entries.is_empty() => "审计记录为空。".to_string(),
+        Some(Ok(entries)) => entries
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Some(Err(err)) => {
+            tracing::error!("cannot read the audit log: {err}");
+            "无法读取审计记录，详见日志。".to_string()
+        }
+        None => "审计记录不可用。".to_string(),
+    }
 }

@@ -21,7 +21,7 @@ use teloxide::types::{
     ParseMode,
 };
 
-use super::admin::{start_reload, stats_text};
+use super::admin::{HISTORY_ROWS, history_text, start_reload, stats_text};
 use super::callback::{self, Action, BadData};
 use super::limits::Verdict;
 use super::outbox::{Outbox, no_preview};
@@ -29,7 +29,7 @@ use super::{BotState, TgBot, redact, render};
 use crate::answer::{Reply, Status};
 use crate::conversation::{self, Command, Place, Response};
 use crate::engine::Engine;
-use crate::store::Outcome;
+use crate::store::{Asker, Outcome};
 
 /// Why handling an update failed.
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +135,8 @@ enum Request {
     Core(Command),
     Reload,
     Stats,
+    /// `/history [N]`: the last N rows of the audit log.
+    History(usize),
 }
 
 async fn handle_message(
@@ -181,14 +183,33 @@ async fn handle_message(
     }
     let admin = user.is_some_and(|user| state.is_admin(user));
     let asker = user.map_or(msg.chat.id.0, |user| user as i64);
+    let who = Asker {
+        chat_id: Some(msg.chat.id.0),
+        chat_type: Some(chat_type(&msg.chat).to_string()),
+        user_id: user.map(|user| user as i64),
+    };
     match request {
         Request::Reload if admin => start_reload(out, state).await,
         Request::Stats if admin => out.notice(&stats_text(state)).await,
-        Request::Reload | Request::Stats => {
+        Request::History(n) if admin => out.notice(&history_text(state, n)).await,
+        Request::Reload | Request::Stats | Request::History(_) => {
             state.stats.refusals.fetch_add(1, Ordering::Relaxed);
             out.notice(ADMIN_ONLY).await
         }
-        Request::Core(command) => answer(out, state, command, asker, started, true).await,
+        Request::Core(command) => answer(out, state, command, asker, &who, started, true).await,
+    }
+}
+
+/// How the audit log names a chat's kind.
+fn chat_type(chat: &teloxide::types::Chat) -> &'static str {
+    if chat.is_private() {
+        "private"
+    } else if chat.is_supergroup() {
+        "supergroup"
+    } else if chat.is_group() {
+        "group"
+    } else {
+        "channel"
     }
 }
 
@@ -216,7 +237,12 @@ async fn handle_channel_post(
     }
     // No buttons in a channel: every reader could press them and make the bot post.
     let command = Command::Ask(question);
-    answer(out, state, command, post.chat.id.0, started, false).await
+    let who = Asker {
+        chat_id: Some(post.chat.id.0),
+        chat_type: Some("channel".to_string()),
+        user_id: None,
+    };
+    answer(out, state, command, post.chat.id.0, &who, started, false).await
 }
 
 /// Answers a core command: the rate limit for questions, the engine off the async threads,
@@ -226,6 +252,7 @@ async fn answer(
     state: &Arc<BotState>,
     command: Command,
     asker: i64,
+    who: &Asker,
     started: Instant,
     buttons: bool,
 ) -> Result<(), HandleError> {
@@ -245,6 +272,7 @@ async fn answer(
         .await?;
     if let Response::Reply(reply) = &response {
         count_reply(state, reply, started);
+        state.record(who, reply);
     }
     Ok(())
 }
@@ -278,6 +306,12 @@ async fn handle_inline(
         })
         .await?;
         count_reply(state, &reply, started);
+        let who = Asker {
+            chat_id: None,
+            chat_type: Some("inline".to_string()),
+            user_id: Some(query.from.id.0 as i64),
+        };
+        state.record(&who, &reply);
         if reply.quotes.is_empty() {
             let text = render::render_reply(&reply, 1).join("\n");
             vec![article("none", "没有找到相关内容", &reply.question, &text)]
@@ -368,6 +402,12 @@ async fn handle_callback(
                 .await?;
             bot.answer_callback_query(query.id.clone()).await?;
             count_reply(state, &reply, started);
+            let who = Asker {
+                chat_id: Some(chat.id.0),
+                chat_type: Some(chat_type(chat).to_string()),
+                user_id: Some(asker),
+            };
+            state.record(&who, &reply);
         }
     }
     Ok(())
@@ -382,6 +422,14 @@ fn read_request(text: &str, place: Place) -> Option<Request> {
         match name.as_str() {
             "/reload" => return Some(Request::Reload),
             "/stats" => return Some(Request::Stats),
+            "/history" => {
+                let n = text
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(HISTORY_ROWS);
+                return Some(Request::History(n));
+            }
             _ => {}
         }
     }

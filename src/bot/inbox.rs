@@ -3,7 +3,8 @@
 //! Telegram with the next `getUpdates`, which this listener asks for only after the update is
 //! stored; an update is marked done by its handler once the reply was accepted. At start the
 //! updates left pending by an earlier run are handed on first, and those Telegram sends again
-//! are not handed on twice.
+//! are not handed on twice. In webhook mode a middleware stores each update as it arrives
+//! (`store_at_the_door`), before teloxide answers Telegram's request with 200.
 
 use std::sync::Arc;
 
@@ -12,7 +13,56 @@ use teloxide::stop::StopToken;
 use teloxide::types::{AllowedUpdate, Update};
 use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
 
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
 use crate::store::{Inbox, Outcome, StoreError};
+
+/// Largest webhook request read (Telegram's updates are a few kB; a message with a long text
+/// and entities stays far below this).
+const MAX_UPDATE_BYTES: usize = 1 << 20;
+
+/// What the webhook middleware needs: the inbox, and the secret Telegram sends with each
+/// request (an update without it is not stored: teloxide refuses it).
+pub struct Door {
+    pub inbox: Arc<Inbox>,
+    pub secret: Option<String>,
+}
+
+/// Stores the update a webhook request carries, then lets teloxide's handler answer it. A store
+/// that fails answers 500, so that Telegram sends the update again.
+pub async fn store_at_the_door(
+    State(door): State<Arc<Door>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_UPDATE_BYTES).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let sent_secret = parts
+        .headers
+        .get("x-telegram-bot-api-secret-token")
+        .and_then(|value| value.to_str().ok());
+    let authentic = door
+        .secret
+        .as_deref()
+        .is_none_or(|secret| sent_secret == Some(secret));
+    let update_id = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|value| value["update_id"].as_i64());
+    if let (true, Some(id), Ok(body)) = (authentic, update_id, std::str::from_utf8(&bytes))
+        && let Err(err) = door.inbox.admit(id, body)
+    {
+        tracing::error!("update {id} could not be stored: {err}");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
 
 /// `inner` with every update stored in `inbox` first.
 pub struct InboxListener<L> {

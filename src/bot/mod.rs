@@ -37,7 +37,7 @@ use teloxide::{ApiError, RequestError};
 
 use crate::config::{TelegramConfig, ThrottleConfig};
 use crate::engine::Engine;
-use crate::store::{Inbox, Outcome, StoreError};
+use crate::store::{Asker, AuditLog, Channel, Inbox, Outcome, StoreError};
 
 pub use handlers::HandleError;
 pub use redact::LogWriter;
@@ -103,9 +103,11 @@ pub struct BotState {
     refused: Mutex<HashSet<i64>>,
     reloading: AtomicBool,
     reload_task: Mutex<Option<tokio::task::JoinHandle<()>>>,
-    /// Where the inbox is kept, and the inbox once `run` opened it.
+    /// Where the inbox and the audit log are kept, and both once `run` opened them.
     store_file: PathBuf,
+    audit_retention_days: u32,
     inbox: OnceLock<Arc<Inbox>>,
+    audit: OnceLock<Arc<AuditLog>>,
 }
 
 impl BotState {
@@ -113,6 +115,7 @@ impl BotState {
     pub fn new(engine: Engine) -> Arc<BotState> {
         let config = engine.config().telegram.clone();
         let store_file = engine.config().store_file.clone();
+        let audit_retention_days = engine.config().audit_retention_days;
         // Differs between runs, so "more" buttons from an earlier run are recognised as stale.
         let epoch = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -129,8 +132,24 @@ impl BotState {
             reloading: AtomicBool::new(false),
             reload_task: Mutex::new(None),
             store_file,
+            audit_retention_days,
             inbox: OnceLock::new(),
+            audit: OnceLock::new(),
         })
+    }
+
+    /// The audit log, once `run` opened it.
+    pub fn audit(&self) -> Option<&AuditLog> {
+        self.audit.get().map(Arc::as_ref)
+    }
+
+    /// Records in the audit log a reply given to `who`; a failure is logged, not fatal.
+    pub fn record(&self, who: &Asker, reply: &crate::answer::Reply) {
+        if let Some(log) = self.audit()
+            && let Err(err) = log.record(Channel::Telegram, who, reply)
+        {
+            tracing::error!("not recorded in the audit log: {err}");
+        }
     }
 
     /// Marks an update finished in the inbox (once its reply was accepted, or for good failed).
@@ -268,6 +287,13 @@ pub async fn run(
             state.inbox.get_or_init(|| inbox).clone()
         }
     };
+    if state.audit.get().is_none() {
+        let log = Arc::new(AuditLog::open(
+            &state.store_file,
+            state.audit_retention_days,
+        )?);
+        let _ = state.audit.set(log);
+    }
     register_commands(&bot, &config).await;
     log_start(&me, &config);
 
@@ -300,7 +326,8 @@ pub async fn run(
         let dispatch = dispatcher.try_dispatch_with_listener(listener, listener_errors);
         drive(dispatch, token, shutdown, grace).await
     } else {
-        let listener = inbox::InboxListener::new(webhook(bot.clone(), &config).await?, inbox)?;
+        let listener = webhook(bot.clone(), &config, inbox.clone()).await?;
+        let listener = inbox::InboxListener::new(listener, inbox)?;
         let webhook_errors = Arc::new(|_: Infallible| async {});
         let dispatch = dispatcher.try_dispatch_with_listener(listener, webhook_errors);
         drive(dispatch, token, shutdown, grace).await
@@ -355,6 +382,10 @@ pub fn admin_commands() -> Vec<BotCommand> {
     let mut commands = public_commands();
     commands.push(BotCommand::new("reload", "从 corpus/ 重建索引（管理员）"));
     commands.push(BotCommand::new("stats", "运行统计（管理员）"));
+    commands.push(BotCommand::new(
+        "history",
+        "最近的审计记录：/history 20（管理员）",
+    ));
     commands
 }
 
@@ -473,6 +504,7 @@ fn log_start(me: &Me, config: &TelegramConfig) {
 async fn webhook(
     bot: TgBot,
     config: &TelegramConfig,
+    inbox: Arc<Inbox>,
 ) -> Result<impl UpdateListener<Err = Infallible>, BotError> {
     let url: url::Url = config
         .webhook_url
@@ -502,7 +534,7 @@ async fn webhook(
             ));
         }
         redact::register_secret(&secret);
-        options = options.secret_token(secret);
+        options = options.secret_token(secret.clone());
     }
     let tcp = tokio::net::TcpListener::bind(address)
         .await
@@ -510,6 +542,15 @@ async fn webhook(
     let (listener, stop, router) = webhooks::axum_to_router(bot, options)
         .await
         .map_err(|err| BotError::Webhook(redact::redact(&err.to_string())))?;
+    // Each update is in the inbox before teloxide answers Telegram's request.
+    let door = inbox::Door {
+        inbox,
+        secret: (!secret.is_empty()).then_some(secret),
+    };
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        Arc::new(door),
+        inbox::store_at_the_door,
+    ));
     tokio::spawn(async move {
         if let Err(err) = axum::serve(tcp, router).with_graceful_shutdown(stop).await {
             tracing::error!("webhook server: {err}");

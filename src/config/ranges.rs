@@ -17,6 +17,13 @@ pub(super) fn out_of_range(config: &Config) -> Option<OutOfRange> {
     let whole = |key, value: u64, min, max, range| Knob::whole(key, value, min, max, range);
     let knobs = [
         whole(
+            "audit_retention_days",
+            config.audit_retention_days.into(),
+            0,
+            36_500,
+            "0 to 36500",
+        ),
+        whole(
             "retrieval.candidates",
             r.candidates as u64,
             1,

@@ -70,8 +70,16 @@ impl CleaningRules {
     }
 }
 
-/// Splits `text` into cleaned paragraphs, in document order.
+/// Splits `text` into cleaned paragraphs, in document order. Lines end at `\n`, `\r\n` or a
+/// lone `\r` (old Mac files).
 pub fn clean(text: &str, rules: &CleaningRules) -> Vec<String> {
+    let unified;
+    let text = if text.contains('\r') {
+        unified = text.replace("\r\n", "\n").replace('\r', "\n");
+        unified.as_str()
+    } else {
+        text
+    };
     let mut paragraphs: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut joining = false;

@@ -1,6 +1,8 @@
 //! Bytes → text. Users drop in files in whatever encoding a Chinese user has: UTF-8 (with or
 //! without BOM), GB18030/GBK or Big5. A byte-order mark wins, valid UTF-8 is taken as such, and
 //! anything else is detected; a file that does not decode cleanly is refused, never guessed at.
+//! A long UTF-8 text with a few stray bytes (NULs, a broken character from a bad copy) is kept,
+//! those bytes replaced: one bad byte must not lose a whole report.
 
 use encoding_rs::{Encoding, UTF_8};
 
@@ -26,16 +28,29 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return decode_with(encoding, &bytes[bom_len..]);
     }
-    if bytes.contains(&0) {
+    let n_nul = bytes.iter().filter(|&&byte| byte == 0).count();
+    if n_nul > stray_limit(bytes.len()) {
         return Err(DecodeError::Binary);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return checked(text.to_string(), UTF_8.name());
+        return checked(text.replace('\0', " "), UTF_8.name());
+    }
+    // Nearly UTF-8: a few invalid sequences in a long text are damage, not another encoding.
+    let lossy = String::from_utf8_lossy(bytes);
+    let n_replaced = lossy.matches(char::REPLACEMENT_CHARACTER).count();
+    if n_replaced <= stray_limit(lossy.chars().count()) {
+        return checked(lossy.replace('\0', " "), "UTF-8 (stray bytes replaced)");
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
     decode_with(encoding, bytes)
+}
+
+/// How many stray bytes a text of `len` units may have: one in a thousand (so a short file
+/// gets none).
+fn stray_limit(len: usize) -> usize {
+    len / 1000
 }
 
 fn decode_with(
@@ -100,5 +115,23 @@ mod tests {
             &[0x01, 0x02, 0x03, 0x04, b'a', 0x05],
             Err(DecodeError::Binary),
         );
+    }
+
+    #[test]
+    fn keeps_long_texts_with_a_few_stray_bytes() {
+        let long = TEXT.repeat(200);
+        let mut damaged = long.as_bytes().to_vec();
+        damaged[10] = 0;
+        damaged[5000] = 0;
+        damaged[9000] = 0xFF;
+        let (text, _) = decode(&damaged).unwrap();
+        assert!(!text.contains('\0'));
+        assert!(text.contains("净增305亿元"));
+        // Short files get no such allowance, and GB18030 is no damaged UTF-8.
+        let mut short = TEXT.as_bytes().to_vec();
+        short[3] = 0;
+        check(&short, Err(DecodeError::Binary));
+        let (gb, _, _) = encoding_rs::GB18030.encode(&long);
+        assert_eq!(decode(&gb).unwrap().0, long);
     }
 }

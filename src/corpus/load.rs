@@ -12,14 +12,37 @@ pub fn list_documents(dir: &Path) -> Result<(Vec<RawFile>, Vec<SkippedFile>), Co
         return Err(CorpusError::MissingDir(dir.to_path_buf()));
     }
     let entries = std::fs::read_dir(dir).map_err(|err| CorpusError::Io(dir.to_path_buf(), err))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.is_file() && is_document(path))
-        .collect();
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut unreadable = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let skip = |reason: String| SkippedFile {
+            file: name.clone(),
+            reason,
+        };
+        if path.is_dir() {
+            unreadable.push(skip(
+                "a folder: documents in subfolders are not read".to_string(),
+            ));
+            continue;
+        }
+        if !is_document(&path) {
+            continue;
+        }
+        // `metadata` follows links: a dangling or looping link, a pipe or a device is named
+        // rather than passed over.
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => paths.push(path),
+            Ok(_) => unreadable.push(skip("not a regular file (a pipe or a device)".to_string())),
+            Err(err) => unreadable.push(skip(format!("cannot be read: {err}"))),
+        }
+    }
     paths.sort();
     let mut files = Vec::new();
-    let mut unreadable = Vec::new();
     for path in paths {
         let name = path
             .file_name()
@@ -47,7 +70,8 @@ pub fn read_sources(dir: &Path) -> Result<SourcesFile, CorpusError> {
     toml::from_str(&text).map_err(|err| CorpusError::Sources(path, err.to_string()))
 }
 
-/// Reads the documents of `dir` and `sources.toml` and builds the corpus. Unreadable or
+/// Reads the documents of `dir` and `sources.toml` and builds the corpus; returns it with the
+/// files it was built from (an index generation keeps a copy of them). Unreadable or
 /// undecodable files are listed in [`Corpus::skipped`]; a folder with no usable document is an
 /// error. A `sources.toml` that cannot be read is reported in [`Corpus::warnings`] and
 /// `last_good` descriptions are used instead (those of the index in use; none if there are
@@ -56,7 +80,7 @@ pub fn load_corpus(
     dir: &Path,
     rules: &CleaningRules,
     last_good: impl FnOnce() -> Option<SourcesFile>,
-) -> Result<Corpus, CorpusError> {
+) -> Result<(Corpus, Vec<RawFile>), CorpusError> {
     let (files, unreadable) = list_documents(dir)?;
     let (sources, problem) = match read_sources(dir) {
         Ok(sources) => (sources, None),
@@ -86,15 +110,37 @@ pub fn load_corpus(
         };
         return Err(CorpusError::Empty(dir.to_path_buf(), detail));
     }
-    Ok(corpus)
+    Ok((corpus, files))
 }
 
 fn is_document(path: &Path) -> bool {
-    let hidden = path
-        .file_name()
-        .is_some_and(|name| name.to_string_lossy().starts_with('.'));
     let extension = path
         .extension()
         .map(|ext| ext.to_string_lossy().to_lowercase());
-    !hidden && matches!(extension.as_deref(), Some("txt" | "md"))
+    matches!(extension.as_deref(), Some("txt" | "md"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_what_it_does_not_read() {
+        let scratch = tempfile::TempDir::new().unwrap();
+        let dir = scratch.path();
+        std::fs::write(dir.join("b.txt"), "乙。").unwrap();
+        std::fs::write(dir.join("a.md"), "甲。").unwrap();
+        std::fs::write(dir.join(".hidden.txt"), "丙。").unwrap();
+        std::fs::write(dir.join("photo.jpg"), [0xFF, 0xD8]).unwrap();
+        std::fs::create_dir(dir.join("older")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.join("loop.txt"), dir.join("loop.txt")).unwrap();
+        let (files, skipped) = list_documents(dir).unwrap();
+        let names: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
+        assert_eq!(names, ["a.md", "b.txt"]);
+        let mut skipped: Vec<&str> = skipped.iter().map(|skip| skip.file.as_str()).collect();
+        skipped.sort_unstable();
+        #[cfg(unix)]
+        assert_eq!(skipped, ["loop.txt", "older"]);
+    }
 }

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 pub const CURRENT_FILE: &str = "CURRENT";
 pub const FINGERPRINT_FILE: &str = "quotebot-fingerprint";
 pub const SOURCES_FILE: &str = "sources.toml";
+/// The folder of a generation holding copies of the files it was built from.
+pub const FILES_FOLDER: &str = "files";
 const LOCK_FILE: &str = "build.lock";
 const GENERATION_PREFIX: &str = "gen-";
 

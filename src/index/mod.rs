@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use tantivy::schema::Field;
 use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term};
 
-use crate::corpus::{Corpus, SourcesFile};
+use crate::corpus::{Corpus, RawFile, SourcesFile};
 
 pub use schema::{Fields, ORD_FIELD};
 pub use tokenizers::{BigramTokenizer, ChineseTokenizer};
@@ -88,14 +88,14 @@ impl<'s> TermStats<'s> {
 }
 
 /// Opens the index of `dir` if it was built from this corpus, else builds a new generation
-/// (`force`: builds in any case). Only one process builds at a time: one that finds another
-/// building waits for it, then opens what it built if that was built from this corpus. (The
-/// generation in use cannot answer meanwhile: its sentence numbers are those of the corpus it
-/// was built from, which is no longer in memory.) `progress` is called with (sentences done,
-/// total) while building.
+/// from `files` (`force`: builds in any case). Only one process builds at a time: one that
+/// finds another building waits for it, then opens what it built if that was built from this
+/// corpus. (To answer meanwhile, the engine rebuilds the corpus of the generation in use from its
+/// `snapshot`.) `progress` is called with (sentences done, total) while building.
 pub fn open_or_build(
     dir: &Path,
     corpus: &Corpus,
+    files: &[RawFile],
     force: bool,
     progress: &dyn Fn(usize, usize),
 ) -> Result<(SentenceIndex, IndexStatus), IndexError> {
@@ -137,6 +137,13 @@ pub fn open_or_build(
         corpus.fingerprint.as_bytes(),
     )
     .map_err(not_writable)?;
+    // The files the corpus was built from: a process that finds the next build in progress
+    // answers from this generation with them (`snapshot`).
+    let copies = generation.path().join(generations::FILES_FOLDER);
+    std::fs::create_dir(&copies).map_err(not_writable)?;
+    for file in files {
+        generations::write_synced(&copies.join(&file.name), &file.bytes).map_err(not_writable)?;
+    }
     // The descriptions the corpus was built with: the last good ones, should sources.toml
     // later be broken.
     if let Ok(sources) = toml::to_string(&corpus.sources) {
@@ -158,6 +165,50 @@ pub fn open_or_build(
     Ok((opened, IndexStatus::Built))
 }
 
+/// What the generation in use was built from: its files, descriptions and fingerprint.
+pub struct Snapshot {
+    pub files: Vec<RawFile>,
+    pub sources: SourcesFile,
+    pub fingerprint: String,
+    path: PathBuf,
+}
+
+/// True while another process holds the build lock of `dir`.
+pub fn build_in_progress(dir: &Path) -> bool {
+    matches!(generations::try_lock(dir), Ok(None))
+}
+
+/// The files, descriptions and fingerprint of the generation in use, if it kept them.
+pub fn snapshot(dir: &Path) -> Option<Snapshot> {
+    let path = generations::current(dir)?;
+    let fingerprint = generations::fingerprint_of(&path)?;
+    let sources = last_sources(dir).unwrap_or_default();
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path.join(generations::FILES_FOLDER)).ok()? {
+        let entry = entry.ok()?;
+        files.push(RawFile {
+            name: entry.file_name().to_string_lossy().into_owned(),
+            bytes: std::fs::read(entry.path()).ok()?,
+        });
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Some(Snapshot {
+        files,
+        sources,
+        fingerprint,
+        path,
+    })
+}
+
+/// Opens the generation a snapshot was read from, for a corpus rebuilt from it whose
+/// fingerprint matches.
+pub fn open_snapshot(snapshot: &Snapshot, corpus: &Corpus) -> Option<SentenceIndex> {
+    if corpus.fingerprint != snapshot.fingerprint {
+        return None;
+    }
+    open_generation(&snapshot.path).ok()
+}
+
 /// The descriptions of the corpus the generation in use was built from.
 pub fn last_sources(dir: &Path) -> Option<SourcesFile> {
     let path = generations::current(dir)?.join(generations::SOURCES_FILE);
@@ -165,7 +216,7 @@ pub fn last_sources(dir: &Path) -> Option<SourcesFile> {
 }
 
 /// The generation in use, if it was built from `fingerprint` and opens.
-fn open_fresh(dir: &Path, fingerprint: &str) -> Option<SentenceIndex> {
+pub fn open_fresh(dir: &Path, fingerprint: &str) -> Option<SentenceIndex> {
     let path = generations::current(dir)?;
     if generations::fingerprint_of(&path)? != fingerprint {
         return None;

@@ -22,6 +22,8 @@ pub enum Outcome {
 pub struct Inbox {
     path: PathBuf,
     connection: Mutex<rusqlite::Connection>,
+    /// Updates stored as they arrived (webhook) and not yet handed on to the handlers.
+    admitted: Mutex<std::collections::HashSet<i64>>,
 }
 
 /// Done and failed updates are kept this long (days), for looking into what happened.
@@ -56,15 +58,38 @@ impl Inbox {
         Ok(Inbox {
             path: path.to_path_buf(),
             connection: Mutex::new(connection),
+            admitted: Mutex::default(),
         })
     }
 
     /// Stores an update as pending. False when the inbox already has it (pending from an
     /// earlier run, or finished): Telegram sends again what was not confirmed, and it must not
-    /// be answered twice.
+    /// be answered twice. An update [`Inbox::admit`]ted in this run is new once more, once.
     pub fn receive(&self, update_id: i64, body: &str) -> Result<bool, StoreError> {
-        let connection = self.lock();
-        let inserted = connection
+        let inserted = self.insert(update_id, body)?;
+        let admitted = self
+            .admitted
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&update_id);
+        Ok(inserted || admitted)
+    }
+
+    /// Stores an update as it arrives, before it is acknowledged (webhook mode); the
+    /// [`Inbox::receive`] that follows when it is handed on takes it as new.
+    pub fn admit(&self, update_id: i64, body: &str) -> Result<(), StoreError> {
+        if self.insert(update_id, body)? {
+            self.admitted
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .insert(update_id);
+        }
+        Ok(())
+    }
+
+    fn insert(&self, update_id: i64, body: &str) -> Result<bool, StoreError> {
+        let inserted = self
+            .lock()
             .execute(
                 "INSERT OR IGNORE INTO inbox (update_id, body) VALUES (?1, ?2)",
                 params![update_id, body],
@@ -157,5 +182,10 @@ mod tests {
         assert_eq!(inbox.state(9).unwrap().as_deref(), Some("failed"));
         assert_eq!(inbox.state(1).unwrap(), None);
         assert!(!inbox.receive(9, "{}").unwrap());
+        // Stored at the door (webhook): handed on once, not twice.
+        inbox.admit(11, "{\"update_id\":11}").unwrap();
+        inbox.admit(11, "{\"update_id\":11}").unwrap();
+        assert!(inbox.receive(11, "{}").unwrap());
+        assert!(!inbox.receive(11, "{}").unwrap());
     }
 }

@@ -913,6 +913,11 @@ async fn many_chats_at_once_are_all_answered() {
         api.calls().iter().all(|c| c.status == 200),
         "no call refused"
     );
+    // A reply is counted once its send returned, just after the server recorded it.
+    api.wait_for("45 replies counted", |_| {
+        running.state.stats().answered >= 45
+    })
+    .await;
     assert_eq!(running.state.stats().answered, 45);
     running.stop().await;
 }
@@ -1159,7 +1164,7 @@ fn quotebot_serve_without_a_token_says_what_is_missing() {
     assert!(stderr.contains("TELOXIDE_TOKEN is not set"), "{stderr}");
 }
 
-/// A bot on `api` with `config`, running until it is aborted.
+/// A bot on `api` with `config`, in this process, running until it is aborted.
 fn spawn_bot(api: &FakeBotApi, config: Config) -> tokio::task::JoinHandle<Result<(), BotError>> {
     let engine = Engine::open(config, OpenOptions::default()).expect("fixture corpus opens");
     let bot = Bot::new(TOKEN).set_api_url(api.url.parse().expect("fake server URL"));
@@ -1173,15 +1178,29 @@ fn confirmed(calls: &[Call], id: i64) -> bool {
         .any(|call| call.method == "getupdates" && call.body["offset"].as_i64() > Some(id))
 }
 
+/// `quotebot serve` as its own process, against `api`.
+fn serve(api: &FakeBotApi, config: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("quotebot"))
+        .arg("--config")
+        .arg(config)
+        .arg("serve")
+        .current_dir(root())
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", &api.url)
+        .env_remove("TELOXIDE_PROXY")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("quotebot starts")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn questions_in_flight_when_the_bot_dies_are_answered_after_a_restart() {
+async fn questions_in_flight_when_the_bot_is_killed_are_answered_after_a_restart() {
     let api = FakeBotApi::start().await;
-    let scratch = TempDir::new().expect("temp folder");
-    let config = test_config(&scratch);
+    let (_scratch, config) = fixture();
     // Every reply waits out a long flood-control pause: the questions are fetched and confirmed
-    // to the server, and none is answered before the bot dies.
+    // to the server, and none is answered before the bot is killed.
     api.fail_next("sendMessage", Fault::RetryAfter(60), 1000);
-    let first = spawn_bot(&api, config.clone());
+    let mut first = serve(&api, &config);
     let chats: Vec<i64> = (900..905).collect();
     let mut last = 0;
     for &chat in &chats {
@@ -1192,18 +1211,18 @@ async fn questions_in_flight_when_the_bot_dies_are_answered_after_a_restart() {
     }
     api.wait_for("confirm every question", |calls| confirmed(calls, last))
         .await;
-    // As a kill: no grace, nothing finished.
-    first.abort();
-    let _ = first.await;
+    first.kill().expect("kill -9");
+    let _ = first.wait();
     assert!(chats.iter().all(|&chat| api.sent_to(chat).is_empty()));
     api.clear_faults();
-    let second = spawn_bot(&api, config);
+    let mut second = serve(&api, &config);
     for &chat in &chats {
         let sent = api.wait_sent(chat, 1).await;
         assert_eq!(sent.len(), 1, "answered once: {sent:#?}");
         assert_quotes_fixture(&visible(&sent[0]));
     }
-    second.abort();
+    second.kill().expect("kill");
+    let _ = second.wait();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1235,4 +1254,54 @@ async fn a_restart_after_a_clean_stop_answers_nothing_twice() {
     let sent = api.wait_sent(chat, 2).await;
     assert_eq!(sent.len(), 2, "{sent:#?}");
     second.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_read_the_audit_log_with_history() {
+    let running = start(|config| config.telegram.admins = vec![1000]).await;
+    let api = &running.api;
+    let group = -1_000_777;
+    api.push(
+        "message",
+        updates::text(1, updates::group_chat(group), 1002, &format!("/ask {TEA}")),
+    );
+    let answered = api.wait_sent(group, 1).await;
+    let refs = citations(&visible(&answered[0]));
+    assert!(!refs.is_empty(), "a quote: {answered:#?}");
+    // The row is written once Telegram accepted the reply.
+    api.wait_for("the answer recorded", |_| {
+        running.state.audit().is_some_and(|log| {
+            log.read(&quotebot::store::Filter::default())
+                .is_ok_and(|rows| !rows.is_empty())
+        })
+    })
+    .await;
+    api.push(
+        "message",
+        updates::text(2, updates::private_chat(1001), 1001, "/history"),
+    );
+    api.push(
+        "message",
+        updates::text(3, updates::private_chat(1000), 1000, "/history 5"),
+    );
+    let refused = api.wait_sent(1001, 1).await;
+    assert!(visible(&refused[0]).contains("只有管理员"), "{refused:#?}");
+    let history = visible(&api.wait_sent(1000, 1).await[0]);
+    // The question from the group, who asked it, and every reference it was given.
+    let row = history
+        .lines()
+        .find(|line| line.contains(TEA))
+        .unwrap_or_else(|| panic!("the group's question is in the history: {history}"));
+    assert!(
+        row.contains("telegram")
+            && row.contains(&format!("chat {group}"))
+            && row.contains("user 1002"),
+        "{row}"
+    );
+    for reference in refs {
+        assert!(row.contains(&reference), "{reference} in {row}");
+    }
+    // The refused /history of user 1001 answered no question, so it is not in the log.
+    assert!(!history.contains("/history"), "{history}");
+    running.stop().await;
 }

@@ -470,3 +470,88 @@ fn configuration_and_corpus_errors_are_clear() {
         "{text}"
     );
 }
+
+#[test]
+fn audit_lists_what_was_quoted_from_ask_and_chat() {
+    let (_scratch, config) = fixture();
+    let asked = stdout_of(quotebot(&config).args(["ask", "--json", TEA]));
+    let asked: Value = serde_json::from_str(asked.trim()).expect("JSON");
+    quotebot(&config)
+        .arg("chat")
+        .write_stdin(format!("{MARS_CAFE}\n/help\n"))
+        .assert()
+        .success();
+    let lines: Vec<Value> = stdout_of(quotebot(&config).args(["audit", "--json"]))
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object a line"))
+        .collect();
+    // One row per question answered: the /help of the chat is no question.
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    for line in &lines {
+        for key in [
+            "time", "channel", "chat_id", "user_id", "question", "status", "refs",
+        ] {
+            assert!(line.get(key).is_some(), "{key} in {line}");
+        }
+    }
+    assert_eq!(lines[0]["channel"], "cli");
+    assert_eq!(lines[0]["question"], TEA);
+    let refs: Vec<&str> = asked["answers"]
+        .as_array()
+        .expect("answers")
+        .iter()
+        .map(|answer| answer["ref"].as_str().expect("ref"))
+        .collect();
+    assert_eq!(lines[0]["refs"], serde_json::json!(refs), "the refs quoted");
+    assert_eq!(lines[1]["channel"], "chat");
+    assert_eq!(lines[1]["status"], "not_found");
+    let csv = stdout_of(quotebot(&config).args(["audit", "--csv"]));
+    let mut rows = csv.lines();
+    assert!(
+        rows.next()
+            .is_some_and(|header| header.starts_with("time,channel,chat_id"))
+    );
+    assert_eq!(rows.count(), 2, "{csv}");
+    let future = stdout_of(quotebot(&config).args(["audit", "--since", "2999-01-01"]));
+    assert!(future.trim().is_empty(), "{future}");
+    let other_chat = stdout_of(quotebot(&config).args(["audit", "--chat", "-100123"]));
+    assert!(other_chat.trim().is_empty(), "{other_chat}");
+    let plain = stdout_of(quotebot(&config).arg("audit"));
+    assert_eq!(plain.lines().count(), 2, "{plain}");
+    assert!(plain.contains(TEA), "{plain}");
+}
+
+#[test]
+fn a_build_in_progress_elsewhere_leaves_questions_answered_from_the_index_in_use() {
+    let scratch = tempfile::TempDir::new().unwrap();
+    let corpus = scratch.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("a.txt"), "甲市今年种树三百万棵。").unwrap();
+    let config = write_config(&config_for(&corpus, scratch.path()), scratch.path());
+    quotebot(&config).arg("index").assert().success();
+    let ask = |question: &str| {
+        let output = quotebot(&config)
+            .args(["ask", "--json", question])
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+        let reply = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+        (serde_json::from_str::<Value>(reply.trim()).unwrap(), stderr)
+    };
+    // Another builder holds the lock while the corpus changes under it.
+    let lock = std::fs::File::create(scratch.path().join("index/build.lock")).unwrap();
+    lock.lock().unwrap();
+    std::fs::write(corpus.join("b.txt"), "乙县新建大桥长达八百米。").unwrap();
+    let (old, stderr) = ask("甲市今年种树多少棵");
+    assert_eq!(
+        old["refused"], false,
+        "answered from the index in use: {old}"
+    );
+    assert!(stderr.contains("another process is building"), "{stderr}");
+    let (new, _) = ask("乙县的大桥有多长");
+    assert_eq!(new["refused"], true, "not in the index in use yet: {new}");
+    drop(lock);
+    let (new, _) = ask("乙县的大桥有多长");
+    assert_eq!(new["refused"], false, "built once the lock is free: {new}");
+}

@@ -1,0 +1,300 @@
+//! The audit log: what was quoted to whom. One row per answered question or checked draft, from
+//! every channel (Telegram, the terminal chat, the command line): time, channel, chat and user,
+//! the question, the reply's status and the references and sources it quoted. The token is never
+//! among them; rows older than the retention are removed when the log is opened.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::params;
+
+use super::{StoreError, open};
+use crate::answer::Reply;
+
+/// Where a question came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Telegram,
+    Chat,
+    Cli,
+}
+
+impl Channel {
+    fn name(self) -> &'static str {
+        match self {
+            Channel::Telegram => "telegram",
+            Channel::Chat => "chat",
+            Channel::Cli => "cli",
+        }
+    }
+}
+
+/// Who asked, where: Telegram's ids and chat type (`private`, `group`, `supergroup`,
+/// `channel`); none for the terminal and the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Asker {
+    pub chat_id: Option<i64>,
+    pub chat_type: Option<String>,
+    pub user_id: Option<i64>,
+}
+
+/// One row of the log, as read back.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Entry {
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub time: String,
+    pub channel: String,
+    pub chat_id: Option<i64>,
+    pub chat_type: Option<String>,
+    pub user_id: Option<i64>,
+    pub question: String,
+    pub status: String,
+    pub confidence: Option<f64>,
+    pub refs: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+impl std::fmt::Display for Entry {
+    /// One line: time, channel, chat and user, status, references, question.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.time, self.channel)?;
+        if let Some(chat) = self.chat_id {
+            write!(f, " chat {chat}")?;
+            if let Some(kind) = &self.chat_type {
+                write!(f, " ({kind})")?;
+            }
+        }
+        if let Some(user) = self.user_id {
+            write!(f, " user {user}")?;
+        }
+        let refs = if self.refs.is_empty() {
+            "-".to_string()
+        } else {
+            self.refs.join(" ")
+        };
+        write!(f, " · {} · {refs} · {}", self.status, self.question)
+    }
+}
+
+/// Which rows to read.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only rows at or after this time (`YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`, UTC).
+    pub since: Option<String>,
+    pub chat_id: Option<i64>,
+    /// At most this many rows, the newest (all when `None`).
+    pub last: Option<usize>,
+}
+
+/// The audit table of the store.
+pub struct AuditLog {
+    path: PathBuf,
+    connection: Mutex<rusqlite::Connection>,
+}
+
+impl AuditLog {
+    /// Opens the log of the database at `path`, creating it if need be, and removes rows older
+    /// than `retention_days` (0 keeps everything).
+    pub fn open(path: &Path, retention_days: u32) -> Result<AuditLog, StoreError> {
+        let connection = open(path)?;
+        let sqlite = |err| StoreError::Sqlite(path.to_path_buf(), err);
+        connection
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS audit (
+                    id         INTEGER PRIMARY KEY,
+                    time       INTEGER NOT NULL DEFAULT (unixepoch()),
+                    channel    TEXT NOT NULL,
+                    chat_id    INTEGER,
+                    chat_type  TEXT,
+                    user_id    INTEGER,
+                    question   TEXT NOT NULL,
+                    status     TEXT NOT NULL,
+                    confidence REAL,
+                    refs       TEXT NOT NULL,
+                    sources    TEXT NOT NULL
+                 );
+                 CREATE INDEX IF NOT EXISTS audit_time ON audit (time);
+                 CREATE INDEX IF NOT EXISTS audit_chat ON audit (chat_id, time);",
+            )
+            .map_err(sqlite)?;
+        if retention_days > 0 {
+            connection
+                .execute(
+                    "DELETE FROM audit WHERE time < unixepoch() - ?1",
+                    params![i64::from(retention_days) * 86_400],
+                )
+                .map_err(sqlite)?;
+        }
+        Ok(AuditLog {
+            path: path.to_path_buf(),
+            connection: Mutex::new(connection),
+        })
+    }
+
+    /// Records a reply given to `asker` on `channel`.
+    pub fn record(&self, channel: Channel, asker: &Asker, reply: &Reply) -> Result<(), StoreError> {
+        let refs: Vec<String> = reply.quotes.iter().map(|quote| quote.citation()).collect();
+        let sources: Vec<String> = reply
+            .quotes
+            .iter()
+            .map(|quote| quote.source().label())
+            .collect();
+        let json = |values: &[String]| serde_json::to_string(values).unwrap_or_default();
+        let status = serde_json::to_value(reply.status)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_string))
+            .unwrap_or_default();
+        self.lock()
+            .execute(
+                "INSERT INTO audit (channel, chat_id, chat_type, user_id, question, status, refs, sources)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    channel.name(),
+                    asker.chat_id,
+                    asker.chat_type,
+                    asker.user_id,
+                    reply.question,
+                    status,
+                    json(&refs),
+                    json(&sources),
+                ],
+            )
+            .map_err(|err| self.sqlite(err))?;
+        Ok(())
+    }
+
+    /// The rows `filter` selects, oldest first.
+    pub fn read(&self, filter: &Filter) -> Result<Vec<Entry>, StoreError> {
+        let connection = self.lock();
+        let mut statement = connection
+            .prepare(
+                "SELECT * FROM (
+                    SELECT strftime('%Y-%m-%dT%H:%M:%SZ', time, 'unixepoch'), channel, chat_id,
+                           chat_type, user_id, question, status, confidence, refs, sources, id
+                    FROM audit
+                    WHERE (?1 IS NULL OR time >= unixepoch(?1))
+                      AND (?2 IS NULL OR chat_id = ?2)
+                    ORDER BY id DESC
+                    LIMIT ?3
+                 ) ORDER BY 11",
+            )
+            .map_err(|err| self.sqlite(err))?;
+        let limit = filter.last.map_or(-1, |n| n as i64);
+        let rows = statement
+            .query_map(params![filter.since, filter.chat_id, limit], |row| {
+                let list = |at: usize| -> rusqlite::Result<Vec<String>> {
+                    let text: String = row.get(at)?;
+                    Ok(serde_json::from_str(&text).unwrap_or_default())
+                };
+                Ok(Entry {
+                    time: row.get(0)?,
+                    channel: row.get(1)?,
+                    chat_id: row.get(2)?,
+                    chat_type: row.get(3)?,
+                    user_id: row.get(4)?,
+                    question: row.get(5)?,
+                    status: row.get(6)?,
+                    confidence: row.get(7)?,
+                    refs: list(8)?,
+                    sources: list(9)?,
+                })
+            })
+            .map_err(|err| self.sqlite(err))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|err| self.sqlite(err))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn sqlite(&self, err: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite(self.path.clone(), err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::tests::{corpus, hits};
+    use crate::answer::{Status, reply};
+    use crate::config::AnswerConfig;
+    use crate::question::{Synonyms, parse_question};
+
+    #[test]
+    fn records_what_was_quoted_to_whom() {
+        let scratch = tempfile::TempDir::new().unwrap();
+        let path = scratch.path().join("store.sqlite3");
+        let log = AuditLog::open(&path, 0).unwrap();
+        let corpus = corpus();
+        let parsed = parse_question("服务器", &Synonyms::default());
+        let answered = reply(
+            &parsed,
+            "服务器",
+            &hits(&[(3, 1.0)]),
+            &corpus,
+            &AnswerConfig::default(),
+            0,
+        );
+        let in_group = Asker {
+            chat_id: Some(-100),
+            chat_type: Some("supergroup".into()),
+            user_id: Some(7),
+        };
+        log.record(Channel::Telegram, &in_group, &answered).unwrap();
+        let none = Reply::empty("房价", Status::NotFound, Vec::new());
+        log.record(Channel::Cli, &Asker::default(), &none).unwrap();
+        drop(log);
+        let log = AuditLog::open(&path, 30).unwrap();
+        let all = log.read(&Filter::default()).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].channel, "telegram");
+        assert_eq!(all[0].chat_id, Some(-100));
+        assert_eq!(all[0].refs, ["[2·1.1]"]);
+        assert_eq!(all[0].status, "answered");
+        assert!(
+            all[0].sources[0].contains("2025-03-12"),
+            "{:?}",
+            all[0].sources
+        );
+        assert_eq!(all[1].status, "not_found");
+        let line = all[0].to_string();
+        assert!(
+            line.contains("telegram chat -100 (supergroup) user 7 · answered · [2·1.1] · 服务器"),
+            "{line}"
+        );
+        assert!(all[1].refs.is_empty() && all[1].chat_id.is_none());
+        assert!(
+            all[0].time.ends_with('Z') && all[0].time.len() == 20,
+            "{}",
+            all[0].time
+        );
+        let of_chat = |chat| {
+            log.read(&Filter {
+                chat_id: Some(chat),
+                ..Filter::default()
+            })
+            .unwrap()
+            .len()
+        };
+        assert_eq!(of_chat(-100), 1);
+        assert_eq!(of_chat(5), 0);
+        let last = log
+            .read(&Filter {
+                last: Some(1),
+                ..Filter::default()
+            })
+            .unwrap();
+        assert_eq!(last.len(), 1);
+        assert_eq!(last[0].channel, "cli");
+        let future = log
+            .read(&Filter {
+                since: Some("2999-01-01".into()),
+                ..Filter::default()
+            })
+            .unwrap();
+        assert!(future.is_empty());
+    }
+}
