@@ -13,6 +13,7 @@ use quotebot::engine::{Engine, OpenOptions};
 use quotebot::measure::bench::{self, BenchOptions};
 use quotebot::measure::eval;
 use quotebot::measure::squad::{self, Script};
+use quotebot::measure::unanswerable;
 use quotebot::render::{json, plain};
 use quotebot::store::{Asker, AuditLog, Channel, Filter};
 
@@ -105,6 +106,11 @@ enum Command {
         /// With --squad: print the figures as one JSON line too.
         #[arg(long)]
         json: bool,
+        /// With --squad: also ask, from contexts of one half of the articles, the questions of
+        /// the other half that none of them answers, and report the share answered (it should be
+        /// 0); both directions.
+        #[arg(long, requires = "squad")]
+        unanswerable: bool,
         /// Instead of scoring, write every answerable question's candidates with their
         /// features and labels to this file (JSON lines, for scripts/fit_ranker.py).
         #[arg(long, value_name = "FILE")]
@@ -153,13 +159,17 @@ fn run(cli: Cli) -> Result<()> {
             max_questions,
             questions_in,
             json,
+            unanswerable,
             features,
         }) => run_squad(
             config,
             &file,
-            max_questions,
-            questions_in,
-            json,
+            SquadRun {
+                max_questions,
+                script: questions_in,
+                json,
+                unanswerable,
+            },
             features.as_deref(),
         ),
         Some(Command::Eval {
@@ -420,30 +430,40 @@ fn write_features(
     Ok(())
 }
 
-fn run_squad(
-    config: Config,
-    file: &Path,
+/// How to run `eval --squad`.
+struct SquadRun {
     max_questions: usize,
     script: Script,
     json: bool,
-    features: Option<&Path>,
-) -> Result<()> {
+    unanswerable: bool,
+}
+
+fn run_squad(config: Config, file: &Path, run: SquadRun, features: Option<&Path>) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let (contexts, questions) = squad::parse_squad(&text, max_questions)
+    let (contexts, questions) = squad::parse_squad(&text, run.max_questions)
         .with_context(|| format!("cannot read {}", file.display()))?;
     let (engine, build_s) = squad::build_engine(&config, &contexts)?;
     if let Some(path) = features {
-        return write_features(&engine, &questions, script, path);
+        return write_features(&engine, &questions, run.script, path);
     }
-    let report = squad::run_squad(&engine, build_s, &questions, script)?;
+    let report = squad::run_squad(&engine, build_s, &questions, run.script)?;
+    drop(engine);
     let label = file
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
     println!("{}", squad::render(&report, &label));
-    if json {
-        println!("{}", serde_json::to_string(&report)?);
+    let mut figures = serde_json::to_value(&report)?;
+    if run.unanswerable {
+        let articles = squad::parse_articles(&text)?;
+        let refusals =
+            unanswerable::run_unanswerable(&config, &articles, run.script, run.max_questions)?;
+        println!("{}", unanswerable::render(&refusals));
+        figures["unanswerable"] = serde_json::to_value(&refusals)?;
+    }
+    if run.json {
+        println!("{figures}");
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod eval;
 pub mod squad;
+pub mod unanswerable;
 
 use std::path::PathBuf;
 

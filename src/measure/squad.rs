@@ -70,37 +70,69 @@ struct SquadAnswer {
     text: String,
 }
 
+/// One article of a SQuAD-format file: its contexts and its questions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub contexts: Vec<String>,
+    pub questions: Vec<SquadQuestion>,
+}
+
+/// Reads a SQuAD-format file article by article.
+pub fn parse_articles(text: &str) -> Result<Vec<Article>, MeasureError> {
+    let file: SquadFile = serde_json::from_str(text).map_err(MeasureError::NotSquad)?;
+    Ok(file
+        .data
+        .iter()
+        .map(|article| Article {
+            contexts: article
+                .paragraphs
+                .iter()
+                .map(|paragraph| paragraph.context.clone())
+                .collect(),
+            questions: article
+                .paragraphs
+                .iter()
+                .flat_map(|paragraph| &paragraph.qas)
+                .map(|qa| SquadQuestion {
+                    question: qa.question.clone(),
+                    answers: qa
+                        .answers
+                        .iter()
+                        .map(|answer| answer.text.clone())
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
 /// Reads a SQuAD-format file: every context as a document, and the first `max_questions`
 /// questions in file order (0 = all).
 pub fn parse_squad(
     text: &str,
     max_questions: usize,
 ) -> Result<(Vec<RawFile>, Vec<SquadQuestion>), MeasureError> {
-    let file: SquadFile = serde_json::from_str(text).map_err(MeasureError::NotSquad)?;
-    let mut contexts = Vec::new();
-    let mut questions = Vec::new();
-    for paragraph in file.data.iter().flat_map(|article| &article.paragraphs) {
-        let name = format!("{:06}.txt", contexts.len() + 1);
-        contexts.push(RawFile {
-            name,
-            bytes: paragraph.context.as_bytes().to_vec(),
-        });
-        for qa in &paragraph.qas {
-            let answers: Vec<String> = qa
-                .answers
-                .iter()
-                .map(|answer| answer.text.clone())
-                .collect();
-            questions.push(SquadQuestion {
-                question: qa.question.clone(),
-                answers,
-            });
-        }
-    }
+    let articles = parse_articles(text)?;
+    let contexts = context_files(articles.iter().flat_map(|article| &article.contexts));
+    let mut questions: Vec<SquadQuestion> = articles
+        .into_iter()
+        .flat_map(|article| article.questions)
+        .collect();
     if max_questions > 0 {
         questions.truncate(max_questions);
     }
     Ok((contexts, questions))
+}
+
+/// Contexts as documents named by their place (`000001.txt` …).
+pub(super) fn context_files<'c>(contexts: impl Iterator<Item = &'c String>) -> Vec<RawFile> {
+    contexts
+        .enumerate()
+        .map(|(n, context)| RawFile {
+            name: format!("{:06}.txt", n + 1),
+            bytes: context.as_bytes().to_vec(),
+        })
+        .collect()
 }
 
 /// The figures of one run.
@@ -128,7 +160,7 @@ pub fn build_engine(config: &Config, contexts: &[RawFile]) -> Result<(Engine, f6
 }
 
 /// Gold answers in comparable form (see `text::normalize::comparable`), empty ones dropped.
-fn gold_answers(question: &SquadQuestion) -> Vec<String> {
+pub(super) fn gold_answers(question: &SquadQuestion) -> Vec<String> {
     question
         .answers
         .iter()

@@ -115,3 +115,30 @@ fn squad_eval_writes_ranking_features_for_fitting() {
         "most questions have a candidate holding the answer: {labelled}"
     );
 }
+
+#[test]
+fn squad_eval_asks_what_no_pooled_context_answers() {
+    let all = figures(&["--unanswerable"]);
+    assert_eq!(
+        all["n_questions"], 13,
+        "the normal run is still reported: {all}"
+    );
+    let refusals = &all["unanswerable"];
+    let count = |value: &Value| value.as_u64().expect("a count");
+    let directions = refusals["directions"].as_array().expect("two directions");
+    assert_eq!(directions.len(), 2, "{refusals}");
+    assert_eq!(
+        count(&refusals["n_questions"]),
+        directions
+            .iter()
+            .map(|d| count(&d["n_questions"]))
+            .sum::<u64>()
+    );
+    assert!(count(&refusals["n_questions"]) > 0, "{refusals}");
+    // Questions are asked of the other half only: never more than the file has.
+    assert!(count(&refusals["n_questions"]) <= 13, "{refusals}");
+    assert!(count(&refusals["n_answered"]) <= count(&refusals["n_questions"]));
+    let share = refusals["share_answered"].as_f64().expect("a share");
+    let expected = count(&refusals["n_answered"]) as f64 / count(&refusals["n_questions"]) as f64;
+    assert!((share - expected).abs() < 1e-9, "{refusals}");
+}
