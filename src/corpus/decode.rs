@@ -20,6 +20,9 @@ pub enum DecodeError {
     Undecodable(&'static str),
 }
 
+/// The encoding named for a UTF-8 text whose few stray bytes were replaced.
+pub const REPAIRED_UTF_8: &str = "UTF-8 (stray bytes replaced)";
+
 /// Decodes `bytes` into text and names the encoding used.
 pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -33,13 +36,16 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
         return Err(DecodeError::Binary);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return checked(text.replace('\0', " "), UTF_8.name());
+        if n_nul > 0 {
+            return checked(text.replace('\0', " "), REPAIRED_UTF_8);
+        }
+        return checked(text.to_string(), UTF_8.name());
     }
     // Nearly UTF-8: a few invalid sequences in a long text are damage, not another encoding.
     let lossy = String::from_utf8_lossy(bytes);
     let n_replaced = lossy.matches(char::REPLACEMENT_CHARACTER).count();
     if n_replaced <= stray_limit(lossy.chars().count()) {
-        return checked(lossy.replace('\0', " "), "UTF-8 (stray bytes replaced)");
+        return checked(lossy.replace('\0', " "), REPAIRED_UTF_8);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);

@@ -189,6 +189,12 @@ impl Corpus {
                 }
             };
             let (text, encoding) = text;
+            if encoding == decode::REPAIRED_UTF_8 {
+                corpus.warnings.push(format!(
+                    "{}: a few bytes that are no UTF-8 (or NULs) were replaced",
+                    file.name
+                ));
+            }
             let doc_idx = corpus.documents.len();
             let first = corpus.sentences.len();
             let paragraphs = clean(&text, rules);
@@ -335,7 +341,7 @@ fn document_numbers<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Result<u32,
             let number = (*prefix)?;
             Some(match owner.get(&number) {
                 Some(first) => Err(format!(
-                    "document number {number} is already {first}'s: give this file another number"
+                    "{first} and {name} both claim document number {number}; {name} is not read: give it another number (renumbering would make citations point at another document)"
                 )),
                 None => {
                     owner.insert(number, name);

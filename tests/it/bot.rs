@@ -1063,6 +1063,14 @@ async fn webhook_mode_takes_updates_posted_with_the_secret() {
     );
     let update = json!({ "update_id": 2, "message": updates::text(2, updates::private_chat(1200), 1200, TEA) });
     assert_eq!(post("s3cret_Token-1", update).await, 200);
+    // Acknowledged only once stored; the forged one never was.
+    let inbox = quotebot::store::Inbox::open(&scratch.path().join("store.sqlite3")).unwrap();
+    assert!(inbox.state(2).unwrap().is_some(), "stored before the 200");
+    assert_eq!(
+        inbox.state(1).unwrap(),
+        None,
+        "a forged update is not stored"
+    );
     let sent = api.wait_sent(1200, 1).await;
     assert_eq!(sent.len(), 1);
     assert_quotes_fixture(&visible(&sent[0]));
@@ -1304,4 +1312,124 @@ async fn admins_read_the_audit_log_with_history() {
     // The refused /history of user 1001 answered no question, so it is not in the log.
     assert!(!history.contains("/history"), "{history}");
     running.stop().await;
+}
+
+/// A config file for `quotebot serve` over the fixture: the shipped settings with Telegram's
+/// flood limits lifted and a grace period of `grace` seconds.
+fn serve_config(scratch: &TempDir, grace: u64) -> std::path::PathBuf {
+    let corpus = fixture_corpus(scratch.path());
+    let path = crate::support::write_config(&config_for(&corpus, scratch.path()), scratch.path());
+    let mut table: toml::Table = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let telegram = table["telegram"].as_table_mut().unwrap();
+    telegram.insert(
+        "shutdown_grace_seconds".into(),
+        toml::Value::Integer(grace as i64),
+    );
+    let throttle = telegram["throttle"].as_table_mut().unwrap();
+    for (key, value) in [
+        ("messages_per_sec_chat", 1_000),
+        ("messages_per_min_chat", 60_000),
+        ("messages_per_min_group", 60_000),
+        ("messages_per_sec_overall", 10_000),
+    ] {
+        throttle.insert(key.into(), toml::Value::Integer(value));
+    }
+    std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
+    path
+}
+
+/// Pushes one question from each of `n` private chats starting at `first`; returns the chats.
+fn burst(api: &FakeBotApi, first: i64, n: i64) -> Vec<i64> {
+    let questions = [TEA, COOP, BRIDGE, GREENWAY];
+    let chats: Vec<i64> = (first..first + n).collect();
+    for &chat in &chats {
+        let question = questions[chat as usize % questions.len()];
+        api.push(
+            "message",
+            updates::text(1, updates::private_chat(chat), chat, question),
+        );
+    }
+    chats
+}
+
+/// Stops a `quotebot serve` child with `signal` (`-TERM`, `-KILL`) and waits for it.
+fn stop_child(child: &mut std::process::Child, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let _ = child.wait();
+}
+
+/// The chats that were sent a message, with how many, from one list of calls.
+fn replies_per_chat(calls: &[Call]) -> std::collections::HashMap<i64, usize> {
+    let mut replies = std::collections::HashMap::new();
+    for call in calls {
+        if call.method == "sendmessage"
+            && call.status == 200
+            && let Some(chat) = call.body["chat_id"].as_i64()
+        {
+            *replies.entry(chat).or_insert(0) += 1;
+        }
+    }
+    replies
+}
+
+/// A burst of 600 questions, the bot stopped by `signal` in the middle of it, a restart: every
+/// question is answered, and, when the stop left `grace` seconds to finish what was in flight,
+/// exactly once. (A kill can land between Telegram accepting a reply and the inbox marking it:
+/// that question is answered again after the restart, never lost.)
+async fn burst_survives(signal: &str, grace: u64) {
+    const N: usize = 600;
+    let api = FakeBotApi::start().await;
+    let scratch = TempDir::new().unwrap();
+    let config = serve_config(&scratch, grace);
+    let mut first = serve(&api, &config);
+    api.wait_for("start polling", |calls| {
+        calls.iter().any(|c| c.method == "getupdates")
+    })
+    .await;
+    let chats = burst(&api, 6000, N as i64);
+    api.wait_for("some answers", |calls| replies_per_chat(calls).len() >= 20)
+        .await;
+    stop_child(&mut first, signal);
+    let answered_before = replies_per_chat(&api.calls()).len();
+    let restarted = std::time::Instant::now();
+    let mut second = serve(&api, &config);
+    api.wait_for("every question answered", |calls| {
+        replies_per_chat(calls).len() >= N
+    })
+    .await;
+    let drained = restarted.elapsed();
+    // A clean stop finishes what is in flight: a late duplicate would show up by then.
+    stop_child(&mut second, "-TERM");
+    let replies = replies_per_chat(&api.calls());
+    assert!(
+        chats.iter().all(|chat| replies.contains_key(chat)),
+        "every question answered"
+    );
+    let twice = replies.values().filter(|&&n| n > 1).count();
+    if grace > 0 {
+        assert_eq!(
+            twice, 0,
+            "with a grace period, no question is answered twice"
+        );
+    }
+    for chat in chats.iter().step_by(50) {
+        assert_quotes_fixture(&visible(&api.sent_to(*chat)[0]));
+    }
+    eprintln!(
+        "{signal}: {answered_before} of {N} answered before the stop, the rest within {drained:?} of the restart; {twice} answered twice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_cut_by_sigterm_is_answered_exactly_once_after_a_restart() {
+    burst_survives("-TERM", 10).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_cut_by_sigkill_loses_no_question() {
+    burst_survives("-KILL", 0).await;
 }

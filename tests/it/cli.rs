@@ -555,3 +555,25 @@ fn a_build_in_progress_elsewhere_leaves_questions_answered_from_the_index_in_use
     let (new, _) = ask("乙县的大桥有多长");
     assert_eq!(new["refused"], false, "built once the lock is free: {new}");
 }
+
+#[test]
+fn two_files_claiming_one_number_are_reported_not_renumbered() {
+    let scratch = tempfile::TempDir::new().unwrap();
+    let corpus = scratch.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("004_a.txt"), "甲市今年种树三百万棵。").unwrap();
+    std::fs::write(corpus.join("004_b.txt"), "乙县新建大桥长达八百米。").unwrap();
+    let config = write_config(&config_for(&corpus, scratch.path()), scratch.path());
+    let stdout = stdout_of(quotebot(&config).arg("index"));
+    assert!(stdout.contains("indexed 1 files"), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|line| line.contains("skipped 004_b.txt"))
+        .unwrap_or_else(|| panic!("the second file is named: {stdout}"));
+    assert!(line.contains("004_a.txt") && line.contains('4'), "{line}");
+    let cited = stdout_of(quotebot(&config).args(["ask", "--json", "甲市今年种树多少棵"]));
+    assert!(
+        cited.contains("[4·1.1]"),
+        "the first keeps its number: {cited}"
+    );
+}
