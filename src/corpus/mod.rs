@@ -388,10 +388,11 @@ fn fallback_title(first_sentence: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn raw(name: &str, text: &str) -> RawFile {
+    /// A file named `name` holding `text`.
+    pub fn raw(name: &str, text: &str) -> RawFile {
         RawFile {
             name: name.to_string(),
             bytes: text.as_bytes().to_vec(),

@@ -78,14 +78,8 @@ fn is_date(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::tests::raw;
     use crate::corpus::{CleaningRules, Corpus, SourceEntry};
-
-    fn raw(name: &str, text: &str) -> RawFile {
-        RawFile {
-            name: name.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        }
-    }
 
     #[test]
     fn checks_the_descriptions() {

@@ -3,12 +3,11 @@
 //! the question, the reply's status and the references and sources it quoted. The token is never
 //! among them; rows older than the retention are removed when the log is opened.
 
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 use rusqlite::params;
 
-use super::{StoreError, open};
+use super::{Database, StoreError};
 use crate::answer::Reply;
 
 /// Where a question came from.
@@ -88,16 +87,16 @@ pub struct Filter {
 
 /// The audit table of the store.
 pub struct AuditLog {
-    path: PathBuf,
-    connection: Mutex<rusqlite::Connection>,
+    db: Database,
 }
 
 impl AuditLog {
     /// Opens the log of the database at `path`, creating it if need be, and removes rows older
     /// than `retention_days` (0 keeps everything).
     pub fn open(path: &Path, retention_days: u32) -> Result<AuditLog, StoreError> {
-        let connection = open(path)?;
-        let sqlite = |err| StoreError::Sqlite(path.to_path_buf(), err);
+        let db = Database::open(path)?;
+        let connection = db.lock();
+        let sqlite = |err| db.sqlite(err);
         connection
             .execute_batch(
                 "CREATE TABLE IF NOT EXISTS audit (
@@ -125,10 +124,8 @@ impl AuditLog {
                 )
                 .map_err(sqlite)?;
         }
-        Ok(AuditLog {
-            path: path.to_path_buf(),
-            connection: Mutex::new(connection),
-        })
+        drop(connection);
+        Ok(AuditLog { db })
     }
 
     /// Records a reply given to `asker` on `channel`.
@@ -144,7 +141,7 @@ impl AuditLog {
             .ok()
             .and_then(|value| value.as_str().map(str::to_string))
             .unwrap_or_default();
-        self.lock()
+        self.db.lock()
             .execute(
                 "INSERT INTO audit (channel, chat_id, chat_type, user_id, question, status, refs, sources)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -159,13 +156,13 @@ impl AuditLog {
                     json(&sources),
                 ],
             )
-            .map_err(|err| self.sqlite(err))?;
+            .map_err(|err| self.db.sqlite(err))?;
         Ok(())
     }
 
     /// The rows `filter` selects, oldest first.
     pub fn read(&self, filter: &Filter) -> Result<Vec<Entry>, StoreError> {
-        let connection = self.lock();
+        let connection = self.db.lock();
         let mut statement = connection
             .prepare(
                 "SELECT * FROM (
@@ -178,7 +175,7 @@ impl AuditLog {
                     LIMIT ?3
                  ) ORDER BY 11",
             )
-            .map_err(|err| self.sqlite(err))?;
+            .map_err(|err| self.db.sqlite(err))?;
         let limit = filter.last.map_or(-1, |n| n as i64);
         let rows = statement
             .query_map(params![filter.since, filter.chat_id, limit], |row| {
@@ -199,19 +196,9 @@ impl AuditLog {
                     sources: list(9)?,
                 })
             })
-            .map_err(|err| self.sqlite(err))?;
+            .map_err(|err| self.db.sqlite(err))?;
         rows.collect::<Result<_, _>>()
-            .map_err(|err| self.sqlite(err))
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
-        self.connection
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn sqlite(&self, err: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite(self.path.clone(), err)
+            .map_err(|err| self.db.sqlite(err))
     }
 }
 

@@ -2,12 +2,12 @@
 //! id) before the next `getUpdates` confirms it, and marked done once its reply was accepted,
 //! or failed for good with the reason. At start, the updates still pending are answered first.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{StoreError, open};
+use super::{Database, StoreError};
 
 /// How handling an update ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +20,7 @@ pub enum Outcome {
 
 /// The inbox table of the store.
 pub struct Inbox {
-    path: PathBuf,
-    connection: Mutex<rusqlite::Connection>,
+    db: Database,
     /// Updates stored as they arrived (webhook) and not yet handed on to the handlers.
     admitted: Mutex<std::collections::HashSet<i64>>,
 }
@@ -33,8 +32,9 @@ impl Inbox {
     /// Opens the inbox of the database at `path`, creating it if need be, and forgets finished
     /// updates older than a week.
     pub fn open(path: &Path) -> Result<Inbox, StoreError> {
-        let connection = open(path)?;
-        let sqlite = |err| StoreError::Sqlite(path.to_path_buf(), err);
+        let db = Database::open(path)?;
+        let connection = db.lock();
+        let sqlite = |err| db.sqlite(err);
         connection
             .execute_batch(
                 "CREATE TABLE IF NOT EXISTS inbox (
@@ -55,9 +55,9 @@ impl Inbox {
                 params![KEEP_FINISHED_DAYS * 86_400],
             )
             .map_err(sqlite)?;
+        drop(connection);
         Ok(Inbox {
-            path: path.to_path_buf(),
-            connection: Mutex::new(connection),
+            db,
             admitted: Mutex::default(),
         })
     }
@@ -89,12 +89,13 @@ impl Inbox {
 
     fn insert(&self, update_id: i64, body: &str) -> Result<bool, StoreError> {
         let inserted = self
+            .db
             .lock()
             .execute(
                 "INSERT OR IGNORE INTO inbox (update_id, body) VALUES (?1, ?2)",
                 params![update_id, body],
             )
-            .map_err(|err| self.sqlite(err))?;
+            .map_err(|err| self.db.sqlite(err))?;
         Ok(inserted == 1)
     }
 
@@ -104,49 +105,41 @@ impl Inbox {
             Outcome::Done => ("done", None),
             Outcome::Failed(reason) => ("failed", Some(reason.as_str())),
         };
-        self.lock()
+        self.db
+            .lock()
             .execute(
                 "UPDATE inbox SET state = ?2, reason = ?3, finished_at = unixepoch()
                  WHERE update_id = ?1",
                 params![update_id, state, reason],
             )
-            .map_err(|err| self.sqlite(err))?;
+            .map_err(|err| self.db.sqlite(err))?;
         Ok(())
     }
 
     /// The updates still pending, oldest first: (id, body).
     pub fn pending(&self) -> Result<Vec<(i64, String)>, StoreError> {
-        let connection = self.lock();
+        let connection = self.db.lock();
         let mut statement = connection
             .prepare("SELECT update_id, body FROM inbox WHERE state = 'pending' ORDER BY update_id")
-            .map_err(|err| self.sqlite(err))?;
+            .map_err(|err| self.db.sqlite(err))?;
         let rows = statement
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-            .map_err(|err| self.sqlite(err))?;
+            .map_err(|err| self.db.sqlite(err))?;
         rows.collect::<Result<_, _>>()
-            .map_err(|err| self.sqlite(err))
+            .map_err(|err| self.db.sqlite(err))
     }
 
     /// The state of one update (`pending`, `done`, `failed`), if the inbox has it.
     pub fn state(&self, update_id: i64) -> Result<Option<String>, StoreError> {
-        self.lock()
+        self.db
+            .lock()
             .query_row(
                 "SELECT state FROM inbox WHERE update_id = ?1",
                 params![update_id],
                 |row| row.get(0),
             )
             .optional()
-            .map_err(|err| self.sqlite(err))
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
-        self.connection
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn sqlite(&self, err: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite(self.path.clone(), err)
+            .map_err(|err| self.db.sqlite(err))
     }
 }
 

@@ -10,6 +10,7 @@ pub use audit::{Asker, AuditLog, Channel, Entry, Filter};
 pub use inbox::{Inbox, Outcome};
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 /// Why the store could not be opened or written.
 #[derive(Debug, thiserror::Error)]
@@ -51,4 +52,29 @@ fn open(path: &Path) -> Result<rusqlite::Connection, StoreError> {
         .busy_timeout(std::time::Duration::from_secs(5))
         .map_err(sqlite)?;
     Ok(connection)
+}
+
+/// One connection to the database, shared by the threads of the process, and where it is.
+struct Database {
+    path: PathBuf,
+    connection: Mutex<rusqlite::Connection>,
+}
+
+impl Database {
+    fn open(path: &Path) -> Result<Database, StoreError> {
+        Ok(Database {
+            path: path.to_path_buf(),
+            connection: Mutex::new(open(path)?),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, rusqlite::Connection> {
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn sqlite(&self, err: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite(self.path.clone(), err)
+    }
 }
