@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use crate::answer::{self, Context, Reply, Status};
 use crate::config::{Config, ConfigError};
 use crate::corpus::{
-    self, BadSentenceId, CleaningRules, Corpus, CorpusError, DocumentSummary, RawFile, SentenceId,
-    SkippedFile, SourcesFile,
+    self, BadSentenceId, CleaningRules, Corpus, CorpusError, DocumentSummary, Folder, FolderStamp,
+    RawFile, SentenceId, SkippedFile, SourcesFile,
 };
 use crate::index::{self, IndexError, IndexStatus, SentenceIndex};
 use crate::question::{Question, Synonyms, parse_question};
@@ -79,7 +79,7 @@ impl IndexSummary {
                 .iter()
                 .map(|doc| doc.n_paragraphs as usize)
                 .sum(),
-            n_sentences: corpus.sentences.len(),
+            n_sentences: corpus.n_sentences(),
             skipped: corpus.skipped.clone(),
             warnings: corpus.warnings.clone(),
             elapsed,
@@ -99,16 +99,23 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Loads rules, synonyms, the ranker and the corpus, then opens the index or builds it if the
-    /// corpus changed since it was built.
+    /// Loads rules, synonyms and the ranker, then opens the index generation in use with the
+    /// corpus it keeps. The corpus folder is only listed when nothing changed since the build
+    /// (same names, sizes and times); it is read when something did, and the index is rebuilt
+    /// only if what was read differs from what the index was built from.
     pub fn open(config: Config, options: OpenOptions) -> Result<Engine, EngineError> {
         let started = Instant::now();
         let rules = CleaningRules::load(&config.cleaning_file)?;
         let synonyms = Synonyms::load(&config.synonyms_file)?;
         let ranker = Ranker::load(&config.ranker_file)?;
-        let (corpus, files) = corpus::load_corpus(&config.corpus_dir, &rules, || {
-            index::last_sources(&config.index_dir)
-        })?;
+        let stamp = corpus::folder_stamp(&config.corpus_dir, &rules)?;
+        let unchanged = (!options.rebuild)
+            .then(|| index::open_stamped(&config.index_dir, &stamp.hash))
+            .flatten();
+        let (corpus, index) = match unchanged {
+            Some(opened) => opened,
+            None => open_from_folder(&config, &rules, &stamp, options)?,
+        };
         for skipped in &corpus.skipped {
             tracing::warn!("skipped {}: {}", skipped.file, skipped.reason);
         }
@@ -116,33 +123,6 @@ impl Engine {
             tracing::warn!("{warning}");
         }
         crate::text::segment::warm_up();
-        let dir = &config.index_dir;
-        let fresh = (!options.rebuild)
-            .then(|| index::open_fresh(dir, &corpus.fingerprint))
-            .flatten();
-        let (corpus, index) = match fresh {
-            Some(index) => (corpus, index),
-            None => match answer_meanwhile(dir, &rules, options) {
-                Some(answering) => answering,
-                None => {
-                    let bar = progress_bar(options.progress);
-                    let report = |done: usize, total: usize| {
-                        bar.set_length(total as u64);
-                        bar.set_position(done as u64);
-                    };
-                    let (index, status) =
-                        index::open_or_build(dir, &corpus, &files, options.rebuild, &report)?;
-                    bar.finish_and_clear();
-                    if status == IndexStatus::Built && !options.rebuild {
-                        // No index yet, or the corpus, its descriptions or the cleaning rules
-                        // changed, or the index in use could not be opened.
-                        tracing::info!("built the index of {}", config.corpus_dir.display());
-                    }
-                    (corpus, index)
-                }
-            },
-        };
-        drop(files);
         let summary = IndexSummary::of(&corpus, started.elapsed(), index.path.clone());
         Ok(Engine {
             config,
@@ -285,7 +265,7 @@ impl Engine {
             Features::NAMES.join(" ")
         ));
         for (score, candidate) in search::ranked(&found, &self.ranker).iter().take(8) {
-            let sentence = &self.corpus.sentences[candidate.sentence_idx];
+            let sentence = self.corpus.sentence(candidate.sentence_idx);
             let text: String = sentence.text.chars().take(50).collect();
             let features: Vec<String> = candidate
                 .features
@@ -314,26 +294,69 @@ impl Engine {
     }
 }
 
+/// The corpus folder read: the generation in use if it was built from what was read, the one
+/// in use while another process builds, or a new generation built here.
+fn open_from_folder(
+    config: &Config,
+    rules: &CleaningRules,
+    stamp: &FolderStamp,
+    options: OpenOptions,
+) -> Result<(Corpus, SentenceIndex), EngineError> {
+    let dir = &config.index_dir;
+    let folder = Folder::read(&config.corpus_dir, || index::last_sources(dir))?;
+    // A stamp taken while a file was being written, or with sources.toml broken, is not kept:
+    // the next opening reads the folder again.
+    let trusted = (stamp.settled && folder.problem.is_none()).then_some(stamp.hash.as_str());
+    let fresh = (!options.rebuild)
+        .then(|| index::open_fresh(dir, &folder.fingerprint(rules)))
+        .flatten();
+    if let Some((mut corpus, index)) = fresh {
+        if let Some(stamp) = trusted {
+            index::restamp(dir, stamp);
+        }
+        if let Some(problem) = &folder.problem
+            && !corpus.warnings.contains(problem)
+        {
+            corpus.warnings.push(problem.clone());
+        }
+        return Ok((corpus, index));
+    }
+    if let Some(answering) = answer_meanwhile(dir, options) {
+        return Ok(answering);
+    }
+    let corpus = folder.build(rules)?;
+    drop(folder);
+    let bar = progress_bar(options.progress);
+    let report = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let (index, status) = index::open_or_build(dir, &corpus, trusted, options.rebuild, &report)?;
+    bar.finish_and_clear();
+    if status == IndexStatus::Built && !options.rebuild {
+        // No index yet, or the corpus, its descriptions or the cleaning rules changed, or the
+        // index in use could not be opened.
+        tracing::info!("built the index of {}", config.corpus_dir.display());
+    }
+    Ok((corpus, index))
+}
+
 /// While another process builds a new index (and this one need not build), the generation in
-/// use with the corpus it was built from, rebuilt from its snapshot: questions are answered from
-/// the last good state rather than kept waiting. None when no build is running, the generation
-/// kept no snapshot, or the cleaning rules changed since.
+/// use with the corpus it keeps: questions are answered from the last good state rather than
+/// kept waiting. None when no build is running or no generation can be opened.
 fn answer_meanwhile(
     dir: &std::path::Path,
-    rules: &CleaningRules,
     options: OpenOptions,
 ) -> Option<(Corpus, SentenceIndex)> {
     if options.rebuild || !index::build_in_progress(dir) {
         return None;
     }
-    let snapshot = index::snapshot(dir)?;
-    let corpus = Corpus::build(&snapshot.files, &snapshot.sources, rules);
-    let index = index::open_snapshot(&snapshot, &corpus)?;
+    let opened = index::open_current(dir)?;
     tracing::warn!(
         "another process is building the index in {}; answering from the generation in use, built from an earlier state of the corpus",
         dir.display()
     );
-    Some((corpus, index))
+    Some(opened)
 }
 
 /// Makes any user text safe to search: control characters (NUL included) become spaces, the

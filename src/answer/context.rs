@@ -16,16 +16,16 @@ pub struct Context {
 /// The sentence `id` with up to `radius` sentences either side, within its document.
 pub fn context(corpus: &Corpus, id: SentenceId, radius: usize) -> Option<Context> {
     let idx = corpus.find(id)?;
-    let document = corpus.document_of(&corpus.sentences[idx]);
+    let document = corpus.document_of(&corpus.sentence(idx));
     let start = idx.saturating_sub(radius).max(document.sentences.start);
     let end = (idx + radius + 1).min(document.sentences.end);
     Some(Context {
         target: id,
         doc: document.file.clone(),
         source: document.source.clone(),
-        sentences: corpus.sentences[start..end]
-            .iter()
-            .map(|s| (s.id, s.text.clone()))
+        sentences: (start..end)
+            .map(|ord| corpus.sentence(ord))
+            .map(|s| (s.id, s.text.to_string()))
             .collect(),
     })
 }

@@ -25,14 +25,14 @@ pub struct Quote {
 impl Quote {
     /// The quote of sentence `sentence_idx` of `corpus`.
     pub fn from_corpus(corpus: &Corpus, sentence_idx: usize, score: f32) -> Quote {
-        let sentence = &corpus.sentences[sentence_idx];
+        let sentence = &corpus.sentence(sentence_idx);
         let document = corpus.document_of(sentence);
         Quote {
             sentence_idx,
             id: sentence.id,
             doc: document.file.clone(),
-            text: sentence.text.clone(),
-            figures: find_figures(&sentence.text),
+            text: sentence.text.to_string(),
+            figures: find_figures(sentence.text),
             source: document.source.clone(),
             score,
         }
@@ -93,8 +93,8 @@ pub(super) fn distinct_quotes(
         if taken.len() >= wanted {
             break;
         }
-        let sentence = &corpus.sentences[hit.sentence_idx];
-        let grams: BTreeSet<String> = bigrams(&sentence.normalized).into_iter().collect();
+        let sentence = &corpus.sentence(hit.sentence_idx);
+        let grams: BTreeSet<String> = bigrams(sentence.normalized).into_iter().collect();
         let repeats = taken.iter().any(|(_, other)| {
             let shared = grams.intersection(other).count() as f32;
             let smaller = grams.len().min(other.len()).max(1) as f32;

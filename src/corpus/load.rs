@@ -1,18 +1,27 @@
 //! Reading the corpus folder: the documents (every `.txt` and `.md` file that is not hidden, in
-//! name order) and `sources.toml`. The one place the folder is listed, for the engine and the
+//! name order) and `sources.toml`, or only their stamp (names, sizes, times) when the index may
+//! already hold what they make. The one place the folder is listed, for the engine and the
 //! benchmark alike.
 
+use std::fs::Metadata;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::{CleaningRules, Corpus, CorpusError, RawFile, SkippedFile, SourcesFile};
+use super::{
+    CleaningRules, Corpus, CorpusError, PIPELINE_VERSION, RawFile, SkippedFile, SourcesFile,
+};
 
-/// The documents of `dir`, read, in name order; files that could not be read, with why.
-pub fn list_documents(dir: &Path) -> Result<(Vec<RawFile>, Vec<SkippedFile>), CorpusError> {
+/// Paths of documents with their metadata.
+type Listed = Vec<(PathBuf, Metadata)>;
+
+/// The documents of `dir` (paths with their metadata, in name order) and the entries that
+/// cannot be documents, with why.
+fn list_paths(dir: &Path) -> Result<(Listed, Vec<SkippedFile>), CorpusError> {
     if !dir.is_dir() {
         return Err(CorpusError::MissingDir(dir.to_path_buf()));
     }
     let entries = std::fs::read_dir(dir).map_err(|err| CorpusError::Io(dir.to_path_buf(), err))?;
-    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut paths = Vec::new();
     let mut unreadable = Vec::new();
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
@@ -36,18 +45,28 @@ pub fn list_documents(dir: &Path) -> Result<(Vec<RawFile>, Vec<SkippedFile>), Co
         // `metadata` follows links: a dangling or looping link, a pipe or a device is named
         // rather than passed over.
         match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => paths.push(path),
+            Ok(meta) if meta.is_file() => paths.push((path, meta)),
             Ok(_) => unreadable.push(skip("not a regular file (a pipe or a device)".to_string())),
             Err(err) => unreadable.push(skip(format!("cannot be read: {err}"))),
         }
     }
-    paths.sort();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    unreadable.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok((paths, unreadable))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The documents of `dir`, read, in name order; files that could not be read, with why.
+pub fn list_documents(dir: &Path) -> Result<(Vec<RawFile>, Vec<SkippedFile>), CorpusError> {
+    let (paths, mut unreadable) = list_paths(dir)?;
     let mut files = Vec::new();
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    for (path, _) in paths {
+        let name = file_name(&path);
         match std::fs::read(&path) {
             Ok(bytes) => files.push(RawFile { name, bytes }),
             Err(err) => unreadable.push(SkippedFile {
@@ -57,6 +76,52 @@ pub fn list_documents(dir: &Path) -> Result<(Vec<RawFile>, Vec<SkippedFile>), Co
         }
     }
     Ok((files, unreadable))
+}
+
+/// What the corpus folder looks like from its listing alone: file names, sizes and
+/// modification times, `sources.toml`, the cleaning rules and the pipeline version, hashed.
+/// Cheap at any corpus size; equal stamps mean the index built with the same stamp can be
+/// opened without reading a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderStamp {
+    pub hash: String,
+    /// False when a file was modified a moment ago: a later change within the same tick of
+    /// the file system's clock could keep size and time, so such a stamp is not kept.
+    pub settled: bool,
+}
+
+/// The stamp of `dir` (see [`FolderStamp`]).
+pub fn folder_stamp(dir: &Path, rules: &CleaningRules) -> Result<FolderStamp, CorpusError> {
+    /// Files modified this recently do not make a settled stamp.
+    const SETTLE: Duration = Duration::from_secs(2);
+    let (paths, unreadable) = list_paths(dir)?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(PIPELINE_VERSION.as_bytes());
+    let now = SystemTime::now();
+    let mut settled = true;
+    for (path, meta) in &paths {
+        let modified = meta.modified().unwrap_or(UNIX_EPOCH);
+        settled &= now.duration_since(modified).is_ok_and(|age| age >= SETTLE);
+        let nanos = modified
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        hasher.update(format!("{}\0{}\0{nanos}\0", file_name(path), meta.len()).as_bytes());
+    }
+    for skipped in &unreadable {
+        hasher.update(format!("{}\0{}\0", skipped.file, skipped.reason).as_bytes());
+    }
+    match std::fs::read(dir.join("sources.toml")) {
+        Ok(bytes) => hasher.update(&bytes),
+        Err(err) => hasher.update(err.kind().to_string().as_bytes()),
+    };
+    for pattern in rules.patterns() {
+        hasher.update(&(pattern.len() as u64).to_le_bytes());
+        hasher.update(pattern.as_bytes());
+    }
+    Ok(FolderStamp {
+        hash: hasher.finalize().to_hex().to_string(),
+        settled,
+    })
 }
 
 /// `dir/sources.toml`, or no descriptions when there is none.
@@ -70,47 +135,73 @@ pub fn read_sources(dir: &Path) -> Result<SourcesFile, CorpusError> {
     toml::from_str(&text).map_err(|err| CorpusError::Sources(path, err.to_string()))
 }
 
-/// Reads the documents of `dir` and `sources.toml` and builds the corpus; returns it with the
-/// files it was built from (an index generation keeps a copy of them). Unreadable or
-/// undecodable files are listed in [`Corpus::skipped`]; a folder with no usable document is an
-/// error. A `sources.toml` that cannot be read is reported in [`Corpus::warnings`] and
-/// `last_good` descriptions are used instead (those of the index in use; none if there are
-/// none), so that one typo does not stop a corpus that has a good index.
-pub fn load_corpus(
-    dir: &Path,
-    rules: &CleaningRules,
-    last_good: impl FnOnce() -> Option<SourcesFile>,
-) -> Result<(Corpus, Vec<RawFile>), CorpusError> {
-    let (files, unreadable) = list_documents(dir)?;
-    let (sources, problem) = match read_sources(dir) {
-        Ok(sources) => (sources, None),
-        Err(err) => {
-            let fallback = last_good();
-            let used = if fallback.is_some() {
-                "the descriptions of the index in use are used"
-            } else {
-                "no descriptions are used"
-            };
-            (fallback.unwrap_or_default(), Some(format!("{err}; {used}")))
-        }
-    };
-    let mut corpus = Corpus::build(&files, &sources, rules);
-    corpus.warnings.extend(problem);
-    corpus.skipped.extend(unreadable);
-    if corpus.documents.is_empty() {
-        let skipped = corpus
-            .skipped
-            .iter()
-            .map(|skip| format!("{} ({})", skip.file, skip.reason))
-            .collect::<Vec<_>>();
-        let detail = if skipped.is_empty() {
-            String::new()
-        } else {
-            format!("; skipped: {}", skipped.join(", "))
+/// The corpus folder read: its documents' bytes and descriptions, not yet built.
+pub struct Folder {
+    pub dir: PathBuf,
+    pub files: Vec<RawFile>,
+    pub sources: SourcesFile,
+    unreadable: Vec<SkippedFile>,
+    /// Why `sources.toml` could not be used, if it could not.
+    pub problem: Option<String>,
+}
+
+impl Folder {
+    /// Reads the documents of `dir` and `sources.toml`. A `sources.toml` that cannot be read
+    /// becomes a warning of the corpus and `last_good` descriptions are used instead (those of
+    /// the index in use; none if there are none), so that one typo does not stop a corpus that
+    /// has a good index.
+    pub fn read(
+        dir: &Path,
+        last_good: impl FnOnce() -> Option<SourcesFile>,
+    ) -> Result<Folder, CorpusError> {
+        let (files, unreadable) = list_documents(dir)?;
+        let (sources, problem) = match read_sources(dir) {
+            Ok(sources) => (sources, None),
+            Err(err) => {
+                let fallback = last_good();
+                let used = if fallback.is_some() {
+                    "the descriptions of the index in use are used"
+                } else {
+                    "no descriptions are used"
+                };
+                (fallback.unwrap_or_default(), Some(format!("{err}; {used}")))
+            }
         };
-        return Err(CorpusError::Empty(dir.to_path_buf(), detail));
+        Ok(Folder {
+            dir: dir.to_path_buf(),
+            files,
+            sources,
+            unreadable,
+            problem,
+        })
     }
-    Ok((corpus, files))
+
+    /// The fingerprint the corpus built from this folder will have.
+    pub fn fingerprint(&self, rules: &CleaningRules) -> String {
+        super::fingerprint(&self.files, &self.sources, rules)
+    }
+
+    /// Builds the corpus. Unreadable or undecodable files are listed in [`Corpus::skipped`]; a
+    /// folder with no usable document is an error.
+    pub fn build(&self, rules: &CleaningRules) -> Result<Corpus, CorpusError> {
+        let mut corpus = Corpus::build(&self.files, &self.sources, rules);
+        corpus.warnings.extend(self.problem.clone());
+        corpus.skipped.extend(self.unreadable.iter().cloned());
+        if corpus.documents.is_empty() {
+            let skipped = corpus
+                .skipped
+                .iter()
+                .map(|skip| format!("{} ({})", skip.file, skip.reason))
+                .collect::<Vec<_>>();
+            let detail = if skipped.is_empty() {
+                String::new()
+            } else {
+                format!("; skipped: {}", skipped.join(", "))
+            };
+            return Err(CorpusError::Empty(self.dir.clone(), detail));
+        }
+        Ok(corpus)
+    }
 }
 
 fn is_document(path: &Path) -> bool {

@@ -2,15 +2,17 @@
 //! of each source. [`Corpus::build`] is pure (bytes in, sentences out); `load` is the only part
 //! that reads the folder.
 
+mod build;
 mod clean;
+mod columns;
 mod decode;
 mod id;
 mod load;
 mod passages;
 mod sources;
 mod split;
+mod stored;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::Deserialize;
@@ -18,13 +20,14 @@ use serde::Deserialize;
 pub use clean::{BadPattern, CleaningRules, clean};
 pub use decode::{DecodeError, decode};
 pub use id::{BadSentenceId, SentenceId};
-pub use load::{list_documents, load_corpus, read_sources};
+pub use load::{Folder, FolderStamp, folder_stamp, list_documents, read_sources};
 pub use passages::{Passages, bigram_key};
 pub use split::split_sentences;
+pub use build::fingerprint;
+pub use stored::{StoredError, open_stored, write_stored};
 
-use crate::text::normalize::normalize;
-use crate::text::segment::{Entity, analyze};
-use sources::check_sources;
+use crate::text::segment::{Analysis, Entity};
+use columns::{Column, Ragged, Strings};
 
 /// Bumped whenever cleaning, splitting or indexing changes, so old indexes are rebuilt.
 pub const PIPELINE_VERSION: &str = "quotebot-pipeline-1";
@@ -73,7 +76,7 @@ pub struct SourceEntry {
 }
 
 /// A document of the corpus.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 pub struct Document {
     /// The number used in citations.
     pub number: u32,
@@ -83,26 +86,84 @@ pub struct Document {
     /// Normalised title when the source is described in `sources.toml` (empty otherwise): what
     /// the whole document is about, which its sentences need not repeat.
     pub topic: String,
-    /// The decoded original text, kept to check that quotes are verbatim.
-    pub text: String,
-    pub encoding: &'static str,
+    pub encoding: String,
     pub n_paragraphs: u32,
-    /// Range of this document's sentences in [`Corpus::sentences`].
+    /// Range of this document's sentences in the corpus.
     pub sentences: std::ops::Range<usize>,
 }
 
-/// A numbered sentence: the original text and its normalised form.
-#[derive(Debug, Clone)]
-pub struct Sentence {
+/// A numbered sentence, as read from the corpus: the original text and its normalised form.
+#[derive(Debug, Clone, Copy)]
+pub struct Sentence<'c> {
     pub id: SentenceId,
     /// Index of the document in [`Corpus::documents`].
     pub doc_idx: usize,
-    pub text: String,
-    pub normalized: String,
-    /// Word boundaries of `normalized` (see `tokenize::Analysis`).
-    pub boundaries: Vec<u32>,
+    pub text: &'c str,
+    pub normalized: &'c str,
+    /// Word boundaries of `normalized` (see `segment::Analysis`).
+    pub boundaries: &'c [u32],
     /// Names of people, places, organisations and times in `normalized`.
-    pub entities: Vec<Entity>,
+    pub entities: &'c [Entity],
+}
+
+/// The sentences of a corpus, column by column (`columns`): what serving reads, mapped from
+/// the index generation or built in memory.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SentenceTable {
+    /// Document number, paragraph, sentence, document index.
+    ids: Column<[u32; 4]>,
+    text: Strings,
+    normalized: Strings,
+    boundaries: Ragged<u32>,
+    entities: Ragged<Entity>,
+}
+
+impl SentenceTable {
+    fn push(&mut self, id: SentenceId, doc_idx: usize, text: &str, normalized: &str, analysis: &Analysis) {
+        self.ids.push([id.doc, id.para, id.sent, doc_idx as u32]);
+        self.text.push(text);
+        self.normalized.push(normalized);
+        self.boundaries.push(&analysis.boundaries);
+        self.entities.push(&analysis.entities);
+    }
+
+    fn append(&mut self, other: &SentenceTable, doc_idx: usize) {
+        for &[doc, para, sent, _] in other.ids.as_slice() {
+            self.ids.push([doc, para, sent, doc_idx as u32]);
+        }
+        self.text.append(&other.text);
+        self.normalized.append(&other.normalized);
+        self.boundaries.append(&other.boundaries);
+        self.entities.append(&other.entities);
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    fn normalized(&self, ord: usize) -> &str {
+        self.normalized.get(ord)
+    }
+
+    fn get(&self, ord: usize) -> Option<Sentence<'_>> {
+        let &[doc, para, sent, doc_idx] = self.ids.as_slice().get(ord)?;
+        Some(Sentence {
+            id: SentenceId { doc, para, sent },
+            doc_idx: doc_idx as usize,
+            text: self.text.get(ord),
+            normalized: self.normalized.get(ord),
+            boundaries: self.boundaries.get(ord),
+            entities: self.entities.get(ord),
+        })
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.ids.shrink_to_fit();
+        self.text.shrink_to_fit();
+        self.normalized.shrink_to_fit();
+        self.boundaries.shrink_to_fit();
+        self.entities.shrink_to_fit();
+    }
 }
 
 /// A document as listed by `/sources`.
@@ -132,7 +193,9 @@ pub struct RawFile {
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
     pub documents: Vec<Document>,
-    pub sentences: Vec<Sentence>,
+    /// The decoded original text of each document, kept to check that quotes are verbatim.
+    document_texts: Strings,
+    sentences: SentenceTable,
     pub skipped: Vec<SkippedFile>,
     /// Problems of `sources.toml` that did not stop the build (see `check_sources`).
     pub warnings: Vec<String>,
@@ -162,102 +225,30 @@ pub enum CorpusError {
 }
 
 impl Corpus {
-    /// Builds the corpus from raw files (sorted by name) and their descriptions.
-    pub fn build(files: &[RawFile], sources: &SourcesFile, rules: &CleaningRules) -> Corpus {
-        let mut corpus = Corpus::default();
-        let described = check_sources(sources, files, &mut corpus.warnings);
-        let numbers = document_numbers(files.iter().map(|file| file.name.as_str()));
-        for (file, number) in files.iter().zip(numbers) {
-            let number = match number {
-                Ok(number) => number,
-                Err(reason) => {
-                    corpus.skipped.push(SkippedFile {
-                        file: file.name.clone(),
-                        reason,
-                    });
-                    continue;
-                }
-            };
-            let text = match decode(&file.bytes) {
-                Ok((text, encoding)) => (text, encoding),
-                Err(err) => {
-                    corpus.skipped.push(SkippedFile {
-                        file: file.name.clone(),
-                        reason: err.to_string(),
-                    });
-                    continue;
-                }
-            };
-            let (text, encoding) = text;
-            if encoding == decode::REPAIRED_UTF_8 {
-                corpus.warnings.push(format!(
-                    "{}: a few bytes that are no UTF-8 (or NULs) were replaced",
-                    file.name
-                ));
-            }
-            let doc_idx = corpus.documents.len();
-            let first = corpus.sentences.len();
-            let paragraphs = clean(&text, rules);
-            warn_if_mostly_cut(&file.name, &text, &paragraphs, &mut corpus.warnings);
-            let mut n_paragraphs = 0;
-            for paragraph in &paragraphs {
-                let sentences = split_sentences(paragraph);
-                if sentences.is_empty() {
-                    continue;
-                }
-                n_paragraphs += 1;
-                for (sent_idx, sentence) in sentences.into_iter().enumerate() {
-                    let normalized = normalize(sentence);
-                    let analysis = analyze(&normalized);
-                    corpus.sentences.push(Sentence {
-                        id: SentenceId {
-                            doc: number,
-                            para: n_paragraphs,
-                            sent: sent_idx as u32 + 1,
-                        },
-                        doc_idx,
-                        text: sentence.to_string(),
-                        boundaries: analysis.boundaries,
-                        entities: analysis.entities,
-                        normalized,
-                    });
-                }
-            }
-            if corpus.sentences.len() == first {
-                corpus.skipped.push(SkippedFile {
-                    file: file.name.clone(),
-                    reason: "no sentences left after removing page junk".to_string(),
-                });
-                continue;
-            }
-            let (source, topic) = match described.get(file.name.as_str()) {
-                Some(source) => (source.clone(), normalize(&source.title)),
-                None => {
-                    let title = fallback_title(&corpus.sentences[first].text);
-                    (
-                        Source {
-                            title,
-                            ..Source::default()
-                        },
-                        String::new(),
-                    )
-                }
-            };
-            corpus.documents.push(Document {
-                number,
-                file: file.name.clone(),
-                source,
-                topic,
-                text,
-                encoding,
-                n_paragraphs,
-                sentences: first..corpus.sentences.len(),
-            });
+    /// The number of sentences.
+    pub fn n_sentences(&self) -> usize {
+        self.sentences.len()
+    }
+
+    /// The sentence at position `ord` of the corpus.
+    ///
+    /// # Panics
+    /// When the corpus has no sentence `ord`: positions come from the index built with it.
+    pub fn sentence(&self, ord: usize) -> Sentence<'_> {
+        match self.sentences.get(ord) {
+            Some(sentence) => sentence,
+            None => panic!("no sentence {ord} in a corpus of {}", self.n_sentences()),
         }
-        corpus.passages = Passages::of(&corpus.sentences);
-        corpus.fingerprint = fingerprint(files, sources, rules);
-        corpus.sources = sources.clone();
-        corpus
+    }
+
+    /// Every sentence, in corpus order.
+    pub fn sentences(&self) -> impl Iterator<Item = Sentence<'_>> {
+        (0..self.n_sentences()).filter_map(|ord| self.sentences.get(ord))
+    }
+
+    /// The decoded original text of `document`.
+    pub fn document_text(&self, doc_idx: usize) -> &str {
+        self.document_texts.get(doc_idx)
     }
 
     /// The sentence with this number, if any.
@@ -265,7 +256,7 @@ impl Corpus {
         let doc = self.documents.iter().find(|doc| doc.number == id.doc)?;
         doc.sentences
             .clone()
-            .find(|&idx| self.sentences[idx].id == id)
+            .find(|&idx| self.sentence(idx).id == id)
     }
 
     /// The documents, for `/sources`.
@@ -282,7 +273,7 @@ impl Corpus {
     }
 
     /// The document a sentence belongs to.
-    pub fn document_of(&self, sentence: &Sentence) -> &Document {
+    pub fn document_of(&self, sentence: &Sentence<'_>) -> &Document {
         &self.documents[sentence.doc_idx]
     }
 
@@ -300,90 +291,6 @@ impl Corpus {
         [ord.checked_sub(1).and_then(same_para), same_para(ord + 1)]
             .into_iter()
             .flatten()
-    }
-}
-
-/// Hash of the files, their descriptions, the cleaning rules and the pipeline version.
-fn fingerprint(files: &[RawFile], sources: &SourcesFile, rules: &CleaningRules) -> String {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(PIPELINE_VERSION.as_bytes());
-    for file in files {
-        hasher.update(file.name.as_bytes());
-        hasher.update(&(file.bytes.len() as u64).to_le_bytes());
-        hasher.update(&file.bytes);
-    }
-    hasher.update(format!("{:?}", sources.document).as_bytes());
-    for pattern in rules.patterns() {
-        hasher.update(&(pattern.len() as u64).to_le_bytes());
-        hasher.update(pattern.as_bytes());
-    }
-    hasher.finalize().to_hex().to_string()
-}
-
-/// Numbers documents: a file named with a number (`003_report.txt`) keeps that number, so
-/// citations read like the file names; the others get the next free numbers in name order. A
-/// second file with a number already taken gets none (the reason why instead): renumbering it
-/// would make existing citations point at another document.
-fn document_numbers<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Result<u32, String>> {
-    let names: Vec<&str> = names.collect();
-    let prefixes: Vec<Option<u32>> = names
-        .iter()
-        .map(|name| {
-            let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse().ok().filter(|n: &u32| *n < 1_000_000)
-        })
-        .collect();
-    let mut owner: HashMap<u32, &str> = HashMap::new();
-    let mut numbers: Vec<Option<Result<u32, String>>> = names
-        .iter()
-        .zip(&prefixes)
-        .map(|(name, prefix)| {
-            let number = (*prefix)?;
-            Some(match owner.get(&number) {
-                Some(first) => Err(format!(
-                    "{first} and {name} both claim document number {number}; {name} is not read: give it another number (renumbering would make citations point at another document)"
-                )),
-                None => {
-                    owner.insert(number, name);
-                    Ok(number)
-                }
-            })
-        })
-        .collect();
-    let first_free = owner.keys().max().map_or(1, |max| max + 1);
-    let unnumbered = numbers.iter_mut().filter(|number| number.is_none());
-    for (next, number) in (first_free..).zip(unnumbered) {
-        *number = Some(Ok(next));
-    }
-    numbers.into_iter().flatten().collect()
-}
-
-/// A cleaning rule that removes nearly all of a long file is more likely a rule too broad than page
-/// junk: worth a warning naming the file.
-fn warn_if_mostly_cut(file: &str, text: &str, paragraphs: &[String], warnings: &mut Vec<String>) {
-    /// Files shorter than this (characters) may well be mostly junk.
-    const LONG_FILE: usize = 10_000;
-    let total = text.chars().filter(|ch| !ch.is_whitespace()).count();
-    let kept: usize = paragraphs
-        .iter()
-        .map(|paragraph| paragraph.chars().filter(|ch| !ch.is_whitespace()).count())
-        .sum();
-    if total >= LONG_FILE && kept * 10 < total {
-        warnings.push(format!(
-            "{file}: the cleaning rules removed {}% of its text; check config/cleaning.toml",
-            100 - kept * 100 / total
-        ));
-    }
-}
-
-/// Title of an undescribed file: its first sentence, shortened.
-fn fallback_title(first_sentence: &str) -> String {
-    const MAX_TITLE_CHARS: usize = 40;
-    let title: String = first_sentence.chars().take(MAX_TITLE_CHARS).collect();
-    if first_sentence.chars().count() > MAX_TITLE_CHARS {
-        format!("{title}…")
-    } else {
-        title
     }
 }
 
@@ -407,8 +314,7 @@ pub(crate) mod tests {
         ];
         let corpus = Corpus::build(&files, &SourcesFile::default(), &CleaningRules::default());
         let ids: Vec<String> = corpus
-            .sentences
-            .iter()
+            .sentences()
             .map(|s| format!("{} {}", s.id, s.text))
             .collect();
         assert_eq!(
@@ -423,7 +329,7 @@ pub(crate) mod tests {
         );
         assert_eq!(corpus.documents[1].source.title, "另一篇。");
         let id: SentenceId = "3·2.2".parse().unwrap();
-        assert_eq!(corpus.sentences[corpus.find(id).unwrap()].text, "第二句。");
+        assert_eq!(corpus.sentence(corpus.find(id).unwrap()).text, "第二句。");
         // Paragraphs and windows stop at paragraph and document ends.
         let paragraphs: Vec<_> = (0..6)
             .map(|ord| {
@@ -488,7 +394,7 @@ pub(crate) mod tests {
 
     #[test]
     fn numbers_files_by_prefix_then_next_free() {
-        let numbers = document_numbers(["000_a.txt", "002_b.txt", "002_c.txt", "x.md"].into_iter());
+        let numbers = super::build::document_numbers(["000_a.txt", "002_b.txt", "002_c.txt", "x.md"].into_iter());
         assert_eq!(numbers[..2], [Ok(0), Ok(2)]);
         assert!(
             numbers[2]

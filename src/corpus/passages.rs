@@ -5,25 +5,24 @@
 
 use std::hash::Hasher;
 use std::ops::Range;
+use std::path::Path;
 
 use rustc_hash::FxHasher;
 
-use super::Sentence;
+use super::columns::{Column, Ragged};
 use crate::text::bigrams::for_each_bigram_token;
 
 /// Every paragraph's sentences and bigram counts (sorted by the bigram's hash).
 #[derive(Debug, Clone, Default)]
 pub struct Passages {
     /// Paragraph of each sentence, by the sentence's position in the corpus.
-    of_sentence: Vec<u32>,
-    /// Each paragraph's sentences (positions in the corpus).
-    sentences: Vec<Range<u32>>,
-    /// Each paragraph's entries in `hashes` and `counts`.
-    entries: Vec<Range<u32>>,
-    hashes: Vec<u32>,
-    counts: Vec<u32>,
+    of_sentence: Column<u32>,
+    /// Each paragraph's sentences (positions in the corpus: start, end).
+    sentences: Column<[u32; 2]>,
+    /// Each paragraph's bigram keys with their counts, sorted by key.
+    bigrams: Ragged<[u32; 2]>,
     /// Each paragraph's length in bigram tokens, and their mean.
-    lengths: Vec<u32>,
+    lengths: Column<u32>,
     mean_length: f32,
 }
 
@@ -36,51 +35,95 @@ pub fn bigram_key(token: &str) -> u32 {
 }
 
 impl Passages {
-    /// Counts the bigrams of each run of sentences with the same document and paragraph.
-    pub fn of(sentences: &[Sentence]) -> Passages {
-        let mut passages = Passages {
-            of_sentence: Vec::with_capacity(sentences.len()),
-            ..Passages::default()
-        };
+    /// Adds a paragraph whose sentences start at corpus position `first`, given their
+    /// normalised texts.
+    pub(super) fn add_paragraph<'t>(&mut self, first: usize, texts: impl Iterator<Item = &'t str>) {
         let mut keys: Vec<u32> = Vec::new();
-        let mut start = 0;
-        while start < sentences.len() {
-            let first = &sentences[start];
-            let end = sentences[start..]
-                .iter()
-                .position(|s| s.doc_idx != first.doc_idx || s.id.para != first.id.para)
-                .map_or(sentences.len(), |at| start + at);
-            keys.clear();
-            for sentence in &sentences[start..end] {
-                for_each_bigram_token(&sentence.normalized, |token| keys.push(bigram_key(token)));
-            }
-            passages.push(start..end, &mut keys);
-            start = end;
+        let mut n_sentences = 0;
+        for text in texts {
+            for_each_bigram_token(text, |token| keys.push(bigram_key(token)));
+            n_sentences += 1;
         }
-        let total: u64 = passages.lengths.iter().map(|&len| u64::from(len)).sum();
-        passages.mean_length = total as f32 / passages.lengths.len().max(1) as f32;
-        passages
-    }
-
-    fn push(&mut self, sentences: Range<usize>, keys: &mut [u32]) {
         let paragraph = self.sentences.len() as u32;
-        self.of_sentence
-            .extend(std::iter::repeat_n(paragraph, sentences.len()));
+        for _ in 0..n_sentences {
+            self.of_sentence.push(paragraph);
+        }
         self.sentences
-            .push(sentences.start as u32..sentences.end as u32);
+            .push([first as u32, (first + n_sentences) as u32]);
         self.lengths.push(keys.len() as u32);
         keys.sort_unstable();
-        let first = self.hashes.len() as u32;
-        for run in keys.chunk_by(|a, b| a == b) {
-            self.hashes.push(run[0]);
-            self.counts.push(run.len() as u32);
+        let counted: Vec<[u32; 2]> = keys
+            .chunk_by(|a, b| a == b)
+            .map(|run| [run[0], run.len() as u32])
+            .collect();
+        self.bigrams.push(&counted);
+    }
+
+    /// Appends the paragraphs of `other`, whose sentence positions start at `first` here.
+    pub(super) fn append(&mut self, other: &Passages, first: usize) {
+        let (paragraphs, first) = (self.sentences.len() as u32, first as u32);
+        for &paragraph in other.of_sentence.as_slice() {
+            self.of_sentence.push(paragraphs + paragraph);
         }
-        self.entries.push(first..self.hashes.len() as u32);
+        for &[start, end] in other.sentences.as_slice() {
+            self.sentences.push([first + start, first + end]);
+        }
+        self.bigrams.append(&other.bigrams);
+        self.lengths.extend_from_slice(other.lengths.as_slice());
+    }
+
+    /// Computes the mean length once every paragraph is in.
+    pub(super) fn finish(&mut self) {
+        let total: u64 = self.lengths.as_slice().iter().map(|&len| u64::from(len)).sum();
+        self.mean_length = total as f32 / self.lengths.len().max(1) as f32;
+        self.of_sentence.shrink_to_fit();
+        self.sentences.shrink_to_fit();
+        self.bigrams.shrink_to_fit();
+        self.lengths.shrink_to_fit();
+    }
+
+    /// Writes the columns to `dir`; the mean length is kept by the caller.
+    pub(super) fn write(&self, dir: &Path) -> std::io::Result<()> {
+        self.of_sentence.write(&dir.join("paragraph_of_sentence"))?;
+        self.sentences.write(&dir.join("paragraph_sentences"))?;
+        self.bigrams.write(dir, "paragraph_bigrams")?;
+        self.lengths.write(&dir.join("paragraph_lengths"))
+    }
+
+    /// Maps what [`Passages::write`] wrote.
+    pub(super) fn map(dir: &Path, mean_length: f32) -> std::io::Result<Passages> {
+        Ok(Passages {
+            of_sentence: Column::map(&dir.join("paragraph_of_sentence"))?,
+            sentences: Column::map(&dir.join("paragraph_sentences"))?,
+            bigrams: Ragged::map(dir, "paragraph_bigrams")?,
+            lengths: Column::map(&dir.join("paragraph_lengths"))?,
+            mean_length,
+        })
+    }
+
+    /// The mean length in bigram tokens as computed by [`Passages::finish`].
+    pub(super) fn raw_mean_length(&self) -> f32 {
+        self.mean_length
+    }
+
+    /// The number of sentences the paragraphs hold.
+    pub fn n_sentences(&self) -> usize {
+        self.of_sentence.len()
+    }
+
+    /// The number of paragraphs.
+    pub fn len(&self) -> usize {
+        self.sentences.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The paragraph of the sentence at `ord`.
     pub fn paragraph_of(&self, ord: usize) -> Option<usize> {
         self.of_sentence
+            .as_slice()
             .get(ord)
             .map(|&paragraph| paragraph as usize)
     }
@@ -88,24 +131,22 @@ impl Passages {
     /// Positions of the sentences of `paragraph` (empty for an unknown one).
     pub fn sentences(&self, paragraph: usize) -> Range<usize> {
         self.sentences
+            .as_slice()
             .get(paragraph)
-            .map_or(0..0, |range| range.start as usize..range.end as usize)
+            .map_or(0..0, |&[start, end]| start as usize..end as usize)
     }
 
     /// How often the bigram with `key` occurs in `paragraph`.
     pub fn count(&self, paragraph: usize, key: u32) -> u32 {
-        let Some(entries) = self.entries.get(paragraph) else {
-            return 0;
-        };
-        let range = entries.start as usize..entries.end as usize;
-        self.hashes[range.clone()]
-            .binary_search(&key)
-            .map_or(0, |at| self.counts[range.start + at])
+        let counted = self.bigrams.get(paragraph);
+        counted
+            .binary_search_by_key(&key, |&[key, _]| key)
+            .map_or(0, |at| counted[at][1])
     }
 
     /// Length of `paragraph` in bigram tokens.
     pub fn length(&self, paragraph: usize) -> u32 {
-        self.lengths.get(paragraph).copied().unwrap_or(0)
+        self.lengths.as_slice().get(paragraph).copied().unwrap_or(0)
     }
 
     /// Mean length of a paragraph in bigram tokens (at least 1).
@@ -154,7 +195,7 @@ mod tests {
         assert_eq!(count(2, "2021"), 1);
         assert_eq!(count(5, "大同"), 0);
         let length = |ords: std::ops::Range<usize>| -> u32 {
-            ords.map(|ord| bigram_tokens(&corpus.sentences[ord].normalized).len() as u32)
+            ords.map(|ord| bigram_tokens(corpus.sentence(ord).normalized).len() as u32)
                 .sum()
         };
         assert_eq!(passages.length(0), length(0..2));

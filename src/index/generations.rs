@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 pub const CURRENT_FILE: &str = "CURRENT";
 pub const FINGERPRINT_FILE: &str = "quotebot-fingerprint";
 pub const SOURCES_FILE: &str = "sources.toml";
-/// The folder of a generation holding copies of the files it was built from.
-pub const FILES_FOLDER: &str = "files";
+/// The stamp of the corpus folder (names, sizes, times) the generation's corpus was read under.
+pub const STAMP_FILE: &str = "quotebot-stamp";
+/// The folder of a generation holding the corpus it was built from (`corpus::stored`).
+pub const CORPUS_FOLDER: &str = "corpus";
 const LOCK_FILE: &str = "build.lock";
 const GENERATION_PREFIX: &str = "gen-";
 

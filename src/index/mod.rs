@@ -1,9 +1,10 @@
 //! The sentence index: tantivy over the normalised sentences, one tantivy document per sentence
 //! (`schema`). Three text fields are indexed: jieba words, character bigrams, and the bigrams of
 //! the sentence's ±1 window (so neighbours can lend context without taking the sentence's rank).
-//! Only the sentence's position in the corpus is stored; text, numbers and sources come from the
-//! in-memory `Corpus`, which is rebuilt deterministically from the same files. On disk an index
-//! is a generation folder named by `CURRENT` (`generations`).
+//! Only the sentence's position in the corpus is stored in tantivy; text, numbers and sources
+//! come from the `Corpus`, which each generation keeps beside its index (`corpus::stored`) and
+//! maps when it is opened. On disk an index is a generation folder named by `CURRENT`
+//! (`generations`).
 
 mod generations;
 mod schema;
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use tantivy::schema::Field;
 use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term};
 
-use crate::corpus::{Corpus, RawFile, SourcesFile};
+use crate::corpus::{Corpus, SourcesFile, open_stored, write_stored};
 
 pub use schema::{Fields, ORD_FIELD};
 pub use tokenizers::{BigramTokenizer, ChineseTokenizer};
@@ -88,19 +89,19 @@ impl<'s> TermStats<'s> {
 }
 
 /// Opens the index of `dir` if it was built from this corpus, else builds a new generation
-/// from `files` (`force`: builds in any case). Only one process builds at a time: one that
-/// finds another building waits for it, then opens what it built if that was built from this
-/// corpus. (To answer meanwhile, the engine rebuilds the corpus of the generation in use from its
-/// `snapshot`.) `progress` is called with (sentences done, total) while building.
+/// with it (`force`: builds in any case) and keeps the corpus in it, with `stamp`, the folder
+/// stamp it was read under (none when it should not be trusted). Only one process builds at a
+/// time: one that finds another building waits for it, then opens what it built if that was
+/// built from this corpus. `progress` is called with (sentences done, total) while building.
 pub fn open_or_build(
     dir: &Path,
     corpus: &Corpus,
-    files: &[RawFile],
+    stamp: Option<&str>,
     force: bool,
     progress: &dyn Fn(usize, usize),
 ) -> Result<(SentenceIndex, IndexStatus), IndexError> {
     let not_writable = |err| IndexError::NotWritable(dir.to_path_buf(), err);
-    if !force && let Some(index) = open_fresh(dir, &corpus.fingerprint) {
+    if !force && let Some((_, index)) = open_fresh(dir, &corpus.fingerprint) {
         return Ok((index, IndexStatus::Opened));
     }
     std::fs::create_dir_all(dir).map_err(not_writable)?;
@@ -113,7 +114,7 @@ pub fn open_or_build(
             );
             let lock = generations::lock(dir).map_err(not_writable)?;
             // The other process may have built this very corpus.
-            if !force && let Some(index) = open_fresh(dir, &corpus.fingerprint) {
+            if !force && let Some((_, index)) = open_fresh(dir, &corpus.fingerprint) {
                 return Ok((index, IndexStatus::Opened));
             }
             lock
@@ -132,17 +133,20 @@ pub fn open_or_build(
     let tantivy_err = |err| IndexError::Tantivy(generation.path().to_path_buf(), err);
     let index = Index::create_in_dir(generation.path(), schema::schema()).map_err(tantivy_err)?;
     fill(&index, corpus, progress).map_err(tantivy_err)?;
+    // The corpus itself, so that opening reads it instead of building it again.
+    write_stored(corpus, &generation.path().join(generations::CORPUS_FOLDER))
+        .map_err(not_writable)?;
     generations::write_synced(
         &generation.path().join(generations::FINGERPRINT_FILE),
         corpus.fingerprint.as_bytes(),
     )
     .map_err(not_writable)?;
-    // The files the corpus was built from: a process that finds the next build in progress
-    // answers from this generation with them (`snapshot`).
-    let copies = generation.path().join(generations::FILES_FOLDER);
-    std::fs::create_dir(&copies).map_err(not_writable)?;
-    for file in files {
-        generations::write_synced(&copies.join(&file.name), &file.bytes).map_err(not_writable)?;
+    if let Some(stamp) = stamp {
+        generations::write_synced(
+            &generation.path().join(generations::STAMP_FILE),
+            stamp.as_bytes(),
+        )
+        .map_err(not_writable)?;
     }
     // The descriptions the corpus was built with: the last good ones, should sources.toml
     // later be broken.
@@ -165,48 +169,9 @@ pub fn open_or_build(
     Ok((opened, IndexStatus::Built))
 }
 
-/// What the generation in use was built from: its files, descriptions and fingerprint.
-pub struct Snapshot {
-    pub files: Vec<RawFile>,
-    pub sources: SourcesFile,
-    pub fingerprint: String,
-    path: PathBuf,
-}
-
 /// True while another process holds the build lock of `dir`.
 pub fn build_in_progress(dir: &Path) -> bool {
     matches!(generations::try_lock(dir), Ok(None))
-}
-
-/// The files, descriptions and fingerprint of the generation in use, if it kept them.
-pub fn snapshot(dir: &Path) -> Option<Snapshot> {
-    let path = generations::current(dir)?;
-    let fingerprint = generations::fingerprint_of(&path)?;
-    let sources = last_sources(dir).unwrap_or_default();
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(path.join(generations::FILES_FOLDER)).ok()? {
-        let entry = entry.ok()?;
-        files.push(RawFile {
-            name: entry.file_name().to_string_lossy().into_owned(),
-            bytes: std::fs::read(entry.path()).ok()?,
-        });
-    }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Some(Snapshot {
-        files,
-        sources,
-        fingerprint,
-        path,
-    })
-}
-
-/// Opens the generation a snapshot was read from, for a corpus rebuilt from it whose
-/// fingerprint matches.
-pub fn open_snapshot(snapshot: &Snapshot, corpus: &Corpus) -> Option<SentenceIndex> {
-    if corpus.fingerprint != snapshot.fingerprint {
-        return None;
-    }
-    open_generation(&snapshot.path).ok()
 }
 
 /// The descriptions of the corpus the generation in use was built from.
@@ -215,13 +180,62 @@ pub fn last_sources(dir: &Path) -> Option<SourcesFile> {
     toml::from_str(&std::fs::read_to_string(path).ok()?).ok()
 }
 
-/// The generation in use, if it was built from `fingerprint` and opens.
-pub fn open_fresh(dir: &Path, fingerprint: &str) -> Option<SentenceIndex> {
+/// The generation in use with the corpus it keeps, if the corpus folder had `stamp` when it
+/// was built (or last checked): nothing of the folder needs reading.
+pub fn open_stamped(dir: &Path, stamp: &str) -> Option<(Corpus, SentenceIndex)> {
+    let path = generations::current(dir)?;
+    let stored = std::fs::read_to_string(path.join(generations::STAMP_FILE)).ok()?;
+    (stored.trim() == stamp).then(|| open_with_corpus(&path)).flatten()
+}
+
+/// The generation in use with its corpus, if it was built from `fingerprint`.
+pub fn open_fresh(dir: &Path, fingerprint: &str) -> Option<(Corpus, SentenceIndex)> {
     let path = generations::current(dir)?;
     if generations::fingerprint_of(&path)? != fingerprint {
         return None;
     }
-    open_generation(&path).ok()
+    open_with_corpus(&path)
+}
+
+/// The generation in use with its corpus, whatever it was built from.
+pub fn open_current(dir: &Path) -> Option<(Corpus, SentenceIndex)> {
+    open_with_corpus(&generations::current(dir)?)
+}
+
+/// Records that the folder with `stamp` holds what the generation in use was built from (its
+/// files were touched but not changed), so the next opening need not read them. Best effort.
+pub fn restamp(dir: &Path, stamp: &str) {
+    let Some(path) = generations::current(dir) else {
+        return;
+    };
+    let staged = path.join(format!("{}.staged", generations::STAMP_FILE));
+    let written = generations::write_synced(&staged, stamp.as_bytes())
+        .and_then(|()| std::fs::rename(&staged, path.join(generations::STAMP_FILE)));
+    if let Err(err) = written {
+        tracing::warn!("could not record the corpus folder's stamp: {err}");
+    }
+}
+
+/// A generation's index and the corpus it keeps, if both open and agree.
+fn open_with_corpus(path: &Path) -> Option<(Corpus, SentenceIndex)> {
+    let corpus = match open_stored(&path.join(generations::CORPUS_FOLDER)) {
+        Ok(corpus) => corpus,
+        Err(err) => {
+            tracing::warn!("{err}; the index is rebuilt");
+            return None;
+        }
+    };
+    let index = open_generation(path).ok()?;
+    let n_docs = index.reader.searcher().num_docs();
+    if n_docs != corpus.n_sentences() as u64 {
+        tracing::warn!(
+            "the index in {} has {n_docs} sentences, its corpus {}; the index is rebuilt",
+            path.display(),
+            corpus.n_sentences()
+        );
+        return None;
+    }
+    Some((corpus, index))
 }
 
 /// Builds an index in memory (evaluation over data sets that are not the corpus).
@@ -237,12 +251,12 @@ fn fill(index: &Index, corpus: &Corpus, progress: &dyn Fn(usize, usize)) -> tant
     schema::register_tokenizers(index);
     let fields = schema::fields(&index.schema())?;
     let mut writer = index.writer(WRITER_MEMORY)?;
-    let total = corpus.sentences.len();
-    for (ord, sentence) in corpus.sentences.iter().enumerate() {
+    let total = corpus.n_sentences();
+    for (ord, sentence) in corpus.sentences().enumerate() {
         let mut doc = TantivyDocument::default();
         doc.add_u64(fields.ord, ord as u64);
-        doc.add_text(fields.words, &sentence.normalized);
-        doc.add_text(fields.bigrams, &sentence.normalized);
+        doc.add_text(fields.words, sentence.normalized);
+        doc.add_text(fields.bigrams, sentence.normalized);
         doc.add_text(fields.window, window_text(corpus, ord));
         writer.add_document(doc)?;
         if ord % 1000 == 0 {
@@ -259,11 +273,11 @@ fn fill(index: &Index, corpus: &Corpus, progress: &dyn Fn(usize, usize)) -> tant
 fn window_text(corpus: &Corpus, ord: usize) -> String {
     let mut parts: Vec<&str> = corpus
         .neighbours_of(ord)
-        .map(|other| corpus.sentences[other].normalized.as_str())
+        .map(|other| corpus.sentence(other).normalized)
         .collect();
     // Order does not matter to a bag of bigrams, but the sentence's own bigrams must not run
     // into a neighbour's: the space keeps them apart.
-    parts.push(&corpus.sentences[ord].normalized);
+    parts.push(corpus.sentence(ord).normalized);
     parts.join(" ")
 }
 

@@ -144,7 +144,7 @@ fn measure(
     Ok(BenchRow {
         label: label.to_string(),
         megabytes,
-        n_sentences: engine.corpus().sentences.len(),
+        n_sentences: engine.corpus().n_sentences(),
         build_s: build.as_secs_f64(),
         p50_ms: percentile(&latencies, 50),
         p99_ms: percentile(&latencies, 99),
@@ -155,8 +155,7 @@ fn measure(
 fn shipped_questions(files: &[RawFile], rules: &CleaningRules) -> Vec<String> {
     let corpus = Corpus::build(files, &SourcesFile::default(), rules);
     corpus
-        .sentences
-        .iter()
+        .sentences()
         .map(|sentence| sentence.text.chars().skip(2).take(12).collect::<String>() + "是多少")
         .collect()
 }

@@ -108,11 +108,10 @@ pub fn judge(engine: &Engine, question: &EvalQuestion, reply: &Reply) -> Outcome
         .quotes
         .iter()
         .filter(|quote| {
-            engine
-                .corpus()
-                .documents
-                .iter()
-                .any(|doc| doc.file == quote.doc() && is_verbatim(quote.text(), &doc.text))
+            let corpus = engine.corpus();
+            corpus.documents.iter().enumerate().any(|(doc_idx, doc)| {
+                doc.file == quote.doc() && is_verbatim(quote.text(), corpus.document_text(doc_idx))
+            })
         })
         .count();
     let failed = reply.status == Status::SearchFailed;

@@ -178,9 +178,8 @@ pub fn run_squad(
 ) -> Result<SquadReport, MeasureError> {
     let sentences: Vec<String> = engine
         .corpus()
-        .sentences
-        .iter()
-        .map(|s| comparable(&s.text))
+        .sentences()
+        .map(|s| comparable(s.text))
         .collect();
     let mut ranks = Vec::with_capacity(questions.len());
     let mut latencies = Vec::with_capacity(questions.len());
@@ -209,7 +208,7 @@ pub fn run_squad(
     latencies.sort_by(f64::total_cmp);
     Ok(SquadReport {
         n_questions: questions.len(),
-        n_sentences: engine.corpus().sentences.len(),
+        n_sentences: engine.corpus().n_sentences(),
         n_refused,
         r1: recall(1),
         r3: recall(3),
@@ -250,7 +249,7 @@ pub fn write_features(
         let labels: Vec<u8> = candidates
             .iter()
             .map(|candidate| {
-                let text = comparable(&engine.corpus().sentences[candidate.sentence_idx].text);
+                let text = comparable(engine.corpus().sentence(candidate.sentence_idx).text);
                 u8::from(gold.iter().any(|answer| text.contains(answer.as_str())))
             })
             .collect();
@@ -260,7 +259,7 @@ pub fn write_features(
             .collect();
         let sentences: Vec<&str> = candidates
             .iter()
-            .map(|c| engine.corpus().sentences[c.sentence_idx].text.as_str())
+            .map(|c| engine.corpus().sentence(c.sentence_idx).text)
             .collect();
         // Where each candidate sits (document, sentence number): tells a neighbour of the
         // answer from a sentence elsewhere when looking into a miss.
@@ -268,7 +267,7 @@ pub fn write_features(
             .iter()
             .map(|c| {
                 (
-                    engine.corpus().sentences[c.sentence_idx].doc_idx,
+                    engine.corpus().sentence(c.sentence_idx).doc_idx,
                     c.sentence_idx,
                 )
             })

@@ -23,14 +23,14 @@ pub fn coverage(
     if total <= 0.0 {
         return 0.0;
     }
-    let text = sentence.normalized.as_str();
+    let text = sentence.normalized;
     let found: f32 = question
         .terms
         .iter()
         .zip(weights)
         .map(|(term, weight)| {
             let variants = || std::iter::once(&term.text).chain(&term.synonyms);
-            if variants().any(|variant| contains_word(text, &sentence.boundaries, variant)) {
+            if variants().any(|variant| contains_word(text, sentence.boundaries, variant)) {
                 return *weight;
             }
             if !topic.is_empty() && topic.contains(term.text.as_str()) {
@@ -109,6 +109,7 @@ mod tests {
         );
         let check = |weights: &[f32], text: &str, expected: f32| {
             let normalized = normalize(text);
+            let boundaries = analyze(&normalized).boundaries;
             let sentence = Sentence {
                 id: crate::corpus::SentenceId {
                     doc: 1,
@@ -116,10 +117,10 @@ mod tests {
                     sent: 1,
                 },
                 doc_idx: 0,
-                text: text.to_string(),
-                boundaries: analyze(&normalized).boundaries,
-                entities: Vec::new(),
-                normalized,
+                text,
+                boundaries: &boundaries,
+                entities: &[],
+                normalized: &normalized,
             };
             let credits = RetrievalConfig::default().coverage;
             let got = coverage(&question, weights, &sentence, "大同日报", &credits);

@@ -113,7 +113,7 @@ pub fn features(
     standing: Standing,
     ranker: &Ranker,
 ) -> Features {
-    let sentence = &corpus.sentences[ord];
+    let sentence = &corpus.sentence(ord);
     let question = query.question;
     let own = query.matched(corpus, ord);
     let bigrams = query.bigrams.bm25(&own.tf, own.len, ranker);
@@ -152,7 +152,7 @@ pub fn features(
     // What the question asks for must be new: a figure or name the question itself gives is
     // not an answer to it.
     let is_new = |found: &str| !question.normalized.contains(found);
-    let text = sentence.normalized.as_str();
+    let text = sentence.normalized;
     let figure = question.wants_figure && figures_in_normalized(text).any(is_new);
     let date = question.wants_date
         && (dates_in_normalized(text).any(is_new)
@@ -213,7 +213,7 @@ pub fn features(
 /// True when `sentence` names an entity of `kind` that the question does not name.
 fn has_new_entity(sentence: &Sentence, kind: EntityKind, question: &Question) -> bool {
     sentence.entities.iter().any(|entity| {
-        entity.kind == kind
+        entity.kind() == Some(kind)
             && sentence
                 .normalized
                 .get(entity.start as usize..entity.end as usize)

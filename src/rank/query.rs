@@ -105,7 +105,7 @@ impl RerankQuery<'_> {
             .borrow_mut()
             .entry(ord)
             .or_insert_with(|| {
-                let text = &corpus.sentences[ord].normalized;
+                let text = corpus.sentence(ord).normalized;
                 let mut found = match_bigrams(
                     text,
                     &self.bigrams,
@@ -277,7 +277,7 @@ fn match_bigrams(
 pub(super) fn word_tf(sentence: &Sentence, query: &FieldQuery) -> (Vec<u32>, u32) {
     let mut tf = vec![0; query.weights.len()];
     let mut len = 0;
-    let text = sentence.normalized.as_str();
+    let text = sentence.normalized;
     for pair in sentence.boundaries.windows(2) {
         let Some(word) = text.get(pair[0] as usize..pair[1] as usize) else {
             continue;

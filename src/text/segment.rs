@@ -74,12 +74,38 @@ pub enum EntityKind {
     Time,
 }
 
+impl EntityKind {
+    const ALL: [EntityKind; 4] = [
+        EntityKind::Person,
+        EntityKind::Place,
+        EntityKind::Organization,
+        EntityKind::Time,
+    ];
+}
+
 /// A word of a text that names a person, place, organisation or time: byte range and kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Plain numbers only, so that a corpus's entities can be mapped from a file as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub struct Entity {
     pub start: u32,
     pub end: u32,
-    pub kind: EntityKind,
+    kind: u32,
+}
+
+impl Entity {
+    pub fn new(start: u32, end: u32, kind: EntityKind) -> Entity {
+        Entity {
+            start,
+            end,
+            kind: kind as u32,
+        }
+    }
+
+    /// What the entity names (none for a number no kind has, read from a damaged file).
+    pub fn kind(&self) -> Option<EntityKind> {
+        EntityKind::ALL.get(self.kind as usize).copied()
+    }
 }
 
 /// A text cut once, for everything retrieval needs to know about its words.
@@ -109,7 +135,7 @@ pub fn analyze(text: &str) -> Analysis {
             _ => None,
         };
         if let Some(kind) = kind {
-            analysis.entities.push(Entity { start, end, kind });
+            analysis.entities.push(Entity::new(start, end, kind));
         }
     }
     analysis.boundaries.push(text.len() as u32);
@@ -141,7 +167,7 @@ mod tests {
             analysis
                 .entities
                 .iter()
-                .filter(|entity| entity.kind == kind)
+                .filter(|entity| entity.kind() == Some(kind))
                 .map(|entity| &text[entity.start as usize..entity.end as usize])
                 .collect()
         };

@@ -54,9 +54,8 @@ fn every_quote_is_a_span_of_its_file() {
     }
     let sentences: Vec<String> = engine
         .corpus()
-        .sentences
-        .iter()
-        .map(|s| s.text.clone())
+        .sentences()
+        .map(|s| s.text.to_string())
         .collect();
     let n_sentences = sentences.len();
     let strategy = (

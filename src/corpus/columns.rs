@@ -1,0 +1,274 @@
+//! Flat arrays of plain values, the stuff a corpus is made of: held in memory while a corpus is
+//! built, memory-mapped from an index generation when one is opened, so that opening neither
+//! parses nor copies, whatever the size of the corpus. A generation's files are written once,
+//! synced, and never changed afterwards (a new build writes a new generation), which is what
+//! makes mapping them sound.
+
+use std::fs::File;
+use std::io::Write as _;
+use std::marker::PhantomData;
+use std::path::Path;
+use std::sync::Arc;
+
+use bytemuck::Pod;
+use memmap2::Mmap;
+
+/// An array of `T`, owned or mapped from a file.
+pub enum Column<T> {
+    Owned(Vec<T>),
+    Mapped(Arc<Mmap>, PhantomData<T>),
+}
+
+impl<T: Pod> Column<T> {
+    /// The values.
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            Column::Owned(values) => values,
+            // A mapping starts on a page boundary and its length was checked when it was made,
+            // so the cast cannot fail.
+            Column::Mapped(map, _) => bytemuck::try_cast_slice(&map[..]).unwrap_or(&[]),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// Appends a value (a mapped column is first copied into memory; only built corpora grow).
+    pub fn push(&mut self, value: T) {
+        self.owned().push(value);
+    }
+
+    /// Appends values.
+    pub fn extend_from_slice(&mut self, values: &[T]) {
+        self.owned().extend_from_slice(values);
+    }
+
+    fn owned(&mut self) -> &mut Vec<T> {
+        if let Column::Mapped(..) = self {
+            *self = Column::Owned(self.as_slice().to_vec());
+        }
+        match self {
+            Column::Owned(values) => values,
+            Column::Mapped(..) => unreachable!("a mapped column was just copied"),
+        }
+    }
+
+    /// Gives back the memory a growing column reserved beyond its length.
+    pub fn shrink_to_fit(&mut self) {
+        if let Column::Owned(values) = self {
+            values.shrink_to_fit();
+        }
+    }
+
+    /// Writes the values to `path` and syncs the file.
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let mut file = File::create(path)?;
+        file.write_all(bytemuck::cast_slice(self.as_slice()))?;
+        file.sync_all()
+    }
+
+    /// Maps the file at `path`, written by [`Column::write`] on a machine of the same byte order.
+    pub fn map(path: &Path) -> std::io::Result<Column<T>> {
+        let file = File::open(path)?;
+        if file.metadata()?.len() == 0 {
+            return Ok(Column::Owned(Vec::new()));
+        }
+        // SAFETY: generation files are never written after the generation is complete (see the
+        // module comment); a file removed meanwhile stays mapped until the map is dropped.
+        let map = unsafe { Mmap::map(&file)? };
+        if bytemuck::try_cast_slice::<u8, T>(&map[..]).is_err() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{} is not a whole number of values", path.display()),
+            ));
+        }
+        Ok(Column::Mapped(Arc::new(map), PhantomData))
+    }
+}
+
+impl<T> Default for Column<T> {
+    fn default() -> Self {
+        Column::Owned(Vec::new())
+    }
+}
+
+impl<T: Clone> Clone for Column<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Column::Owned(values) => Column::Owned(values.clone()),
+            Column::Mapped(map, _) => Column::Mapped(Arc::clone(map), PhantomData),
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Column<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Column::Owned(values) => write!(f, "Column(owned, {} values)", values.len()),
+            Column::Mapped(map, _) => write!(f, "Column(mapped, {} bytes)", map.len()),
+        }
+    }
+}
+
+/// A list of runs of `T` of any length (a sentence's word boundaries, say): the values of all
+/// runs one after the other, and where each run starts.
+#[derive(Debug, Clone)]
+pub struct Ragged<T> {
+    /// `offsets[i]..offsets[i + 1]` are run `i`'s values; starts with 0.
+    offsets: Column<u64>,
+    values: Column<T>,
+}
+
+impl<T: Pod> Default for Ragged<T> {
+    fn default() -> Self {
+        Ragged {
+            offsets: Column::Owned(vec![0]),
+            values: Column::default(),
+        }
+    }
+}
+
+impl<T: Pod> Ragged<T> {
+    /// Run `i` (empty for a run it does not have).
+    pub fn get(&self, i: usize) -> &[T] {
+        let offsets = self.offsets.as_slice();
+        let (Some(&start), Some(&end)) = (offsets.get(i), offsets.get(i + 1)) else {
+            return &[];
+        };
+        self.values
+            .as_slice()
+            .get(start as usize..end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The number of runs.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Appends a run.
+    pub fn push(&mut self, run: &[T]) {
+        self.values.extend_from_slice(run);
+        self.offsets.push(self.values.len() as u64);
+    }
+
+    /// Appends every run of `other`.
+    pub fn append(&mut self, other: &Ragged<T>) {
+        for i in 0..other.len() {
+            self.push(other.get(i));
+        }
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        self.offsets.shrink_to_fit();
+        self.values.shrink_to_fit();
+    }
+
+    /// Writes the runs as `{name}.offsets` and `{name}.values` in `dir`.
+    pub fn write(&self, dir: &Path, name: &str) -> std::io::Result<()> {
+        self.offsets.write(&dir.join(format!("{name}.offsets")))?;
+        self.values.write(&dir.join(format!("{name}.values")))
+    }
+
+    /// Maps what [`Ragged::write`] wrote; offsets that do not rise within the values are an
+    /// error, so no run can be read out of bounds or cut short unnoticed.
+    pub fn map(dir: &Path, name: &str) -> std::io::Result<Ragged<T>> {
+        let offsets = Column::<u64>::map(&dir.join(format!("{name}.offsets")))?;
+        let values = Column::<T>::map(&dir.join(format!("{name}.values")))?;
+        let ordered = offsets.as_slice().first() == Some(&0)
+            && offsets.as_slice().windows(2).all(|pair| pair[0] <= pair[1])
+            && offsets.as_slice().last() == Some(&(values.len() as u64));
+        if !ordered {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{name}: offsets do not match its values"),
+            ));
+        }
+        Ok(Ragged { offsets, values })
+    }
+}
+
+/// A list of strings stored as one run of bytes each. A string is checked to be UTF-8 when it
+/// is read, which costs a few nanoseconds for a sentence, so that a damaged file can at worst
+/// make a sentence empty, never unsound.
+#[derive(Debug, Clone, Default)]
+pub struct Strings(Ragged<u8>);
+
+impl Strings {
+    /// String `i` (empty for one it does not have, or one that is not UTF-8).
+    pub fn get(&self, i: usize) -> &str {
+        simdutf8::basic::from_utf8(self.0.get(i)).unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn push(&mut self, text: &str) {
+        self.0.push(text.as_bytes());
+    }
+
+    pub fn append(&mut self, other: &Strings) {
+        self.0.append(&other.0);
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
+    pub fn write(&self, dir: &Path, name: &str) -> std::io::Result<()> {
+        self.0.write(dir, name)
+    }
+
+    pub fn map(dir: &Path, name: &str) -> std::io::Result<Strings> {
+        Ragged::map(dir, name).map(Strings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_survive_a_round_trip_through_files() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut runs: Ragged<u32> = Ragged::default();
+        runs.push(&[1, 2, 3]);
+        runs.push(&[]);
+        runs.push(&[7]);
+        runs.write(dir.path(), "runs").unwrap();
+        let mapped: Ragged<u32> = Ragged::map(dir.path(), "runs").unwrap();
+        assert!(matches!(mapped.values, Column::Mapped(..)));
+        assert_eq!(mapped.len(), 3);
+        assert_eq!(mapped.get(0), [1, 2, 3]);
+        assert_eq!(mapped.get(1), [] as [u32; 0]);
+        assert_eq!(mapped.get(2), [7]);
+        assert_eq!(mapped.get(3), [] as [u32; 0]);
+
+        let mut texts = Strings::default();
+        texts.push("大同");
+        texts.push("");
+        texts.write(dir.path(), "texts").unwrap();
+        let mapped = Strings::map(dir.path(), "texts").unwrap();
+        assert_eq!((mapped.get(0), mapped.get(1), mapped.len()), ("大同", "", 2));
+    }
+
+    #[test]
+    fn damaged_files_are_refused_or_read_as_empty() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut texts = Strings::default();
+        texts.push("大同");
+        texts.write(dir.path(), "texts").unwrap();
+        // Offsets past the end of the values.
+        Column::Owned(vec![0u64, 9]).write(&dir.path().join("texts.offsets")).unwrap();
+        assert!(Strings::map(dir.path(), "texts").is_err());
+        // A file cut inside a value.
+        std::fs::write(dir.path().join("texts.offsets"), [0u8; 12]).unwrap();
+        assert!(Strings::map(dir.path(), "texts").is_err());
+        // Bytes that are no UTF-8 read as an empty string.
+        Column::Owned(vec![0u64, 2]).write(&dir.path().join("texts.offsets")).unwrap();
+        std::fs::write(dir.path().join("texts.values"), [0xE5, 0xA4]).unwrap();
+        assert_eq!(Strings::map(dir.path(), "texts").unwrap().get(0), "");
+    }
+}

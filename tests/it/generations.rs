@@ -1,0 +1,124 @@
+//! Index generations keep the corpus they were built from: opening an unchanged folder reads no
+//! document, touched files are hashed but not rebuilt, changed ones are, and a damaged
+//! generation is rebuilt rather than used.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use quotebot::answer::Status;
+use quotebot::engine::{Engine, OpenOptions};
+
+use crate::support::{config_for, fixture_corpus, questions};
+
+/// The generation `CURRENT` names.
+fn current(scratch: &Path) -> String {
+    std::fs::read_to_string(scratch.join("index/CURRENT"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+/// Every document of `corpus`, dated `age` ago, as files that settled long before.
+fn age_documents(corpus: &Path, age: Duration) -> Vec<PathBuf> {
+    let mut documents = Vec::new();
+    for entry in std::fs::read_dir(corpus).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "txt" || ext == "md") {
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(SystemTime::now() - age).unwrap();
+            documents.push(path);
+        }
+    }
+    documents
+}
+
+/// The first quote's text of the answer to `question`.
+fn first_quote(engine: &Engine, question: &str) -> String {
+    let reply = engine.ask(question);
+    assert_eq!(reply.status, Status::Answered, "{question}");
+    reply.quotes[0].text().to_string()
+}
+
+#[test]
+fn an_unchanged_folder_opens_from_the_generation_without_reading_a_document() {
+    let scratch = tempfile::TempDir::new().unwrap();
+    let corpus = fixture_corpus(scratch.path());
+    let documents = age_documents(&corpus, Duration::from_secs(3600));
+    let config = config_for(&corpus, scratch.path());
+    let built = Engine::open(config.clone(), OpenOptions::default()).unwrap();
+    let answer = first_quote(&built, questions::TEA);
+    let n_sentences = built.corpus().n_sentences();
+    drop(built);
+    let generation = current(scratch.path());
+
+    // Same names, sizes and times, other bytes: only a reader of the documents could tell,
+    // and opening reads none of them.
+    for path in &documents {
+        let meta = std::fs::metadata(path).unwrap();
+        std::fs::write(path, vec![b'x'; meta.len() as usize]).unwrap();
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(meta.modified().unwrap()).unwrap();
+    }
+    let opened = Engine::open(config, OpenOptions::default()).unwrap();
+    assert_eq!(current(scratch.path()), generation, "nothing was rebuilt");
+    assert_eq!(opened.corpus().n_sentences(), n_sentences);
+    assert_eq!(first_quote(&opened, questions::TEA), answer);
+}
+
+#[test]
+fn touched_files_are_read_but_not_rebuilt_and_changed_ones_are() {
+    let scratch = tempfile::TempDir::new().unwrap();
+    let corpus = fixture_corpus(scratch.path());
+    age_documents(&corpus, Duration::from_secs(3600));
+    let config = config_for(&corpus, scratch.path());
+    let answer = first_quote(
+        &Engine::open(config.clone(), OpenOptions::default()).unwrap(),
+        questions::TEA,
+    );
+    let generation = current(scratch.path());
+    let stamp_file = scratch
+        .path()
+        .join("index")
+        .join(&generation)
+        .join("quotebot-stamp");
+    let stamp = std::fs::read_to_string(&stamp_file).unwrap();
+
+    // Touched (a checkout, a copy): the contents are hashed, found the same, and the new
+    // times recorded so that the next opening need not read them.
+    age_documents(&corpus, Duration::from_secs(60));
+    let touched = Engine::open(config.clone(), OpenOptions::default()).unwrap();
+    assert_eq!(current(scratch.path()), generation);
+    assert_eq!(first_quote(&touched, questions::TEA), answer);
+    assert_ne!(std::fs::read_to_string(&stamp_file).unwrap(), stamp);
+
+    // Changed: a new generation answers from the new text.
+    let new = corpus.join("zz_new.txt");
+    std::fs::write(&new, "星河县今年新建的天文台口径有十二米。").unwrap();
+    let changed = Engine::open(config, OpenOptions::default()).unwrap();
+    assert_ne!(current(scratch.path()), generation);
+    assert!(
+        first_quote(&changed, "星河县天文台的口径有多大").contains("十二米"),
+        "the new document is answered from"
+    );
+}
+
+#[test]
+fn a_damaged_generation_is_rebuilt_not_used() {
+    let scratch = tempfile::TempDir::new().unwrap();
+    let corpus = fixture_corpus(scratch.path());
+    age_documents(&corpus, Duration::from_secs(3600));
+    let config = config_for(&corpus, scratch.path());
+    let answer = first_quote(
+        &Engine::open(config.clone(), OpenOptions::default()).unwrap(),
+        questions::TEA,
+    );
+    let generation = current(scratch.path());
+    let stored = scratch.path().join("index").join(&generation).join("corpus");
+    // A column cut short, as a full disk or a bad copy would leave it.
+    let column = stored.join("sentence_text.offsets");
+    let bytes = std::fs::read(&column).unwrap();
+    std::fs::write(&column, &bytes[..bytes.len() - 3]).unwrap();
+    let reopened = Engine::open(config, OpenOptions::default()).unwrap();
+    assert_ne!(current(scratch.path()), generation, "rebuilt");
+    assert_eq!(first_quote(&reopened, questions::TEA), answer);
+}
