@@ -17,6 +17,11 @@ use quotebot::measure::unanswerable;
 use quotebot::render::{json, plain};
 use quotebot::store::{Asker, AuditLog, Channel, Filter};
 
+/// Counts heap bytes, for `bench`'s figure of the memory an open engine holds.
+#[global_allocator]
+static ALLOCATOR: quotebot::measure::heap::CountingAllocator =
+    quotebot::measure::heap::CountingAllocator;
+
 #[derive(Parser)]
 #[command(
     name = "quotebot",
@@ -81,9 +86,10 @@ enum Command {
         /// Folder with cmrc2018_dev.json and DRCD_dev.json.
         #[arg(long, default_value = "../shared/data")]
         data_dir: PathBuf,
-        /// Size in MB the pooled contexts are repeated to.
-        #[arg(long, default_value_t = 50)]
-        target_mb: usize,
+        /// Sizes in MB the pooled contexts are repeated to (repeat the flag or separate with
+        /// commas: `--target-mb 50,1000`).
+        #[arg(long, default_value = "50", value_delimiter = ',')]
+        target_mb: Vec<usize>,
         /// Questions timed per corpus.
         #[arg(long, default_value_t = 3000)]
         questions: usize,

@@ -2,11 +2,9 @@
 //! fields are private and it is made only from a corpus sentence, so a reply can hold nothing
 //! else.
 
-use std::collections::BTreeSet;
-
-use crate::corpus::{Corpus, SentenceId, Source};
+use crate::corpus::{Corpus, SentenceId, Source, bigram_key};
 use crate::search::Hit;
-use crate::text::bigrams::bigrams;
+use crate::text::bigrams::for_each_bigram_token;
 use crate::text::figures::{Figure, find_figures};
 
 /// A quoted corpus sentence. Made only by [`Quote::from_corpus`], so its text is always a
@@ -79,6 +77,23 @@ impl Quote {
     }
 }
 
+/// How many keys two sorted, deduplicated lists share (one merge).
+fn shared_keys(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
+}
+
 /// The first `wanted` quotes of the hits in rank order, without sentences that repeat one
 /// already taken (the same text, or `same_text_overlap` of the same bigrams: reprinted
 /// paragraphs, a headline and its lead).
@@ -88,22 +103,25 @@ pub(super) fn distinct_quotes(
     wanted: usize,
     same_text_overlap: f32,
 ) -> Vec<Quote> {
-    let mut taken: Vec<(Quote, BTreeSet<String>)> = Vec::new();
+    let mut taken: Vec<(Quote, Vec<u32>)> = Vec::new();
     for hit in hits {
         if taken.len() >= wanted {
             break;
         }
         let sentence = &corpus.sentence(hit.sentence_idx);
-        let grams: BTreeSet<String> = bigrams(sentence.normalized).into_iter().collect();
+        let mut keys: Vec<u32> = Vec::new();
+        for_each_bigram_token(sentence.normalized, |gram| keys.push(bigram_key(gram)));
+        keys.sort_unstable();
+        keys.dedup();
         let repeats = taken.iter().any(|(_, other)| {
-            let shared = grams.intersection(other).count() as f32;
-            let smaller = grams.len().min(other.len()).max(1) as f32;
+            let shared = shared_keys(&keys, other) as f32;
+            let smaller = keys.len().min(other.len()).max(1) as f32;
             shared / smaller >= same_text_overlap
         });
         if !repeats {
             taken.push((
                 Quote::from_corpus(corpus, hit.sentence_idx, hit.score),
-                grams,
+                keys,
             ));
         }
     }

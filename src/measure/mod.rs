@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod eval;
+pub mod heap;
 pub mod squad;
 pub mod unanswerable;
 
@@ -32,7 +33,7 @@ pub enum MeasureError {
     /// A file or folder could not be read or written.
     #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),
-    /// The cold start could not be measured (the child `quotebot ask` failed).
-    #[error("cold start not measured: {0}")]
-    ColdStart(String),
+    /// A measured child process (`quotebot index`, `quotebot ask`) failed.
+    #[error("measurement failed: {0}")]
+    Child(String),
 }

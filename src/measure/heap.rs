@@ -1,0 +1,57 @@
+//! Heap in use, counted by an allocator that wraps the system's: `bench` reports the memory an
+//! open engine holds apart from the pages of its generation that the kernel maps in (which
+//! count towards resident memory but are shared, evictable file cache). The binary installs it;
+//! counting costs one relaxed atomic add per allocation.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+
+/// The system allocator, counting the bytes it hands out.
+pub struct CountingAllocator;
+
+// SAFETY: every call is passed on to `System` unchanged; only a counter is updated beside it.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract for `alloc` is the one `System::alloc` needs.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            IN_USE.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            IN_USE.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by this allocator, that is by `System`, with `layout`.
+        unsafe { System.dealloc(ptr, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as for `dealloc`, and `new_size` is the caller's valid new size.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            if new_size >= layout.size() {
+                IN_USE.fetch_add(new_size - layout.size(), Ordering::Relaxed);
+            } else {
+                IN_USE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        new
+    }
+}
+
+/// Bytes of heap in use, when the running binary counts them (zero otherwise).
+pub fn heap_in_use() -> usize {
+    IN_USE.load(Ordering::Relaxed)
+}
