@@ -307,8 +307,9 @@ fn open_from_folder(
     // A stamp taken while a file was being written, or with sources.toml broken, is not kept:
     // the next opening reads the folder again.
     let trusted = (stamp.settled && folder.problem.is_none()).then_some(stamp.hash.as_str());
+    let fingerprint = folder.fingerprint(rules);
     let fresh = (!options.rebuild)
-        .then(|| index::open_fresh(dir, &folder.fingerprint(rules)))
+        .then(|| index::open_fresh(dir, &fingerprint))
         .flatten();
     if let Some((mut corpus, index)) = fresh {
         if let Some(stamp) = trusted {
@@ -324,14 +325,20 @@ fn open_from_folder(
     if let Some(answering) = answer_meanwhile(dir, options) {
         return Ok(answering);
     }
-    let corpus = folder.build(rules)?;
-    drop(folder);
     let bar = progress_bar(options.progress);
     let report = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let (index, status) = index::open_or_build(dir, &corpus, trusted, options.rebuild, &report)?;
+    let (corpus, index, status) = index::open_or_build(
+        dir,
+        &folder,
+        rules,
+        &fingerprint,
+        trusted,
+        options.rebuild,
+        &report,
+    )?;
     bar.finish_and_clear();
     if status == IndexStatus::Built && !options.rebuild {
         // No index yet, or the corpus, its descriptions or the cleaning rules changed, or the
@@ -387,7 +394,7 @@ fn progress_bar(visible: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(0);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("索引 {bar:30} {pos}/{len} 句") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("索引 {bar:30} {pos}/{len} 个文件") {
         bar.set_style(style);
     }
     bar

@@ -1,11 +1,14 @@
 //! Building a corpus from raw files: each file decoded, cleaned, cut into sentences and
-//! analysed on its own (the files of a batch in parallel, on every core), then numbered and
-//! appended in name order. Pure: bytes in, sentences out.
+//! analysed on its own, as a corpus of one document (the files of a batch in parallel, on every
+//! core), then appended in name order to the corpus being built: one in memory, or one whose
+//! columns are written straight into an index generation. Pure apart from that writing.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::columns::{Column, Ragged, Strings};
 use super::sources::check_sources;
 use super::{
     CleaningRules, Corpus, Document, PIPELINE_VERSION, Passages, RawFile, SentenceId,
@@ -14,100 +17,195 @@ use super::{
 use crate::text::normalize::normalize;
 use crate::text::segment::analyze;
 
-/// Files analysed at once: enough to keep every core busy, few enough that their sentences
-/// are not held twice for long.
-const BATCH: usize = 64;
-
-/// One file made into sentences, before it takes its place in the corpus.
-struct Part {
-    text: String,
-    encoding: &'static str,
-    n_paragraphs: u32,
-    sentences: SentenceTable,
-    passages: Passages,
-    warnings: Vec<String>,
-}
+/// Files analysed at once: enough to keep every core busy, few enough that a build holds
+/// little more than one batch in memory.
+pub const BATCH: usize = 64;
 
 impl Corpus {
-    /// Builds the corpus from raw files (sorted by name) and their descriptions.
+    /// Builds the corpus in memory from raw files (sorted by name) and their descriptions.
     pub fn build(files: &[RawFile], sources: &SourcesFile, rules: &CleaningRules) -> Corpus {
-        let mut corpus = Corpus::default();
-        let described = check_sources(sources, files, &mut corpus.warnings);
-        let numbers = document_numbers(files.iter().map(|file| file.name.as_str()));
-        let numbered: Vec<(&RawFile, Result<u32, String>)> = files.iter().zip(numbers).collect();
-        for batch in numbered.chunks(BATCH) {
-            let parts: Vec<Result<Part, String>> = batch
-                .par_iter()
-                .map(|(file, number)| {
-                    let number = number.clone()?;
-                    read_file(file, number, rules)
-                })
-                .collect();
-            for ((file, _), part) in batch.iter().zip(parts) {
-                match part {
-                    Ok(part) => corpus.add(file, part, described.get(file.name.as_str())),
-                    Err(reason) => corpus.skipped.push(SkippedFile {
-                        file: file.name.clone(),
-                        reason,
-                    }),
-                }
-            }
+        let names: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
+        let mut builder = CorpusBuilder::new(Corpus::default(), &names, sources, rules);
+        for batch in files.chunks(BATCH) {
+            builder.add_batch(batch, &mut |_, _| {});
         }
-        corpus.sentences.shrink_to_fit();
-        corpus.document_texts.shrink_to_fit();
-        corpus.passages.finish();
-        corpus.fingerprint = fingerprint(files, sources, rules);
-        corpus.sources = sources.clone();
-        corpus
+        match builder.finish() {
+            Ok(corpus) => corpus,
+            // Columns in memory are never written.
+            Err(err) => unreachable!("a corpus in memory failed to write: {err}"),
+        }
     }
 
-    /// Appends a file's sentences and the document they make.
-    fn add(&mut self, file: &RawFile, part: Part, described: Option<&Source>) {
-        let doc_idx = self.documents.len();
-        let first = self.sentences.len();
-        self.warnings.extend(part.warnings);
-        self.sentences.append(&part.sentences, doc_idx);
+    /// An empty corpus whose columns are written into `dir` as it grows, for
+    /// [`CorpusBuilder`]; [`super::open_stored`] maps it once finished.
+    fn writing(dir: &Path) -> std::io::Result<Corpus> {
+        std::fs::create_dir_all(dir)?;
+        Ok(Corpus {
+            document_texts: Strings::writing(dir, "document_text")?,
+            sentences: SentenceTable {
+                ids: Column::writing(&dir.join("sentence_ids"))?,
+                text: Strings::writing(dir, "sentence_text")?,
+                normalized: Strings::writing(dir, "sentence_normalized")?,
+                boundaries: Ragged::writing(dir, "sentence_boundaries")?,
+                entities: Ragged::writing(dir, "sentence_entities")?,
+            },
+            passages: Passages::writing(dir)?,
+            ..Corpus::default()
+        })
+    }
+
+    /// Appends the documents of `part` (built on its own) after those already in.
+    fn append(&mut self, part: &Corpus) {
+        let (doc_offset, first) = (self.documents.len(), self.sentences.len());
+        for (doc_idx, doc) in part.documents.iter().enumerate() {
+            self.documents.push(Document {
+                sentences: first + doc.sentences.start..first + doc.sentences.end,
+                ..doc.clone()
+            });
+            self.document_texts.push(part.document_texts.get(doc_idx));
+        }
+        self.sentences.append(&part.sentences, doc_offset);
         self.passages.append(&part.passages, first);
-        self.document_texts.push(&part.text);
-        let (source, topic) = match described {
-            Some(source) => (source.clone(), normalize(&source.title)),
-            None => {
-                let title = fallback_title(self.sentence(first).text);
-                (
-                    Source {
-                        title,
-                        ..Source::default()
-                    },
-                    String::new(),
-                )
-            }
-        };
-        self.documents.push(Document {
-            number: self.sentence(first).id.doc,
-            file: file.name.clone(),
-            source,
-            topic,
-            encoding: part.encoding.to_string(),
-            n_paragraphs: part.n_paragraphs,
-            sentences: first..self.sentences.len(),
-        });
+        self.warnings.extend(part.warnings.iter().cloned());
     }
 }
 
-/// Decodes, cleans, splits and analyses one file; why it cannot be used otherwise.
-fn read_file(file: &RawFile, number: u32, rules: &CleaningRules) -> Result<Part, String> {
+/// A corpus being built, batch by batch, from files in name order.
+pub struct CorpusBuilder<'r> {
+    corpus: Corpus,
+    /// Where a corpus being written goes (none in memory).
+    dir: Option<std::path::PathBuf>,
+    described: BTreeMap<String, Source>,
+    numbers: HashMap<String, Result<u32, String>>,
+    sources: SourcesFile,
+    rules: &'r CleaningRules,
+    fingerprint: Fingerprint,
+}
+
+impl<'r> CorpusBuilder<'r> {
+    /// A builder for the files named `names` (every file of the corpus, sorted), appending to
+    /// `corpus` (empty).
+    fn new(
+        mut corpus: Corpus,
+        names: &[&str],
+        sources: &SourcesFile,
+        rules: &'r CleaningRules,
+    ) -> Self {
+        let described = check_sources(sources, names, &mut corpus.warnings);
+        let numbers = names
+            .iter()
+            .map(|name| name.to_string())
+            .zip(document_numbers(names.iter().copied()))
+            .collect();
+        CorpusBuilder {
+            corpus,
+            dir: None,
+            described,
+            numbers,
+            sources: sources.clone(),
+            rules,
+            fingerprint: Fingerprint::default(),
+        }
+    }
+
+    /// A builder writing the corpus into the folder `dir` (see [`CorpusBuilder::new`]).
+    pub fn writing(
+        dir: &Path,
+        names: &[&str],
+        sources: &SourcesFile,
+        rules: &'r CleaningRules,
+    ) -> std::io::Result<Self> {
+        let mut builder = CorpusBuilder::new(Corpus::writing(dir)?, names, sources, rules);
+        builder.dir = Some(dir.to_path_buf());
+        Ok(builder)
+    }
+
+    /// Documents so far.
+    pub fn n_documents(&self) -> usize {
+        self.corpus.documents.len()
+    }
+
+    /// Adds the next files (in name order); `on_part` sees each file's sentences as a corpus of
+    /// one document with the position its first sentence takes in the whole.
+    pub fn add_batch(&mut self, files: &[RawFile], on_part: &mut dyn FnMut(&Corpus, usize)) {
+        let parts: Vec<Result<Corpus, String>> = files
+            .par_iter()
+            .map(|file| {
+                let number = self
+                    .numbers
+                    .get(&file.name)
+                    .cloned()
+                    .unwrap_or_else(|| Err("not listed with the corpus".to_string()))?;
+                read_file(file, number, self.described.get(&file.name), self.rules)
+            })
+            .collect();
+        for (file, part) in files.iter().zip(parts) {
+            self.fingerprint.add_file(&file.name, &file.bytes);
+            match part {
+                Ok(part) => {
+                    on_part(&part, self.corpus.n_sentences());
+                    self.corpus.append(&part);
+                }
+                Err(reason) => self.skip(SkippedFile {
+                    file: file.name.clone(),
+                    reason,
+                }),
+            }
+        }
+    }
+
+    /// Records a file that was not read.
+    pub fn skip(&mut self, skipped: SkippedFile) {
+        self.corpus.skipped.push(skipped);
+    }
+
+    /// Files skipped so far.
+    pub fn skipped(&self) -> &[SkippedFile] {
+        &self.corpus.skipped
+    }
+
+    /// Adds warnings of the folder (`sources.toml` problems).
+    pub fn warn_all(&mut self, warnings: impl Iterator<Item = String>) {
+        self.corpus.warnings.extend(warnings);
+    }
+
+    /// The corpus built: in memory, or written, synced and mapped from its folder.
+    pub fn finish(self) -> std::io::Result<Corpus> {
+        let mut corpus = self.corpus;
+        corpus.fingerprint = self.fingerprint.finish(&self.sources, self.rules);
+        corpus.sources = self.sources;
+        corpus.sentences.shrink_to_fit();
+        corpus.document_texts.shrink_to_fit();
+        corpus.passages.finish()?;
+        let Some(dir) = self.dir else {
+            return Ok(corpus);
+        };
+        corpus.document_texts.finish()?;
+        corpus.sentences.finish()?;
+        super::stored::write_meta(&corpus, &dir)?;
+        super::open_stored(&dir).map_err(std::io::Error::other)
+    }
+}
+
+/// Decodes, cleans, splits and analyses one file into a corpus of one document; why it cannot
+/// be used otherwise.
+fn read_file(
+    file: &RawFile,
+    number: u32,
+    described: Option<&Source>,
+    rules: &CleaningRules,
+) -> Result<Corpus, String> {
     let (text, encoding) = decode(&file.bytes).map_err(|err| err.to_string())?;
-    let mut warnings = Vec::new();
+    let mut part = Corpus::default();
     if encoding == super::decode::REPAIRED_UTF_8 {
-        warnings.push(format!(
+        part.warnings.push(format!(
             "{}: a few bytes that are no UTF-8 (or NULs) were replaced",
             file.name
         ));
     }
     let paragraphs = clean(&text, rules);
-    warn_if_mostly_cut(&file.name, &text, &paragraphs, &mut warnings);
-    let mut sentences = SentenceTable::default();
-    let mut passages = Passages::default();
+    warn_if_mostly_cut(&file.name, &text, &paragraphs, &mut part.warnings);
+    let (sentences, passages) = (&mut part.sentences, &mut part.passages);
     let mut n_paragraphs = 0;
     for paragraph in &paragraphs {
         let split = split_sentences(paragraph);
@@ -127,34 +225,70 @@ fn read_file(file: &RawFile, number: u32, rules: &CleaningRules) -> Result<Part,
         }
         passages.add_paragraph(first, (first..sentences.len()).map(|ord| sentences.normalized(ord)));
     }
-    if sentences.len() == 0 {
+    let Some(first) = sentences.get(0) else {
         return Err("no sentences left after removing page junk".to_string());
-    }
-    Ok(Part {
-        text,
-        encoding,
+    };
+    let (source, topic) = match described {
+        Some(source) => (source.clone(), normalize(&source.title)),
+        None => (
+            Source {
+                title: fallback_title(first.text),
+                ..Source::default()
+            },
+            String::new(),
+        ),
+    };
+    part.documents.push(Document {
+        number,
+        file: file.name.clone(),
+        source,
+        topic,
+        encoding: encoding.to_string(),
         n_paragraphs,
-        sentences,
-        passages,
-        warnings,
-    })
+        sentences: 0..part.sentences.len(),
+    });
+    part.document_texts.push(&text);
+    Ok(part)
 }
 
-/// Hash of the files, their descriptions, the cleaning rules and the pipeline version.
+/// Hash of the files, their descriptions, the cleaning rules and the pipeline version, fed
+/// one file at a time so that no build holds every file at once.
+pub struct Fingerprint(blake3::Hasher);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(PIPELINE_VERSION.as_bytes());
+        Fingerprint(hasher)
+    }
+}
+
+impl Fingerprint {
+    /// Adds the next file, in name order.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) {
+        self.0.update(name.as_bytes());
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    /// The fingerprint, once every file is in.
+    pub fn finish(mut self, sources: &SourcesFile, rules: &CleaningRules) -> String {
+        self.0.update(format!("{:?}", sources.document).as_bytes());
+        for pattern in rules.patterns() {
+            self.0.update(&(pattern.len() as u64).to_le_bytes());
+            self.0.update(pattern.as_bytes());
+        }
+        self.0.finalize().to_hex().to_string()
+    }
+}
+
+/// The [`Fingerprint`] of files held in memory.
 pub fn fingerprint(files: &[RawFile], sources: &SourcesFile, rules: &CleaningRules) -> String {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(PIPELINE_VERSION.as_bytes());
+    let mut fingerprint = Fingerprint::default();
     for file in files {
-        hasher.update(file.name.as_bytes());
-        hasher.update(&(file.bytes.len() as u64).to_le_bytes());
-        hasher.update(&file.bytes);
+        fingerprint.add_file(&file.name, &file.bytes);
     }
-    hasher.update(format!("{:?}", sources.document).as_bytes());
-    for pattern in rules.patterns() {
-        hasher.update(&(pattern.len() as u64).to_le_bytes());
-        hasher.update(pattern.as_bytes());
-    }
-    hasher.finalize().to_hex().to_string()
+    fingerprint.finish(sources, rules)
 }
 
 /// Numbers documents: a file named with a number (`003_report.txt`) keeps that number, so

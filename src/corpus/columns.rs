@@ -1,11 +1,12 @@
-//! Flat arrays of plain values, the stuff a corpus is made of: held in memory while a corpus is
-//! built, memory-mapped from an index generation when one is opened, so that opening neither
-//! parses nor copies, whatever the size of the corpus. A generation's files are written once,
+//! Flat arrays of plain values, the stuff a corpus is made of: held in memory for a corpus built
+//! in memory, written straight to a file while a generation's corpus is built (so a build holds
+//! one batch of files at a time, whatever the corpus size), memory-mapped when a generation is
+//! opened, so that opening neither parses nor copies. A generation's files are written once,
 //! synced, and never changed afterwards (a new build writes a new generation), which is what
 //! makes mapping them sound.
 
 use std::fs::File;
-use std::io::Write as _;
+use std::io::{BufWriter, Write as _};
 use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
@@ -13,10 +14,20 @@ use std::sync::Arc;
 use bytemuck::Pod;
 use memmap2::Mmap;
 
-/// An array of `T`, owned or mapped from a file.
+/// An array of `T`, owned, mapped from a file, or being written to one.
 pub enum Column<T> {
     Owned(Vec<T>),
     Mapped(Arc<Mmap>, PhantomData<T>),
+    /// Values are appended to the file and cannot be read back until it is mapped.
+    Writing(Box<FileSink>, PhantomData<T>),
+}
+
+/// The file a column is written to, how many values it holds, and the first write error (kept
+/// so that appending stays infallible; [`Column::finish`] reports it).
+pub struct FileSink {
+    file: BufWriter<File>,
+    len: usize,
+    error: Option<std::io::Error>,
 }
 
 impl<T: Pod> Column<T> {
@@ -27,30 +38,61 @@ impl<T: Pod> Column<T> {
             // A mapping starts on a page boundary and its length was checked when it was made,
             // so the cast cannot fail.
             Column::Mapped(map, _) => bytemuck::try_cast_slice(&map[..]).unwrap_or(&[]),
+            Column::Writing(..) => &[],
         }
     }
 
     pub fn len(&self) -> usize {
-        self.as_slice().len()
+        match self {
+            Column::Writing(sink, _) => sink.len,
+            _ => self.as_slice().len(),
+        }
     }
 
-    /// Appends a value (a mapped column is first copied into memory; only built corpora grow).
+    /// A column that writes what is appended to `path`.
+    pub fn writing(path: &Path) -> std::io::Result<Column<T>> {
+        let sink = FileSink {
+            file: BufWriter::with_capacity(1 << 20, File::create(path)?),
+            len: 0,
+            error: None,
+        };
+        Ok(Column::Writing(Box::new(sink), PhantomData))
+    }
+
+    /// Flushes and syncs a column being written (nothing for the others); the first error
+    /// met while appending, if any.
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        let Column::Writing(sink, _) = self else {
+            return Ok(());
+        };
+        if let Some(err) = sink.error.take() {
+            return Err(err);
+        }
+        sink.file.flush()?;
+        sink.file.get_ref().sync_all()
+    }
+
+    /// Appends a value.
     pub fn push(&mut self, value: T) {
-        self.owned().push(value);
+        self.extend_from_slice(std::slice::from_ref(&value));
     }
 
-    /// Appends values.
+    /// Appends values (a mapped column is first copied into memory; only built corpora grow).
     pub fn extend_from_slice(&mut self, values: &[T]) {
-        self.owned().extend_from_slice(values);
-    }
-
-    fn owned(&mut self) -> &mut Vec<T> {
         if let Column::Mapped(..) = self {
             *self = Column::Owned(self.as_slice().to_vec());
         }
         match self {
-            Column::Owned(values) => values,
-            Column::Mapped(..) => unreachable!("a mapped column was just copied"),
+            Column::Owned(owned) => owned.extend_from_slice(values),
+            Column::Writing(sink, _) => {
+                if sink.error.is_none()
+                    && let Err(err) = sink.file.write_all(bytemuck::cast_slice(values))
+                {
+                    sink.error = Some(err);
+                }
+                sink.len += values.len();
+            }
+            Column::Mapped(..) => {}
         }
     }
 
@@ -94,10 +136,12 @@ impl<T> Default for Column<T> {
 }
 
 impl<T: Clone> Clone for Column<T> {
+    /// A column being written clones as an empty one: it cannot be read.
     fn clone(&self) -> Self {
         match self {
             Column::Owned(values) => Column::Owned(values.clone()),
             Column::Mapped(map, _) => Column::Mapped(Arc::clone(map), PhantomData),
+            Column::Writing(..) => Column::Owned(Vec::new()),
         }
     }
 }
@@ -107,6 +151,7 @@ impl<T> std::fmt::Debug for Column<T> {
         match self {
             Column::Owned(values) => write!(f, "Column(owned, {} values)", values.len()),
             Column::Mapped(map, _) => write!(f, "Column(mapped, {} bytes)", map.len()),
+            Column::Writing(sink, _) => write!(f, "Column(writing, {} values)", sink.len),
         }
     }
 }
@@ -165,6 +210,22 @@ impl<T: Pod> Ragged<T> {
         self.values.shrink_to_fit();
     }
 
+    /// Runs written to `{name}.offsets` and `{name}.values` in `dir` as they are appended.
+    pub fn writing(dir: &Path, name: &str) -> std::io::Result<Ragged<T>> {
+        let mut offsets = Column::writing(&dir.join(format!("{name}.offsets")))?;
+        offsets.push(0);
+        Ok(Ragged {
+            offsets,
+            values: Column::writing(&dir.join(format!("{name}.values")))?,
+        })
+    }
+
+    /// See [`Column::finish`].
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        self.offsets.finish()?;
+        self.values.finish()
+    }
+
     /// Writes the runs as `{name}.offsets` and `{name}.values` in `dir`.
     pub fn write(&self, dir: &Path, name: &str) -> std::io::Result<()> {
         self.offsets.write(&dir.join(format!("{name}.offsets")))?;
@@ -220,6 +281,14 @@ impl Strings {
 
     pub fn write(&self, dir: &Path, name: &str) -> std::io::Result<()> {
         self.0.write(dir, name)
+    }
+
+    pub fn writing(dir: &Path, name: &str) -> std::io::Result<Strings> {
+        Ragged::writing(dir, name).map(Strings)
+    }
+
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        self.0.finish()
     }
 
     pub fn map(dir: &Path, name: &str) -> std::io::Result<Strings> {

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{
-    CleaningRules, Corpus, CorpusError, PIPELINE_VERSION, RawFile, SkippedFile, SourcesFile,
+    BATCH, CleaningRules, Corpus, CorpusBuilder, CorpusError, Fingerprint, PIPELINE_VERSION,
+    RawFile, SkippedFile, SourcesFile,
 };
 
 /// Paths of documents with their metadata.
@@ -135,10 +136,12 @@ pub fn read_sources(dir: &Path) -> Result<SourcesFile, CorpusError> {
     toml::from_str(&text).map_err(|err| CorpusError::Sources(path, err.to_string()))
 }
 
-/// The corpus folder read: its documents' bytes and descriptions, not yet built.
+/// The corpus folder listed, with its descriptions: what a build reads, one batch of files at a
+/// time.
 pub struct Folder {
     pub dir: PathBuf,
-    pub files: Vec<RawFile>,
+    /// The documents, in name order.
+    paths: Vec<PathBuf>,
     pub sources: SourcesFile,
     unreadable: Vec<SkippedFile>,
     /// Why `sources.toml` could not be used, if it could not.
@@ -146,15 +149,15 @@ pub struct Folder {
 }
 
 impl Folder {
-    /// Reads the documents of `dir` and `sources.toml`. A `sources.toml` that cannot be read
-    /// becomes a warning of the corpus and `last_good` descriptions are used instead (those of
-    /// the index in use; none if there are none), so that one typo does not stop a corpus that
-    /// has a good index.
+    /// Lists the documents of `dir` and reads `sources.toml`. A `sources.toml` that cannot be
+    /// read becomes a warning of the corpus and `last_good` descriptions are used instead
+    /// (those of the index in use; none if there are none), so that one typo does not stop a
+    /// corpus that has a good index.
     pub fn read(
         dir: &Path,
         last_good: impl FnOnce() -> Option<SourcesFile>,
     ) -> Result<Folder, CorpusError> {
-        let (files, unreadable) = list_documents(dir)?;
+        let (listed, unreadable) = list_paths(dir)?;
         let (sources, problem) = match read_sources(dir) {
             Ok(sources) => (sources, None),
             Err(err) => {
@@ -169,27 +172,71 @@ impl Folder {
         };
         Ok(Folder {
             dir: dir.to_path_buf(),
-            files,
+            paths: listed.into_iter().map(|(path, _)| path).collect(),
             sources,
             unreadable,
             problem,
         })
     }
 
-    /// The fingerprint the corpus built from this folder will have.
-    pub fn fingerprint(&self, rules: &CleaningRules) -> String {
-        super::fingerprint(&self.files, &self.sources, rules)
+    /// The number of documents listed.
+    pub fn len(&self) -> usize {
+        self.paths.len()
     }
 
-    /// Builds the corpus. Unreadable or undecodable files are listed in [`Corpus::skipped`]; a
-    /// folder with no usable document is an error.
-    pub fn build(&self, rules: &CleaningRules) -> Result<Corpus, CorpusError> {
-        let mut corpus = Corpus::build(&self.files, &self.sources, rules);
-        corpus.warnings.extend(self.problem.clone());
-        corpus.skipped.extend(self.unreadable.iter().cloned());
-        if corpus.documents.is_empty() {
-            let skipped = corpus
-                .skipped
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    /// The fingerprint the corpus built from this folder will have: every document read once,
+    /// one at a time (a file that cannot be read is left out, as the build leaves it out).
+    pub fn fingerprint(&self, rules: &CleaningRules) -> String {
+        let mut fingerprint = Fingerprint::default();
+        for path in &self.paths {
+            if let Ok(bytes) = std::fs::read(path) {
+                fingerprint.add_file(&file_name(path), &bytes);
+            }
+        }
+        fingerprint.finish(&self.sources, rules)
+    }
+
+    /// Builds the corpus into the folder `into` (see [`CorpusBuilder::writing`]), reading
+    /// [`BATCH`] files at a time; `on_part` sees each document as it is added, with the
+    /// position of its first sentence. Unreadable or undecodable files are listed in
+    /// [`Corpus::skipped`]; a folder with no usable document is an error.
+    pub fn build_stored(
+        &self,
+        rules: &CleaningRules,
+        into: &Path,
+        on_part: &mut dyn FnMut(&Corpus, usize),
+    ) -> Result<Corpus, CorpusError> {
+        let io = |err| CorpusError::Io(into.to_path_buf(), err);
+        let names: Vec<String> = self.paths.iter().map(|path| file_name(path)).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut builder = CorpusBuilder::writing(into, &names, &self.sources, rules).map_err(io)?;
+        builder.warn_all(self.problem.iter().cloned());
+        for batch in self.paths.chunks(BATCH) {
+            let mut files = Vec::with_capacity(batch.len());
+            for path in batch {
+                match std::fs::read(path) {
+                    Ok(bytes) => files.push(RawFile {
+                        name: file_name(path),
+                        bytes,
+                    }),
+                    Err(err) => builder.skip(SkippedFile {
+                        file: file_name(path),
+                        reason: err.to_string(),
+                    }),
+                }
+            }
+            builder.add_batch(&files, on_part);
+        }
+        for skipped in &self.unreadable {
+            builder.skip(skipped.clone());
+        }
+        if builder.n_documents() == 0 {
+            let skipped = builder
+                .skipped()
                 .iter()
                 .map(|skip| format!("{} ({})", skip.file, skip.reason))
                 .collect::<Vec<_>>();
@@ -200,7 +247,7 @@ impl Folder {
             };
             return Err(CorpusError::Empty(self.dir.clone(), detail));
         }
-        Ok(corpus)
+        builder.finish().map_err(io)
     }
 }
 
@@ -233,5 +280,73 @@ mod tests {
         skipped.sort_unstable();
         #[cfg(unix)]
         assert_eq!(skipped, ["loop.txt", "older"]);
+    }
+
+    #[test]
+    fn a_corpus_written_batch_by_batch_is_the_one_built_in_memory() {
+        let scratch = tempfile::TempDir::new().unwrap();
+        let dir = scratch.path().join("corpus");
+        std::fs::create_dir(&dir).unwrap();
+        // More files than one batch, a bad one among them, and a description.
+        for i in 0..(BATCH + 5) {
+            let text = format!("第{i}篇。大同市今年种树{i}万棵，比上年多。\n\n张强在北京说：好。");
+            std::fs::write(dir.join(format!("{i:03}_doc.txt")), text).unwrap();
+        }
+        std::fs::write(dir.join("999_empty.txt"), "").unwrap();
+        std::fs::write(
+            dir.join("sources.toml"),
+            "[[document]]\nfile = \"001_doc.txt\"\ntitle = \"大同日报\"\ndate = \"2022\"\n",
+        )
+        .unwrap();
+        let rules = CleaningRules::default();
+        let folder = Folder::read(&dir, || None).unwrap();
+        let mut seen = Vec::new();
+        let written = folder
+            .build_stored(&rules, &scratch.path().join("stored"), &mut |part, first| {
+                seen.push((first, part.n_sentences()));
+            })
+            .unwrap();
+        let (files, _) = list_documents(&dir).unwrap();
+        let built = Corpus::build(&files, &read_sources(&dir).unwrap(), &rules);
+        assert_eq!(written.fingerprint, built.fingerprint);
+        assert_eq!(written.fingerprint, folder.fingerprint(&rules));
+        assert_eq!(written.documents, built.documents);
+        assert_eq!(written.skipped, built.skipped);
+        assert_eq!(written.n_sentences(), built.n_sentences());
+        for (a, b) in written.sentences().zip(built.sentences()) {
+            assert_eq!(
+                (a.id, a.doc_idx, a.text, a.normalized, a.boundaries, a.entities),
+                (b.id, b.doc_idx, b.text, b.normalized, b.boundaries, b.entities)
+            );
+        }
+        for ord in 0..built.n_sentences() {
+            let paragraph = built.passages.paragraph_of(ord);
+            assert_eq!(written.passages.paragraph_of(ord), paragraph);
+            let paragraph = paragraph.unwrap();
+            assert_eq!(
+                written.passages.sentences(paragraph),
+                built.passages.sentences(paragraph)
+            );
+            let key = crate::corpus::bigram_key("种树");
+            assert_eq!(
+                written.passages.count(paragraph, key),
+                built.passages.count(paragraph, key)
+            );
+        }
+        assert_eq!(written.passages.mean_length(), built.passages.mean_length());
+        // Each document was handed over once, at the place its sentences take.
+        let mut next = 0;
+        for (first, n) in &seen {
+            assert_eq!(*first, next);
+            next += n;
+        }
+        assert_eq!(seen.len(), built.documents.len());
+        // A folder with nothing usable is an error, and leaves nothing to open.
+        let empty = scratch.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        std::fs::write(empty.join("a.txt"), "").unwrap();
+        let folder = Folder::read(&empty, || None).unwrap();
+        let result = folder.build_stored(&rules, &scratch.path().join("none"), &mut |_, _| {});
+        assert!(matches!(result, Err(CorpusError::Empty(..))));
     }
 }

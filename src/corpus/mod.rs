@@ -23,7 +23,7 @@ pub use id::{BadSentenceId, SentenceId};
 pub use load::{Folder, FolderStamp, folder_stamp, list_documents, read_sources};
 pub use passages::{Passages, bigram_key};
 pub use split::split_sentences;
-pub use build::fingerprint;
+pub use build::{BATCH, CorpusBuilder, Fingerprint, fingerprint};
 pub use stored::{StoredError, open_stored, write_stored};
 
 use crate::text::segment::{Analysis, Entity};
@@ -127,9 +127,10 @@ impl SentenceTable {
         self.entities.push(&analysis.entities);
     }
 
-    fn append(&mut self, other: &SentenceTable, doc_idx: usize) {
-        for &[doc, para, sent, _] in other.ids.as_slice() {
-            self.ids.push([doc, para, sent, doc_idx as u32]);
+    /// Appends `other`'s sentences, their document indexes moved up by `doc_offset`.
+    fn append(&mut self, other: &SentenceTable, doc_offset: usize) {
+        for &[doc, para, sent, doc_idx] in other.ids.as_slice() {
+            self.ids.push([doc, para, sent, doc_idx + doc_offset as u32]);
         }
         self.text.append(&other.text);
         self.normalized.append(&other.normalized);
@@ -155,6 +156,15 @@ impl SentenceTable {
             boundaries: self.boundaries.get(ord),
             entities: self.entities.get(ord),
         })
+    }
+
+    /// Flushes and syncs columns being written.
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.ids.finish()?;
+        self.text.finish()?;
+        self.normalized.finish()?;
+        self.boundaries.finish()?;
+        self.entities.finish()
     }
 
     fn shrink_to_fit(&mut self) {

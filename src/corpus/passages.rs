@@ -21,8 +21,9 @@ pub struct Passages {
     sentences: Column<[u32; 2]>,
     /// Each paragraph's bigram keys with their counts, sorted by key.
     bigrams: Ragged<[u32; 2]>,
-    /// Each paragraph's length in bigram tokens, and their mean.
+    /// Each paragraph's length in bigram tokens, their sum and their mean.
     lengths: Column<u32>,
+    total_length: u64,
     mean_length: f32,
 }
 
@@ -51,6 +52,7 @@ impl Passages {
         self.sentences
             .push([first as u32, (first + n_sentences) as u32]);
         self.lengths.push(keys.len() as u32);
+        self.total_length += keys.len() as u64;
         keys.sort_unstable();
         let counted: Vec<[u32; 2]> = keys
             .chunk_by(|a, b| a == b)
@@ -70,16 +72,33 @@ impl Passages {
         }
         self.bigrams.append(&other.bigrams);
         self.lengths.extend_from_slice(other.lengths.as_slice());
+        self.total_length += other.total_length;
     }
 
-    /// Computes the mean length once every paragraph is in.
-    pub(super) fn finish(&mut self) {
-        let total: u64 = self.lengths.as_slice().iter().map(|&len| u64::from(len)).sum();
-        self.mean_length = total as f32 / self.lengths.len().max(1) as f32;
+    /// Computes the mean length once every paragraph is in; flushes and syncs columns being
+    /// written.
+    pub(super) fn finish(&mut self) -> std::io::Result<()> {
+        self.mean_length = self.total_length as f32 / self.lengths.len().max(1) as f32;
         self.of_sentence.shrink_to_fit();
         self.sentences.shrink_to_fit();
         self.bigrams.shrink_to_fit();
         self.lengths.shrink_to_fit();
+        self.of_sentence.finish()?;
+        self.sentences.finish()?;
+        self.bigrams.finish()?;
+        self.lengths.finish()
+    }
+
+    /// Paragraphs written to `dir` as they are added (see [`Passages::write`]).
+    pub(super) fn writing(dir: &Path) -> std::io::Result<Passages> {
+        Ok(Passages {
+            of_sentence: Column::writing(&dir.join("paragraph_of_sentence"))?,
+            sentences: Column::writing(&dir.join("paragraph_sentences"))?,
+            bigrams: Ragged::writing(dir, "paragraph_bigrams")?,
+            lengths: Column::writing(&dir.join("paragraph_lengths"))?,
+            total_length: 0,
+            mean_length: 0.0,
+        })
     }
 
     /// Writes the columns to `dir`; the mean length is kept by the caller.
@@ -97,6 +116,7 @@ impl Passages {
             sentences: Column::map(&dir.join("paragraph_sentences"))?,
             bigrams: Ragged::map(dir, "paragraph_bigrams")?,
             lengths: Column::map(&dir.join("paragraph_lengths"))?,
+            total_length: 0,
             mean_length,
         })
     }

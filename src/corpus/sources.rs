@@ -3,19 +3,19 @@
 
 use std::collections::BTreeMap;
 
-use super::{RawFile, Source, SourcesFile};
+use super::{Source, SourcesFile};
 
 /// The descriptions of `sources.toml` by file name, after checking them: an entry for a file
 /// the corpus does not have, a second entry for one file, and a date that is no date are
 /// reported in `warnings` (the first entry of a file is used; a bad date is left out).
 pub(super) fn check_sources(
     sources: &SourcesFile,
-    files: &[RawFile],
+    names: &[&str],
     warnings: &mut Vec<String>,
 ) -> BTreeMap<String, Source> {
     let mut described: BTreeMap<String, Source> = BTreeMap::new();
     for entry in &sources.document {
-        if !files.iter().any(|file| file.name == entry.file) {
+        if !names.contains(&entry.file.as_str()) {
             warnings.push(format!(
                 "sources.toml describes {}, which is not in the corpus folder",
                 entry.file

@@ -37,7 +37,7 @@ struct Meta {
     mean_paragraph_length: f32,
 }
 
-/// Writes `corpus` into the folder `dir` (created), every file synced.
+/// Writes `corpus` (built in memory) into the folder `dir` (created), every file synced.
 pub fn write_stored(corpus: &Corpus, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let table = &corpus.sentences;
@@ -48,6 +48,12 @@ pub fn write_stored(corpus: &Corpus, dir: &Path) -> std::io::Result<()> {
     table.entities.write(dir, "sentence_entities")?;
     corpus.document_texts.write(dir, "document_text")?;
     corpus.passages.write(dir)?;
+    write_meta(corpus, dir)
+}
+
+/// Writes what of `corpus` is not a column into `dir`, synced: the last file of a stored
+/// corpus to be written.
+pub(super) fn write_meta(corpus: &Corpus, dir: &Path) -> std::io::Result<()> {
     let meta = Meta {
         layout: LAYOUT,
         little_endian: cfg!(target_endian = "little"),

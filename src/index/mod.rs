@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use tantivy::schema::Field;
 use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term};
 
-use crate::corpus::{Corpus, SourcesFile, open_stored, write_stored};
+use crate::corpus::{CleaningRules, Corpus, CorpusError, Folder, SourcesFile, open_stored};
 
 pub use schema::{Fields, ORD_FIELD};
 pub use tokenizers::{BigramTokenizer, ChineseTokenizer};
@@ -29,6 +29,9 @@ pub enum IndexError {
     /// tantivy failed while building or opening.
     #[error("index error in {0}: {1}")]
     Tantivy(PathBuf, tantivy::TantivyError),
+    /// The corpus could not be built (no usable document, or its files not written).
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
 }
 
 /// An open index and the fields to query it with.
@@ -88,21 +91,25 @@ impl<'s> TermStats<'s> {
     }
 }
 
-/// Opens the index of `dir` if it was built from this corpus, else builds a new generation
-/// with it (`force`: builds in any case) and keeps the corpus in it, with `stamp`, the folder
-/// stamp it was read under (none when it should not be trusted). Only one process builds at a
-/// time: one that finds another building waits for it, then opens what it built if that was
-/// built from this corpus. `progress` is called with (sentences done, total) while building.
+/// Opens the generation of `dir` if it was built from `fingerprint` (the folder's, see
+/// `Folder::fingerprint`), else builds a new one from `folder` (`force`: builds in any case):
+/// the index and the corpus written together, one batch of files at a time, the corpus kept
+/// in the generation with `stamp`, the folder stamp it was read under (none when it should not
+/// be trusted). Only one process builds at a time: one that finds another building waits for
+/// it, then opens what it built if that was built from this folder. `progress` is called with
+/// (documents done, documents in the folder) while building.
 pub fn open_or_build(
     dir: &Path,
-    corpus: &Corpus,
+    folder: &Folder,
+    rules: &CleaningRules,
+    fingerprint: &str,
     stamp: Option<&str>,
     force: bool,
     progress: &dyn Fn(usize, usize),
-) -> Result<(SentenceIndex, IndexStatus), IndexError> {
+) -> Result<(Corpus, SentenceIndex, IndexStatus), IndexError> {
     let not_writable = |err| IndexError::NotWritable(dir.to_path_buf(), err);
-    if !force && let Some((_, index)) = open_fresh(dir, &corpus.fingerprint) {
-        return Ok((index, IndexStatus::Opened));
+    if !force && let Some((corpus, index)) = open_fresh(dir, fingerprint) {
+        return Ok((corpus, index, IndexStatus::Opened));
     }
     std::fs::create_dir_all(dir).map_err(not_writable)?;
     let _lock = match generations::try_lock(dir).map_err(not_writable)? {
@@ -114,8 +121,8 @@ pub fn open_or_build(
             );
             let lock = generations::lock(dir).map_err(not_writable)?;
             // The other process may have built this very corpus.
-            if !force && let Some((_, index)) = open_fresh(dir, &corpus.fingerprint) {
-                return Ok((index, IndexStatus::Opened));
+            if !force && let Some((corpus, index)) = open_fresh(dir, fingerprint) {
+                return Ok((corpus, index, IndexStatus::Opened));
             }
             lock
         }
@@ -132,10 +139,29 @@ pub fn open_or_build(
         .map_err(not_writable)?;
     let tantivy_err = |err| IndexError::Tantivy(generation.path().to_path_buf(), err);
     let index = Index::create_in_dir(generation.path(), schema::schema()).map_err(tantivy_err)?;
-    fill(&index, corpus, progress).map_err(tantivy_err)?;
-    // The corpus itself, so that opening reads it instead of building it again.
-    write_stored(corpus, &generation.path().join(generations::CORPUS_FOLDER))
-        .map_err(not_writable)?;
+    schema::register_tokenizers(&index);
+    let fields = schema::fields(&index.schema()).map_err(tantivy_err)?;
+    let mut writer = index.writer(WRITER_MEMORY).map_err(tantivy_err)?;
+    let mut failed: Option<tantivy::TantivyError> = None;
+    let mut documents = 0;
+    let corpus = folder.build_stored(
+        rules,
+        &generation.path().join(generations::CORPUS_FOLDER),
+        &mut |part, first| {
+            if failed.is_none()
+                && let Err(err) = add_sentences(&writer, fields, part, first)
+            {
+                failed = Some(err);
+            }
+            documents += 1;
+            progress(documents, folder.len());
+        },
+    )?;
+    if let Some(err) = failed {
+        return Err(tantivy_err(err));
+    }
+    writer.commit().map_err(tantivy_err)?;
+    writer.wait_merging_threads().map_err(tantivy_err)?;
     generations::write_synced(
         &generation.path().join(generations::FINGERPRINT_FILE),
         corpus.fingerprint.as_bytes(),
@@ -157,6 +183,7 @@ pub fn open_or_build(
         )
         .map_err(not_writable)?;
     }
+    drop(corpus);
     let generation_path = generation.keep();
     let name = generation_path
         .file_name()
@@ -164,9 +191,13 @@ pub fn open_or_build(
         .unwrap_or_default();
     generations::swap_current(dir, &name).map_err(not_writable)?;
     generations::remove_other_generations(dir, Some(&name));
-    let opened = open_generation(&generation_path)
-        .map_err(|err| IndexError::Tantivy(generation_path.clone(), err))?;
-    Ok((opened, IndexStatus::Built))
+    let (corpus, opened) = open_with_corpus(&generation_path).ok_or_else(|| {
+        IndexError::Tantivy(
+            generation_path.clone(),
+            tantivy::TantivyError::InvalidArgument("the new generation does not open".into()),
+        )
+    })?;
+    Ok((corpus, opened, IndexStatus::Built))
 }
 
 /// True while another process holds the build lock of `dir`.
@@ -245,27 +276,35 @@ pub fn build_in_ram(corpus: &Corpus) -> tantivy::Result<SentenceIndex> {
     wrap(index, None)
 }
 
+/// Memory for the writer; the shipped corpus needs a fraction of it.
+const WRITER_MEMORY: usize = 100_000_000;
+
 fn fill(index: &Index, corpus: &Corpus, progress: &dyn Fn(usize, usize)) -> tantivy::Result<()> {
-    /// Memory for the writer; the shipped corpus needs a fraction of it.
-    const WRITER_MEMORY: usize = 100_000_000;
     schema::register_tokenizers(index);
     let fields = schema::fields(&index.schema())?;
     let mut writer = index.writer(WRITER_MEMORY)?;
-    let total = corpus.n_sentences();
+    add_sentences(&writer, fields, corpus, 0)?;
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    progress(corpus.n_sentences(), corpus.n_sentences());
+    Ok(())
+}
+
+/// Adds the sentences of `corpus` as tantivy documents, the first at corpus position `first`.
+fn add_sentences(
+    writer: &tantivy::IndexWriter,
+    fields: Fields,
+    corpus: &Corpus,
+    first: usize,
+) -> tantivy::Result<()> {
     for (ord, sentence) in corpus.sentences().enumerate() {
         let mut doc = TantivyDocument::default();
-        doc.add_u64(fields.ord, ord as u64);
+        doc.add_u64(fields.ord, (first + ord) as u64);
         doc.add_text(fields.words, sentence.normalized);
         doc.add_text(fields.bigrams, sentence.normalized);
         doc.add_text(fields.window, window_text(corpus, ord));
         writer.add_document(doc)?;
-        if ord % 1000 == 0 {
-            progress(ord, total);
-        }
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    progress(total, total);
     Ok(())
 }
 
