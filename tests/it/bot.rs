@@ -769,6 +769,9 @@ async fn chats_not_allowed_are_refused_once() {
     api.wait_sent(-100_900, 1).await;
     api.wait_for("refusals counted", |_| running.state.stats().refusals >= 5)
         .await;
+    // A refusal is counted before it is sent: wait for the sends themselves.
+    api.wait_sent(901, 1).await;
+    api.wait_sent(group, 1).await;
     let refused = api.sent_to(901);
     assert_eq!(refused.len(), 1, "one refusal: {refused:#?}");
     assert!(visible(&refused[0]).contains("指定的对话"));
