@@ -16,6 +16,7 @@ use crate::question::Question;
 use crate::question::vocabulary::FUNCTION_CHARS;
 use crate::text::bigrams::{bigram_tokens, for_each_bigram_token};
 use crate::text::normalize::is_word_char;
+use crate::text::segment::words_at;
 
 /// The question as the re-ranker sees it, prepared once per question.
 pub struct RerankQuery<'q> {
@@ -277,14 +278,7 @@ fn match_bigrams(
 pub(super) fn word_tf(sentence: &Sentence, query: &FieldQuery) -> (Vec<u32>, u32) {
     let mut tf = vec![0; query.weights.len()];
     let mut len = 0;
-    let text = sentence.normalized;
-    for pair in sentence.boundaries.windows(2) {
-        let Some(word) = text.get(pair[0] as usize..pair[1] as usize) else {
-            continue;
-        };
-        if !word.chars().any(is_word_char) {
-            continue;
-        }
+    for word in words_at(sentence.normalized, sentence.boundaries) {
         len += 1;
         if let Some(&id) = query.ids.get(word) {
             tf[id] += 1;

@@ -26,6 +26,15 @@ pub fn words(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The words of `text` cut at `boundaries` (those of [`analyze`]) that hold a letter or digit:
+/// [`words`] without cutting again.
+pub fn words_at<'t>(text: &'t str, boundaries: &[u32]) -> impl Iterator<Item = &'t str> {
+    boundaries
+        .windows(2)
+        .filter_map(|pair| text.get(pair[0] as usize..pair[1] as usize))
+        .filter(|word| word.chars().any(is_word_char))
+}
+
 /// Byte offsets where jieba's words of `text` begin and end (0 and `text.len()` included).
 pub fn word_boundaries(text: &str) -> Vec<usize> {
     let mut boundaries = vec![0];
@@ -157,6 +166,20 @@ mod tests {
                 .all(|word| word.chars().any(char::is_alphanumeric))
         );
         assert_eq!(cut.concat(), "全年地区生产总值完成1686亿元净增305亿元");
+    }
+
+    #[test]
+    fn words_at_the_boundaries_are_the_words() {
+        for text in [
+            "全年地区生产总值完成1686亿元，净增305亿元。",
+            "毛泽东去年在北京见了清华大学的代表",
+            "gdp是1686亿元😀 大同 a-b",
+            "",
+        ] {
+            let analysis = analyze(text);
+            let cut: Vec<&str> = words_at(text, &analysis.boundaries).collect();
+            assert_eq!(cut, words(text), "{text}");
+        }
     }
 
     #[test]
