@@ -234,12 +234,13 @@ fn index(config: Config) -> Result<()> {
     let engine = open(config, true)?;
     let summary = engine.summary();
     println!(
-        "indexed {} files, {} paragraphs, {} sentences in {:.2} s; skipped {} files",
+        "indexed {} files, {} paragraphs, {} sentences in {:.2} s; skipped {} files; peak heap {:.0} MB",
         summary.n_files,
         summary.n_paragraphs,
         summary.n_sentences,
         summary.elapsed.as_secs_f64(),
-        summary.skipped.len()
+        summary.skipped.len(),
+        quotebot::measure::heap::heap_peak() as f64 / 1e6
     );
     for skipped in &summary.skipped {
         println!("  skipped {}: {}", skipped.file, skipped.reason);

@@ -6,7 +6,6 @@
 //! holds (counted by the binary's allocator), and each question end to end, reply included,
 //! through [`Engine::ask`] (p50/p99).
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -40,6 +39,8 @@ pub struct BenchRow {
     pub n_sentences: usize,
     pub build_s: f64,
     pub build_rss_mb: f64,
+    /// Peak heap of the build, as `quotebot index` reports it.
+    pub build_heap_mb: f64,
     /// Open + first answer of a fresh `quotebot ask`, with its peak RSS.
     pub first_answer_ms: f64,
     pub first_answer_rss_mb: f64,
@@ -96,17 +97,18 @@ pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, Meas
     }
 
     let mut out = String::from(
-        "| corpus | MB | sentences | build s | build MB/s | build peak RSS MB | open + first answer ms | its peak RSS MB | engine heap MB | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "| corpus | MB | sentences | build s | build MB/s | build peak RSS MB | build peak heap MB | open + first answer ms | its peak RSS MB | engine heap MB | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
     );
     for row in &rows {
         out.push_str(&format!(
-            "| {} | {:.1} | {} | {:.2} | {:.2} | {:.0} | {:.0} | {:.0} | {:.1} | {:.3} | {:.3} |\n",
+            "| {} | {:.1} | {} | {:.2} | {:.2} | {:.0} | {:.0} | {:.0} | {:.0} | {:.1} | {:.3} | {:.3} |\n",
             row.label,
             row.megabytes,
             row.n_sentences,
             row.build_s,
             row.megabytes / row.build_s.max(1e-9),
             row.build_rss_mb,
+            row.build_heap_mb,
             row.first_answer_ms,
             row.first_answer_rss_mb,
             row.heap_mb,
@@ -115,7 +117,7 @@ pub fn run_bench(config: &Config, options: &BenchOptions) -> Result<String, Meas
         ));
     }
     out.push_str(
-        "build: a child `quotebot index` (corpus read, analysed, indexed and stored); open + first answer: median of 5 runs of a child `quotebot ask` with the index built; engine heap: allocated bytes an open engine holds (the generation's mapped files are not heap); p50/p99: `Engine::ask`, reply included\n",
+        "build: a child `quotebot index` (corpus read, analysed, indexed and stored; peak RSS counts the segment files tantivy maps while merging, peak heap only allocations); open + first answer: median of 5 runs of a child `quotebot ask` with the index built; engine heap: allocated bytes an open engine holds (the generation's mapped files are not heap); p50/p99: `Engine::ask`, reply included\n",
     );
     Ok(out)
 }
@@ -152,10 +154,16 @@ impl Bench<'_> {
         let config_path = write_child_config(&self.options.config_path, &config, &work)?;
         let megabytes = folder_bytes(corpus_dir) as f64 / 1e6;
 
-        let (build_s, build_rss_mb) = run_child(&config_path, &["index"])?;
+        let (build_s, build_rss_mb, summary) = run_child(&config_path, &["index"])?;
+        let build_heap_mb = summary
+            .split("peak heap ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|mb| mb.parse().ok())
+            .unwrap_or(f64::NAN);
         let question = questions.first().map_or("大同", String::as_str);
         let mut cold: Vec<(f64, f64)> = (0..5)
-            .map(|_| run_child(&config_path, &["ask", question]))
+            .map(|_| run_child(&config_path, &["ask", question]).map(|(s, rss, _)| (s, rss)))
             .collect::<Result<_, _>>()?;
         cold.sort_by(|a, b| a.0.total_cmp(&b.0));
         let (first_answer_s, first_answer_rss_mb) = cold[2];
@@ -180,6 +188,7 @@ impl Bench<'_> {
             n_sentences: engine.corpus().n_sentences(),
             build_s,
             build_rss_mb,
+            build_heap_mb,
             first_answer_ms: first_answer_s * 1000.0,
             first_answer_rss_mb,
             heap_mb,
@@ -276,9 +285,10 @@ fn write_child_config(
     Ok(path)
 }
 
-/// Wall time (s) and peak RSS (MB) of a child `quotebot --config CONFIG ARGS…`. The child's
-/// peak memory comes from the kernel (`wait4`), not from anything the child prints.
-fn run_child(config_path: &Path, args: &[&str]) -> Result<(f64, f64), MeasureError> {
+/// Wall time (s), peak RSS (MB) and standard output of a child `quotebot --config CONFIG
+/// ARGS…`. The child's peak memory comes from the kernel (`wait4`), not from anything the child
+/// prints.
+fn run_child(config_path: &Path, args: &[&str]) -> Result<(f64, f64, String), MeasureError> {
     let failed = |err: &dyn std::fmt::Display| {
         MeasureError::Child(format!("quotebot {}: {err}", args.join(" ")))
     };
@@ -288,26 +298,30 @@ fn run_child(config_path: &Path, args: &[&str]) -> Result<(f64, f64), MeasureErr
         .arg("--config")
         .arg(config_path)
         .args(args)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|err| failed(&err))?;
-    // Read stderr on its own thread, so a chatty child cannot fill the pipe and stall.
-    let stderr = child.stderr.take();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = stderr {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    });
+    // Read each pipe on its own thread, so a chatty child cannot fill one and stall.
+    let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let stdout = read(child.stdout.take().map(|pipe| Box::new(pipe) as _));
+    let stderr = read(child.stderr.take().map(|pipe| Box::new(pipe) as _));
     let (code, rss_mb) = wait_measured(child.id()).map_err(|err| failed(&err))?;
     let seconds = started.elapsed().as_secs_f64();
-    let stderr = reader.join().unwrap_or_default();
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
     if code != 0 {
         return Err(failed(&stderr));
     }
-    Ok((seconds, rss_mb))
+    Ok((seconds, rss_mb, stdout))
 }
 
 /// Waits for child `pid`; returns its exit code (-1 if it did not exit normally) and its peak
