@@ -1,5 +1,5 @@
 //! Generations on disk: each build goes to a new `gen-*` folder beside the one in use, with the
-//! fingerprint of the corpus it was built from; `CURRENT` names the folder in use and is
+//! corpus it was built from (`corpus/`), its fingerprint and the folder stamp; `CURRENT` names the folder in use and is
 //! replaced by an atomic rename only after the build committed and was synced, so a half-built
 //! index is never opened. One builder at a time: a builder holds `build.lock`, and a process
 //! that finds it held answers from the generation in use rather than racing it.
