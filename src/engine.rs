@@ -394,7 +394,8 @@ fn progress_bar(visible: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(0);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("索引 {bar:30} {pos}/{len} 个文件") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("索引 {bar:30} {pos}/{len} 个文件")
+    {
         bar.set_style(style);
     }
     bar

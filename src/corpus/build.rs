@@ -223,7 +223,10 @@ fn read_file(
             };
             sentences.push(id, 0, sentence, &normalized, &analyze(&normalized));
         }
-        passages.add_paragraph(first, (first..sentences.len()).map(|ord| sentences.normalized(ord)));
+        passages.add_paragraph(
+            first,
+            (first..sentences.len()).map(|ord| sentences.normalized(ord)),
+        );
     }
     let Some(first) = sentences.get(0) else {
         return Err("no sentences left after removing page junk".to_string());
@@ -295,7 +298,9 @@ pub fn fingerprint(files: &[RawFile], sources: &SourcesFile, rules: &CleaningRul
 /// citations read like the file names; the others get the next free numbers in name order. A
 /// second file with a number already taken gets none (the reason why instead): renumbering it
 /// would make existing citations point at another document.
-pub(super) fn document_numbers<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Result<u32, String>> {
+pub(super) fn document_numbers<'a>(
+    names: impl Iterator<Item = &'a str>,
+) -> Vec<Result<u32, String>> {
     let names: Vec<&str> = names.collect();
     let prefixes: Vec<Option<u32>> = names
         .iter()
@@ -357,4 +362,3 @@ fn fallback_title(first_sentence: &str) -> String {
         title
     }
 }
-

@@ -321,7 +321,10 @@ mod tests {
         texts.push("");
         texts.write(dir.path(), "texts").unwrap();
         let mapped = Strings::map(dir.path(), "texts").unwrap();
-        assert_eq!((mapped.get(0), mapped.get(1), mapped.len()), ("大同", "", 2));
+        assert_eq!(
+            (mapped.get(0), mapped.get(1), mapped.len()),
+            ("大同", "", 2)
+        );
     }
 
     #[test]
@@ -331,13 +334,17 @@ mod tests {
         texts.push("大同");
         texts.write(dir.path(), "texts").unwrap();
         // Offsets past the end of the values.
-        Column::Owned(vec![0u64, 9]).write(&dir.path().join("texts.offsets")).unwrap();
+        Column::Owned(vec![0u64, 9])
+            .write(&dir.path().join("texts.offsets"))
+            .unwrap();
         assert!(Strings::map(dir.path(), "texts").is_err());
         // A file cut inside a value.
         std::fs::write(dir.path().join("texts.offsets"), [0u8; 12]).unwrap();
         assert!(Strings::map(dir.path(), "texts").is_err());
         // Bytes that are no UTF-8 read as an empty string.
-        Column::Owned(vec![0u64, 2]).write(&dir.path().join("texts.offsets")).unwrap();
+        Column::Owned(vec![0u64, 2])
+            .write(&dir.path().join("texts.offsets"))
+            .unwrap();
         std::fs::write(dir.path().join("texts.values"), [0xE5, 0xA4]).unwrap();
         assert_eq!(Strings::map(dir.path(), "texts").unwrap().get(0), "");
     }

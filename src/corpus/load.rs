@@ -302,9 +302,13 @@ mod tests {
         let folder = Folder::read(&dir, || None).unwrap();
         let mut seen = Vec::new();
         let written = folder
-            .build_stored(&rules, &scratch.path().join("stored"), &mut |part, first| {
-                seen.push((first, part.n_sentences()));
-            })
+            .build_stored(
+                &rules,
+                &scratch.path().join("stored"),
+                &mut |part, first| {
+                    seen.push((first, part.n_sentences()));
+                },
+            )
             .unwrap();
         let (files, _) = list_documents(&dir).unwrap();
         let built = Corpus::build(&files, &read_sources(&dir).unwrap(), &rules);
@@ -315,8 +319,22 @@ mod tests {
         assert_eq!(written.n_sentences(), built.n_sentences());
         for (a, b) in written.sentences().zip(built.sentences()) {
             assert_eq!(
-                (a.id, a.doc_idx, a.text, a.normalized, a.boundaries, a.entities),
-                (b.id, b.doc_idx, b.text, b.normalized, b.boundaries, b.entities)
+                (
+                    a.id,
+                    a.doc_idx,
+                    a.text,
+                    a.normalized,
+                    a.boundaries,
+                    a.entities
+                ),
+                (
+                    b.id,
+                    b.doc_idx,
+                    b.text,
+                    b.normalized,
+                    b.boundaries,
+                    b.entities
+                )
             );
         }
         for ord in 0..built.n_sentences() {

@@ -17,13 +17,13 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+pub use build::{BATCH, CorpusBuilder, Fingerprint, fingerprint};
 pub use clean::{BadPattern, CleaningRules, clean};
 pub use decode::{DecodeError, decode};
 pub use id::{BadSentenceId, SentenceId};
 pub use load::{Folder, FolderStamp, folder_stamp, list_documents, read_sources};
 pub use passages::{Passages, bigram_key};
 pub use split::split_sentences;
-pub use build::{BATCH, CorpusBuilder, Fingerprint, fingerprint};
 pub use stored::{StoredError, open_stored, write_stored};
 
 use crate::text::segment::{Analysis, Entity};
@@ -119,7 +119,14 @@ pub(crate) struct SentenceTable {
 }
 
 impl SentenceTable {
-    fn push(&mut self, id: SentenceId, doc_idx: usize, text: &str, normalized: &str, analysis: &Analysis) {
+    fn push(
+        &mut self,
+        id: SentenceId,
+        doc_idx: usize,
+        text: &str,
+        normalized: &str,
+        analysis: &Analysis,
+    ) {
         self.ids.push([id.doc, id.para, id.sent, doc_idx as u32]);
         self.text.push(text);
         self.normalized.push(normalized);
@@ -130,7 +137,8 @@ impl SentenceTable {
     /// Appends `other`'s sentences, their document indexes moved up by `doc_offset`.
     fn append(&mut self, other: &SentenceTable, doc_offset: usize) {
         for &[doc, para, sent, doc_idx] in other.ids.as_slice() {
-            self.ids.push([doc, para, sent, doc_idx + doc_offset as u32]);
+            self.ids
+                .push([doc, para, sent, doc_idx + doc_offset as u32]);
         }
         self.text.append(&other.text);
         self.normalized.append(&other.normalized);
@@ -404,7 +412,9 @@ pub(crate) mod tests {
 
     #[test]
     fn numbers_files_by_prefix_then_next_free() {
-        let numbers = super::build::document_numbers(["000_a.txt", "002_b.txt", "002_c.txt", "x.md"].into_iter());
+        let numbers = super::build::document_numbers(
+            ["000_a.txt", "002_b.txt", "002_c.txt", "x.md"].into_iter(),
+        );
         assert_eq!(numbers[..2], [Ok(0), Ok(2)]);
         assert!(
             numbers[2]

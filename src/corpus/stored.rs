@@ -116,7 +116,9 @@ pub fn open_stored(dir: &Path) -> Result<Corpus, StoredError> {
         .iter()
         .all(|doc| doc.sentences.start < doc.sentences.end && doc.sentences.end <= n);
     if !ranges_fit {
-        return Err(damaged("a document's sentences are out of range".to_string()));
+        return Err(damaged(
+            "a document's sentences are out of range".to_string(),
+        ));
     }
     Ok(Corpus {
         documents: meta.documents,
@@ -143,7 +145,10 @@ mod tests {
     #[test]
     fn a_stored_corpus_reads_back_the_same() {
         let files = [
-            raw("001_a.txt", "大同市很大。张强在北京开会。\n\n2021年GDP为1686亿元。"),
+            raw(
+                "001_a.txt",
+                "大同市很大。张强在北京开会。\n\n2021年GDP为1686亿元。",
+            ),
             raw("b.md", "另一篇。"),
             raw("c.txt", ""),
         ];
@@ -168,8 +173,22 @@ mod tests {
         assert_eq!(opened.n_sentences(), built.n_sentences());
         for (a, b) in opened.sentences().zip(built.sentences()) {
             assert_eq!(
-                (a.id, a.doc_idx, a.text, a.normalized, a.boundaries, a.entities),
-                (b.id, b.doc_idx, b.text, b.normalized, b.boundaries, b.entities)
+                (
+                    a.id,
+                    a.doc_idx,
+                    a.text,
+                    a.normalized,
+                    a.boundaries,
+                    a.entities
+                ),
+                (
+                    b.id,
+                    b.doc_idx,
+                    b.text,
+                    b.normalized,
+                    b.boundaries,
+                    b.entities
+                )
             );
         }
         assert!(opened.sentences().any(|s| !s.entities.is_empty()));

@@ -218,7 +218,9 @@ pub fn last_sources(dir: &Path) -> Option<SourcesFile> {
 pub fn open_stamped(dir: &Path, stamp: &str) -> Option<(Corpus, SentenceIndex)> {
     let path = generations::current(dir)?;
     let stored = std::fs::read_to_string(path.join(generations::STAMP_FILE)).ok()?;
-    (stored.trim() == stamp).then(|| open_with_corpus(&path)).flatten()
+    (stored.trim() == stamp)
+        .then(|| open_with_corpus(&path))
+        .flatten()
 }
 
 /// The generation in use with its corpus, if it was built from `fingerprint`.

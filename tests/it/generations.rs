@@ -23,7 +23,10 @@ fn age_documents(corpus: &Path, age: Duration) -> Vec<PathBuf> {
     let mut documents = Vec::new();
     for entry in std::fs::read_dir(corpus).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|ext| ext == "txt" || ext == "md") {
+        if path
+            .extension()
+            .is_some_and(|ext| ext == "txt" || ext == "md")
+        {
             let file = std::fs::File::options().write(true).open(&path).unwrap();
             file.set_modified(SystemTime::now() - age).unwrap();
             documents.push(path);
@@ -113,7 +116,11 @@ fn a_damaged_generation_is_rebuilt_not_used() {
         questions::TEA,
     );
     let generation = current(scratch.path());
-    let stored = scratch.path().join("index").join(&generation).join("corpus");
+    let stored = scratch
+        .path()
+        .join("index")
+        .join(&generation)
+        .join("corpus");
     // A column cut short, as a full disk or a bad copy would leave it.
     let column = stored.join("sentence_text.offsets");
     let bytes = std::fs::read(&column).unwrap();
