@@ -307,10 +307,11 @@ fn open_from_folder(
     // A stamp taken while a file was being written, or with sources.toml broken, is not kept:
     // the next opening reads the folder again.
     let trusted = (stamp.settled && folder.problem.is_none()).then_some(stamp.hash.as_str());
-    let fingerprint = folder.fingerprint(rules);
-    let fresh = (!options.rebuild)
-        .then(|| index::open_fresh(dir, &fingerprint))
-        .flatten();
+    // A forced rebuild need not read the documents twice.
+    let fingerprint = (!options.rebuild).then(|| folder.fingerprint(rules));
+    let fresh = fingerprint
+        .as_deref()
+        .and_then(|fingerprint| index::open_fresh(dir, fingerprint));
     if let Some((mut corpus, index)) = fresh {
         if let Some(stamp) = trusted {
             index::restamp(dir, stamp);
@@ -334,9 +335,8 @@ fn open_from_folder(
         dir,
         &folder,
         rules,
-        &fingerprint,
+        fingerprint.as_deref(),
         trusted,
-        options.rebuild,
         &report,
     )?;
     bar.finish_and_clear();

@@ -316,6 +316,56 @@ impl Corpus {
 pub(crate) mod tests {
     use super::*;
 
+    /// Fails unless `a` and `b` hold the same documents, sentences and paragraphs.
+    pub fn assert_same(a: &Corpus, b: &Corpus) {
+        assert_eq!(a.documents, b.documents);
+        assert_eq!(a.skipped, b.skipped);
+        assert_eq!(a.fingerprint, b.fingerprint);
+        assert_eq!(a.sources, b.sources);
+        assert_eq!(a.n_sentences(), b.n_sentences());
+        for (x, y) in a.sentences().zip(b.sentences()) {
+            assert_eq!(
+                (
+                    x.id,
+                    x.doc_idx,
+                    x.text,
+                    x.normalized,
+                    x.boundaries,
+                    x.entities
+                ),
+                (
+                    y.id,
+                    y.doc_idx,
+                    y.text,
+                    y.normalized,
+                    y.boundaries,
+                    y.entities
+                )
+            );
+        }
+        for doc_idx in 0..b.documents.len() {
+            assert_eq!(a.document_text(doc_idx), b.document_text(doc_idx));
+        }
+        for (ord, sentence) in b.sentences().enumerate() {
+            let paragraph = b.passages.paragraph_of(ord);
+            assert_eq!(a.passages.paragraph_of(ord), paragraph);
+            let paragraph = paragraph.expect("every sentence is in a paragraph");
+            assert_eq!(
+                a.passages.sentences(paragraph),
+                b.passages.sentences(paragraph)
+            );
+            assert_eq!(a.passages.length(paragraph), b.passages.length(paragraph));
+            for token in crate::text::bigrams::bigram_tokens(sentence.normalized) {
+                let key = bigram_key(token);
+                assert_eq!(
+                    a.passages.count(paragraph, key),
+                    b.passages.count(paragraph, key)
+                );
+            }
+        }
+        assert_eq!(a.passages.mean_length(), b.passages.mean_length());
+    }
+
     /// A file named `name` holding `text`.
     pub fn raw(name: &str, text: &str) -> RawFile {
         RawFile {

@@ -93,26 +93,21 @@ impl<'s> TermStats<'s> {
     }
 }
 
-/// Opens the generation of `dir` if it was built from `fingerprint` (the folder's, see
-/// `Folder::fingerprint`), else builds a new one from `folder` (`force`: builds in any case):
-/// the index and the corpus written together, one batch of files at a time, the corpus kept
-/// in the generation with `stamp`, the folder stamp it was read under (none when it should not
-/// be trusted). Only one process builds at a time: one that finds another building waits for
-/// it, then opens what it built if that was built from this folder. `progress` is called with
-/// (documents done, documents in the folder) while building.
+/// Builds a new generation of `dir` from `folder`: the index and the corpus written together,
+/// one batch of files at a time, the corpus kept in the generation with `stamp`, the folder
+/// stamp it was read under (none when it should not be trusted). Only one process builds at a
+/// time: one that finds another building waits for it, then opens what it built if that was
+/// built from `reuse` (the folder's fingerprint; none to build in any case). `progress` is
+/// called with (documents done, documents in the folder) while building.
 pub fn open_or_build(
     dir: &Path,
     folder: &Folder,
     rules: &CleaningRules,
-    fingerprint: &str,
+    reuse: Option<&str>,
     stamp: Option<&str>,
-    force: bool,
     progress: &dyn Fn(usize, usize),
 ) -> Result<(Corpus, SentenceIndex, IndexStatus), IndexError> {
     let not_writable = |err| IndexError::NotWritable(dir.to_path_buf(), err);
-    if !force && let Some((corpus, index)) = open_fresh(dir, fingerprint) {
-        return Ok((corpus, index, IndexStatus::Opened));
-    }
     std::fs::create_dir_all(dir).map_err(not_writable)?;
     let _lock = match generations::try_lock(dir).map_err(not_writable)? {
         Some(lock) => lock,
@@ -123,7 +118,9 @@ pub fn open_or_build(
             );
             let lock = generations::lock(dir).map_err(not_writable)?;
             // The other process may have built this very corpus.
-            if !force && let Some((corpus, index)) = open_fresh(dir, fingerprint) {
+            if let Some((corpus, index)) =
+                reuse.and_then(|fingerprint| open_fresh(dir, fingerprint))
+            {
                 return Ok((corpus, index, IndexStatus::Opened));
             }
             lock

@@ -35,11 +35,41 @@ fn age_documents(corpus: &Path, age: Duration) -> Vec<PathBuf> {
     documents
 }
 
+fn file_name(path: &Path) -> String {
+    path.file_name().unwrap().to_string_lossy().into_owned()
+}
+
 /// The first quote's text of the answer to `question`.
 fn first_quote(engine: &Engine, question: &str) -> String {
     let reply = engine.ask(question);
     assert_eq!(reply.status, Status::Answered, "{question}");
     reply.quotes[0].text().to_string()
+}
+
+/// A fixture corpus in `scratch`, its documents settled an hour ago, built into an index: its
+/// folder, configuration, the first quote answering the tea question, and the generation.
+struct Built {
+    corpus: PathBuf,
+    config: quotebot::config::Config,
+    answer: String,
+    generation: PathBuf,
+}
+
+fn build(scratch: &Path) -> Built {
+    let corpus = fixture_corpus(scratch);
+    age_documents(&corpus, Duration::from_secs(3600));
+    let config = config_for(&corpus, scratch);
+    let answer = first_quote(
+        &Engine::open(config.clone(), OpenOptions::default()).unwrap(),
+        questions::TEA,
+    );
+    let generation = scratch.join("index").join(current(scratch));
+    Built {
+        corpus,
+        config,
+        answer,
+        generation,
+    }
 }
 
 #[test]
@@ -71,14 +101,13 @@ fn an_unchanged_folder_opens_from_the_generation_without_reading_a_document() {
 #[test]
 fn touched_files_are_read_but_not_rebuilt_and_changed_ones_are() {
     let scratch = tempfile::TempDir::new().unwrap();
-    let corpus = fixture_corpus(scratch.path());
-    age_documents(&corpus, Duration::from_secs(3600));
-    let config = config_for(&corpus, scratch.path());
-    let answer = first_quote(
-        &Engine::open(config.clone(), OpenOptions::default()).unwrap(),
-        questions::TEA,
-    );
-    let generation = current(scratch.path());
+    let Built {
+        corpus,
+        config,
+        answer,
+        generation,
+    } = build(scratch.path());
+    let generation = file_name(&generation);
     let stamp_file = scratch
         .path()
         .join("index")
@@ -108,19 +137,14 @@ fn touched_files_are_read_but_not_rebuilt_and_changed_ones_are() {
 #[test]
 fn a_damaged_generation_is_rebuilt_not_used() {
     let scratch = tempfile::TempDir::new().unwrap();
-    let corpus = fixture_corpus(scratch.path());
-    age_documents(&corpus, Duration::from_secs(3600));
-    let config = config_for(&corpus, scratch.path());
-    let answer = first_quote(
-        &Engine::open(config.clone(), OpenOptions::default()).unwrap(),
-        questions::TEA,
-    );
-    let generation = current(scratch.path());
-    let stored = scratch
-        .path()
-        .join("index")
-        .join(&generation)
-        .join("corpus");
+    let Built {
+        config,
+        answer,
+        generation,
+        ..
+    } = build(scratch.path());
+    let stored = generation.join("corpus");
+    let generation = file_name(&generation);
     // A column cut short, as a full disk or a bad copy would leave it.
     let column = stored.join("sentence_text.offsets");
     let bytes = std::fs::read(&column).unwrap();
