@@ -44,6 +44,8 @@ pub struct Config {
     pub cleaning_file: PathBuf,
     pub synonyms_file: PathBuf,
     pub ranker_file: PathBuf,
+    /// The answer/refuse model, fitted by scripts/fit_decision.py.
+    pub decision_file: PathBuf,
     /// The SQLite database of the bot's inbox and of the audit log.
     pub store_file: PathBuf,
     /// Days the audit log keeps a row; 0 keeps everything.

@@ -14,7 +14,7 @@ use crate::corpus::{
 use crate::index::{self, IndexError, IndexStatus, SentenceIndex};
 use crate::question::{Question, Synonyms, parse_question};
 use crate::rank::{Features, Ranker, RankerError};
-use crate::search::{self, Candidates, Hit, SearchError};
+use crate::search::{self, Candidates, Decision, DecisionError, Hit, Ranking, SearchError};
 
 /// Why the engine could not start.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +31,9 @@ pub enum EngineError {
     /// The ranker's weights cannot be used.
     #[error(transparent)]
     Ranker(#[from] RankerError),
+    /// The decision's model cannot be used.
+    #[error(transparent)]
+    Decision(#[from] DecisionError),
     /// An index in memory could not be built.
     #[error("cannot build the index in memory: {0}")]
     InMemory(tantivy::TantivyError),
@@ -95,6 +98,7 @@ pub struct Engine {
     index: SentenceIndex,
     synonyms: Synonyms,
     ranker: Ranker,
+    decision: Decision,
     summary: IndexSummary,
 }
 
@@ -108,6 +112,7 @@ impl Engine {
         let rules = CleaningRules::load(&config.cleaning_file)?;
         let synonyms = Synonyms::load(&config.synonyms_file)?;
         let ranker = Ranker::load(&config.ranker_file)?;
+        let decision = Decision::load(&config.decision_file)?;
         let stamp = corpus::folder_stamp(&config.corpus_dir, &rules)?;
         let unchanged = (!options.rebuild)
             .then(|| index::open_stamped(&config.index_dir, &stamp.hash))
@@ -130,6 +135,7 @@ impl Engine {
             index,
             synonyms,
             ranker,
+            decision,
             summary,
         })
     }
@@ -144,6 +150,7 @@ impl Engine {
     ) -> Result<(Engine, Duration), EngineError> {
         let synonyms = Synonyms::load(&config.synonyms_file)?;
         let ranker = Ranker::load(&config.ranker_file)?;
+        let decision = Decision::load(&config.decision_file)?;
         crate::text::segment::warm_up();
         let started = Instant::now();
         let corpus = Corpus::build(files, &SourcesFile::default(), rules);
@@ -156,6 +163,7 @@ impl Engine {
             index,
             synonyms,
             ranker,
+            decision,
             summary,
         };
         Ok((engine, build))
@@ -185,13 +193,15 @@ impl Engine {
     /// is logged for the operator and answered with an apology, never with "not found".
     pub fn ask_from(&self, question: &str, skip: usize) -> Reply {
         let (text, notes) = sanitize_question(question, self.config.answer.max_question_chars);
-        let (parsed, hits) = match self.rank(&text) {
+        let (parsed, ranking) = match self.ranking(&text) {
             Ok(ranked) => ranked,
             Err(err) => {
                 tracing::error!("{err}");
                 return Reply::empty(&text, Status::SearchFailed, notes);
             }
         };
+        let best = ranking.hits.first().map_or(0.0, |hit| hit.confidence);
+        let hits = search::worth_showing(search::decide(ranking, &self.decision), &self.decision);
         let mut reply = answer::reply(
             &parsed,
             &text,
@@ -201,6 +211,9 @@ impl Engine {
             skip,
         );
         reply.notes.extend(notes);
+        if reply.quotes.is_empty() && reply.status == Status::NotFound {
+            reply.confidence = best;
+        }
         reply
     }
 
@@ -214,8 +227,29 @@ impl Engine {
             &self.corpus,
             &self.config.retrieval,
             &self.ranker,
+            &self.decision,
         )?;
         Ok((parsed, hits))
+    }
+
+    /// Every ranked sentence with the decision's inputs, nothing refused: what
+    /// `eval --decision` writes out for fitting the decision.
+    pub fn ranking(&self, question: &str) -> Result<(Question, Ranking), SearchError> {
+        let parsed = parse_question(question, &self.synonyms);
+        let ranking = search::rank_all(
+            &parsed,
+            &self.index,
+            &self.corpus,
+            &self.config.retrieval,
+            &self.ranker,
+            &self.decision,
+        )?;
+        Ok((parsed, ranking))
+    }
+
+    /// The decision's model and floors.
+    pub fn decision(&self) -> &Decision {
+        &self.decision
     }
 
     /// The index's candidates for a question with their features, before scoring: what

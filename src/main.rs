@@ -11,9 +11,9 @@ use clap::{Parser, Subcommand};
 use quotebot::config::{Config, DEFAULT_CONFIG};
 use quotebot::engine::{Engine, OpenOptions};
 use quotebot::measure::bench::{self, BenchOptions};
-use quotebot::measure::eval;
 use quotebot::measure::squad::{self, Script};
 use quotebot::measure::unanswerable;
+use quotebot::measure::{decision, eval};
 use quotebot::render::{json, plain};
 use quotebot::store::{Asker, AuditLog, Channel, Filter};
 
@@ -121,6 +121,11 @@ enum Command {
         /// features and labels to this file (JSON lines, for scripts/fit_ranker.py).
         #[arg(long, value_name = "FILE")]
         features: Option<PathBuf>,
+        /// Instead of scoring, write each question's first ranked sentences with the decision's
+        /// inputs and labels to this file (JSON lines, for scripts/fit_decision.py); with
+        /// --unanswerable, the unanswerable questions too.
+        #[arg(long, value_name = "FILE", conflicts_with = "features")]
+        decision: Option<PathBuf>,
     },
 }
 
@@ -167,6 +172,7 @@ fn run(cli: Cli) -> Result<()> {
             json,
             unanswerable,
             features,
+            decision,
         }) => run_squad(
             config,
             &file,
@@ -176,14 +182,15 @@ fn run(cli: Cli) -> Result<()> {
                 json,
                 unanswerable,
             },
-            features.as_deref(),
+            Dump::of(features, decision),
         ),
         Some(Command::Eval {
             file,
             questions_in,
             features,
+            decision,
             ..
-        }) => run_eval(config, &file, questions_in, features.as_deref()),
+        }) => run_eval(config, &file, questions_in, Dump::of(features, decision)),
         Some(Command::Serve) => serve(config),
         Some(Command::Audit {
             since,
@@ -399,28 +406,72 @@ fn serve(config: Config) -> Result<()> {
     Ok(())
 }
 
-fn run_eval(config: Config, file: &Path, script: Script, features: Option<&Path>) -> Result<()> {
+/// What `eval` writes out instead of scoring, for a fitting script.
+enum Dump {
+    None,
+    /// The ranker's candidates and features (scripts/fit_ranker.py).
+    Features(PathBuf),
+    /// The decision's inputs (scripts/fit_decision.py).
+    Decision(PathBuf),
+}
+
+impl Dump {
+    fn of(features: Option<PathBuf>, decision: Option<PathBuf>) -> Dump {
+        match (features, decision) {
+            (Some(path), _) => Dump::Features(path),
+            (None, Some(path)) => Dump::Decision(path),
+            (None, None) => Dump::None,
+        }
+    }
+}
+
+fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(std::io::BufWriter::new(file))
+}
+
+fn run_eval(config: Config, file: &Path, script: Script, dump: Dump) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let mut questions = eval::parse_questions(&text)
         .with_context(|| format!("{} is not a question file", file.display()))?;
     let engine = open(config, false)?;
-    if let Some(path) = features {
-        let answerable: Vec<squad::SquadQuestion> = questions
-            .into_iter()
-            .filter(|question| !question.answers.is_empty())
-            .map(|question| squad::SquadQuestion {
-                question: question.q,
-                answers: question.answers,
-            })
-            .collect();
-        return write_features(&engine, &answerable, script, path);
-    }
     for question in &mut questions {
         question.q = script.convert(&question.q);
     }
-    print!("{}", eval::report(&eval::run(&engine, &questions)));
-    Ok(())
+    match dump {
+        Dump::Features(path) => {
+            let answerable: Vec<squad::SquadQuestion> = questions
+                .into_iter()
+                .filter(|question| !question.answers.is_empty())
+                .map(|question| squad::SquadQuestion {
+                    question: question.q,
+                    answers: question.answers,
+                })
+                .collect();
+            write_features(&engine, &answerable, Script::Original, &path)
+        }
+        Dump::Decision(path) => {
+            let mut out = create(&path)?;
+            decision::write_header(&mut out, &path)?;
+            let set = file
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let labelled = questions.iter().map(|question| decision::Labelled {
+                question: &question.q,
+                answers: &question.answers,
+            });
+            decision::write_rows(&engine, &set, labelled, &mut out, &path)?;
+            out.flush()?;
+            Ok(())
+        }
+        Dump::None => {
+            print!("{}", eval::report(&eval::run(&engine, &questions)));
+            Ok(())
+        }
+    }
 }
 
 fn write_features(
@@ -429,9 +480,7 @@ fn write_features(
     script: Script,
     path: &Path,
 ) -> Result<()> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut out = std::io::BufWriter::new(file);
+    let mut out = create(path)?;
     squad::write_features(engine, questions, script, &mut out, path)?;
     out.flush()?;
     Ok(())
@@ -445,30 +494,81 @@ struct SquadRun {
     unanswerable: bool,
 }
 
-fn run_squad(config: Config, file: &Path, run: SquadRun, features: Option<&Path>) -> Result<()> {
+fn run_squad(config: Config, file: &Path, run: SquadRun, dump: Dump) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let (contexts, questions) = squad::parse_squad(&text, run.max_questions)
         .with_context(|| format!("cannot read {}", file.display()))?;
     let (engine, build_s) = squad::build_engine(&config, &contexts)?;
-    if let Some(path) = features {
-        return write_features(&engine, &questions, run.script, path);
-    }
-    let report = squad::run_squad(&engine, build_s, &questions, run.script)?;
-    drop(engine);
     let label = file
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
+    match dump {
+        Dump::Features(path) => return write_features(&engine, &questions, run.script, &path),
+        Dump::Decision(path) => {
+            let mut out = create(&path)?;
+            decision::write_header(&mut out, &path)?;
+            let converted: Vec<String> = questions
+                .iter()
+                .map(|question| run.script.convert(&question.question))
+                .collect();
+            let labelled =
+                questions
+                    .iter()
+                    .zip(&converted)
+                    .map(|(question, text)| decision::Labelled {
+                        question: text,
+                        answers: &question.answers,
+                    });
+            decision::write_rows(&engine, &label, labelled, &mut out, &path)?;
+            drop(engine);
+            if run.unanswerable {
+                let articles = squad::parse_articles(&text)?;
+                let set = format!("{label}/unanswerable");
+                unanswerable::for_each_direction(
+                    &config,
+                    &articles,
+                    run.script,
+                    run.max_questions,
+                    |direction| {
+                        let labelled =
+                            direction
+                                .questions
+                                .iter()
+                                .map(|question| decision::Labelled {
+                                    question,
+                                    answers: &[],
+                                });
+                        decision::write_rows(&direction.engine, &set, labelled, &mut out, &path)
+                    },
+                )?;
+            }
+            out.flush()?;
+            return Ok(());
+        }
+        Dump::None => {}
+    }
+    let report = squad::run_squad(&engine, build_s, &questions, run.script)?;
+    drop(engine);
     println!("{}", squad::render(&report, &label));
     let mut figures = serde_json::to_value(&report)?;
+    let mut calibration = report.calibration.clone();
     if run.unanswerable {
         let articles = squad::parse_articles(&text)?;
         let refusals =
             unanswerable::run_unanswerable(&config, &articles, run.script, run.max_questions)?;
         println!("{}", unanswerable::render(&refusals));
         figures["unanswerable"] = serde_json::to_value(&refusals)?;
+        calibration.extend(&refusals.calibration);
     }
+    let ece = squad::expected_calibration_error(&calibration, 10);
+    println!(
+        "calibration of the top sentence (even-numbered questions, held out of the decision's fit): ECE {ece:.3} over {}",
+        calibration.len()
+    );
+    figures["ece"] = serde_json::json!(ece);
+    figures["n_calibrated"] = serde_json::json!(calibration.len());
     if run.json {
         println!("{figures}");
     }

@@ -4,6 +4,7 @@
 //! (`context`). Pure: nothing here reads files or the clock. Rendering is `render`'s.
 
 mod context;
+mod periods;
 mod quote;
 mod sources;
 
@@ -14,6 +15,8 @@ use crate::search::Hit;
 use crate::text::normalize::strip_whitespace;
 
 pub use context::{Context, context};
+pub use periods::stated_years;
+use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
 use quote::distinct_quotes;
 use sources::disagreeing_sources;
@@ -28,6 +31,9 @@ pub enum Status {
     SourcesDisagree,
     /// Nothing in the corpus answers the question.
     NotFound,
+    /// The corpus states what was asked only for other periods than the asked one: the quotes
+    /// are what it states, shown as such, not as answers.
+    OtherPeriod,
     /// The message holds nothing to search for (empty, emoji only, punctuation only).
     NoQuestion,
     /// The index could not be searched: the reader gets an apology and the operator the error
@@ -41,9 +47,18 @@ pub struct Reply {
     /// The question as it was searched (shortened if it was too long).
     pub question: String,
     pub status: Status,
+    /// The quotes shown: answers, or with [`Status::OtherPeriod`] what the corpus states for
+    /// other periods.
     pub quotes: Vec<Quote>,
     /// Remarks for the reader, e.g. that a long question was shortened.
     pub notes: Vec<String>,
+    /// The decision's probability that the first quote answers the question; when nothing is
+    /// quoted, that of the best sentence found (0 when none was).
+    pub confidence: f32,
+    /// The years the question asks about.
+    pub asked_years: Vec<u16>,
+    /// With [`Status::OtherPeriod`], the year stated nearest to an asked one.
+    pub nearest_year: Option<u16>,
 }
 
 impl Reply {
@@ -54,12 +69,31 @@ impl Reply {
             status,
             quotes: Vec::new(),
             notes,
+            confidence: 0.0,
+            asked_years: Vec::new(),
+            nearest_year: None,
         }
+    }
+
+    /// The quotes that answer the question: none when it is refused or only other periods
+    /// are stated.
+    pub fn answers(&self) -> &[Quote] {
+        if self.status == Status::OtherPeriod {
+            &[]
+        } else {
+            &self.quotes
+        }
+    }
+
+    /// Nothing answers the question (whatever else is shown).
+    pub fn refused(&self) -> bool {
+        self.answers().is_empty()
     }
 }
 
 /// Builds the reply for `question` from ranked `hits`, skipping the first `skip` quotes (for
-/// "more results").
+/// "more results"). When the question asks about years, quotes of the asked years come first,
+/// quotes of other years are left out, and when only those remain the reply says so.
 pub fn reply(
     question: &Question,
     text: &str,
@@ -73,21 +107,47 @@ pub fn reply(
     }
     // Enough distinct quotes for this page and for comparing sources; the rest are never shown.
     let wanted = skip + config.max_quotes.max(config.max_sources) * config.over_fetch;
-    let distinct = distinct_quotes(hits, corpus, wanted, config.same_text_overlap);
+    let mut distinct = distinct_quotes(hits, corpus, wanted, config.same_text_overlap);
+    let done = |status: Status, quotes: Vec<Quote>| Reply {
+        question: text.to_string(),
+        status,
+        confidence: quotes.first().map_or(0.0, Quote::confidence),
+        quotes,
+        notes: Vec::new(),
+        asked_years: question.years.clone(),
+        nearest_year: None,
+    };
     if distinct.is_empty() {
-        return Reply::empty(text, Status::NotFound, Vec::new());
+        return done(Status::NotFound, Vec::new());
+    }
+    if !question.years.is_empty() {
+        let matched: Vec<PeriodMatch> = distinct
+            .iter()
+            .map(|quote| period_match(corpus, quote.sentence_idx(), &question.years))
+            .collect();
+        if matched.iter().all(|m| *m == PeriodMatch::Other) {
+            let quotes: Vec<Quote> = distinct.into_iter().take(config.max_quotes).collect();
+            let asked = question.years[0];
+            let nearest = quotes
+                .iter()
+                .flat_map(|quote| quote_years(corpus, quote.sentence_idx()))
+                .min_by_key(|year| (year.abs_diff(asked), std::cmp::Reverse(*year)));
+            return Reply {
+                nearest_year: nearest,
+                ..done(Status::OtherPeriod, quotes)
+            };
+        }
+        // The asked years first, then quotes that state no year; other years never answer.
+        let mut ordered: Vec<(PeriodMatch, Quote)> = matched.into_iter().zip(distinct).collect();
+        ordered.retain(|(m, _)| *m != PeriodMatch::Other);
+        ordered.sort_by_key(|(m, _)| *m != PeriodMatch::Asked);
+        distinct = ordered.into_iter().map(|(_, quote)| quote).collect();
     }
     if skip == 0
         && question.wants_figure
         && let Some(quotes) = disagreeing_sources(&distinct, config)
     {
-        let status = Status::SourcesDisagree;
-        return Reply {
-            question: text.to_string(),
-            status,
-            quotes,
-            notes: Vec::new(),
-        };
+        return done(Status::SourcesDisagree, quotes);
     }
     let quotes: Vec<Quote> = distinct
         .into_iter()
@@ -99,12 +159,7 @@ pub fn reply(
     } else {
         Status::Answered
     };
-    Reply {
-        question: text.to_string(),
-        status,
-        quotes,
-        notes: Vec::new(),
-    }
+    done(status, quotes)
 }
 
 /// True when `quote` is a span of `document_text` once whitespace is removed from both.
@@ -158,6 +213,7 @@ pub(crate) mod tests {
                 sentence_idx,
                 score,
                 coverage: 1.0,
+                confidence: 1.0,
             })
             .collect()
     }

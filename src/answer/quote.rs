@@ -18,11 +18,12 @@ pub struct Quote {
     figures: Vec<Figure>,
     source: Source,
     score: f32,
+    confidence: f32,
 }
 
 impl Quote {
     /// The quote of sentence `sentence_idx` of `corpus`.
-    pub fn from_corpus(corpus: &Corpus, sentence_idx: usize, score: f32) -> Quote {
+    pub fn from_corpus(corpus: &Corpus, sentence_idx: usize, score: f32, confidence: f32) -> Quote {
         let sentence = &corpus.sentence(sentence_idx);
         let document = corpus.document_of(sentence);
         Quote {
@@ -33,6 +34,7 @@ impl Quote {
             figures: find_figures(sentence.text),
             source: document.source.clone(),
             score,
+            confidence,
         }
     }
 
@@ -69,6 +71,11 @@ impl Quote {
     /// The ranker's odds against the best sentence of the reply's question.
     pub fn score(&self) -> f32 {
         self.score
+    }
+
+    /// The decision's probability that the sentence answers the question.
+    pub fn confidence(&self) -> f32 {
+        self.confidence
     }
 
     /// The citation label, e.g. `[4·12.1]`.
@@ -120,7 +127,7 @@ pub(super) fn distinct_quotes(
         });
         if !repeats {
             taken.push((
-                Quote::from_corpus(corpus, hit.sentence_idx, hit.score),
+                Quote::from_corpus(corpus, hit.sentence_idx, hit.score, hit.confidence),
                 keys,
             ));
         }

@@ -271,6 +271,7 @@ fn write_child_config(
         ("cleaning_file", &config.cleaning_file),
         ("synonyms_file", &config.synonyms_file),
         ("ranker_file", &config.ranker_file),
+        ("decision_file", &config.decision_file),
     ];
     for (key, path) in paths {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());

@@ -24,6 +24,10 @@ pub struct EvalQuestion {
     pub kind: String,
 }
 
+/// The kind of a question whose right reply is "the corpus states this only for other
+/// periods" (`status: other_period`).
+pub const OTHER_PERIOD: &str = "other_period";
+
 /// Reads a `.jsonl` question file; a bad line is an error naming its number.
 pub fn parse_questions(text: &str) -> Result<Vec<EvalQuestion>, MeasureError> {
     text.lines()
@@ -50,6 +54,10 @@ pub struct Outcome {
     pub first_quote: Option<String>,
     pub n_quotes: usize,
     pub n_verbatim: usize,
+    /// The reply said the corpus states the asked figure only for other periods.
+    pub other_period: bool,
+    /// The decision's confidence in the reply.
+    pub confidence: f32,
 }
 
 impl Outcome {
@@ -62,6 +70,8 @@ impl Outcome {
             false
         } else if self.answerable() {
             self.rank == Some(1)
+        } else if self.question.kind == OTHER_PERIOD {
+            self.other_period
         } else {
             self.refused
         }
@@ -95,7 +105,7 @@ pub fn judge(engine: &Engine, question: &EvalQuestion, reply: &Reply) -> Outcome
         .map(|answer| comparable(answer))
         .collect();
     let rank = reply
-        .quotes
+        .answers()
         .iter()
         .position(|quote| {
             let text = comparable(quote.text());
@@ -118,7 +128,9 @@ pub fn judge(engine: &Engine, question: &EvalQuestion, reply: &Reply) -> Outcome
     Outcome {
         question: question.clone(),
         rank,
-        refused: reply.quotes.is_empty() && !failed,
+        refused: reply.refused() && !failed,
+        other_period: reply.status == Status::OtherPeriod,
+        confidence: reply.confidence,
         failed,
         first_quote: reply
             .quotes
@@ -196,6 +208,18 @@ pub fn report(outcomes: &[Outcome]) -> String {
     let n_quotes: usize = outcomes.iter().map(|o| o.n_quotes).sum();
     let n_verbatim: usize = outcomes.iter().map(|o| o.n_verbatim).sum();
     let _ = writeln!(out, "verbatim quotes    {n_verbatim}/{n_quotes}");
+    let periods: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.question.kind == OTHER_PERIOD)
+        .collect();
+    if !periods.is_empty() {
+        let _ = writeln!(
+            out,
+            "other period shown {}/{} (status other_period; every one is also a refusal)",
+            periods.iter().filter(|o| o.other_period).count(),
+            periods.len()
+        );
+    }
     let n_failed = outcomes.iter().filter(|o| o.failed).count();
     if n_failed > 0 {
         let _ = writeln!(out, "search failures    {n_failed} (see the log)");
@@ -250,6 +274,8 @@ mod tests {
             first_quote: None,
             n_quotes: 0,
             n_verbatim: 0,
+            other_period: false,
+            confidence: 0.0,
         }
     }
 

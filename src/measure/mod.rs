@@ -2,6 +2,7 @@
 //! SQuAD-format data sets (`squad`) and speed (`bench`), all through the engine the bot uses.
 
 pub mod bench;
+pub mod decision;
 pub mod eval;
 pub mod heap;
 pub mod squad;

@@ -14,6 +14,7 @@ use crate::corpus::{CleaningRules, RawFile};
 use crate::engine::Engine;
 use crate::percentile::percentile;
 use crate::rank::Features;
+use crate::search::{Ranking, decide};
 use crate::text::normalize::{comparable, to_traditional};
 
 /// A question of the data set and its gold answer texts.
@@ -150,6 +151,10 @@ pub struct SquadReport {
     pub latency_mean_ms: f64,
     pub latency_p50_ms: f64,
     pub latency_p99_ms: f64,
+    /// (confidence, right) of the top sentence of the even-numbered questions, which the
+    /// shipped decision was not fitted on.
+    #[serde(skip)]
+    pub calibration: Vec<(f32, bool)>,
 }
 
 /// The engine over `contexts`: corpus and index built in memory with the project's own code,
@@ -184,12 +189,18 @@ pub fn run_squad(
     let mut ranks = Vec::with_capacity(questions.len());
     let mut latencies = Vec::with_capacity(questions.len());
     let mut n_refused = 0;
-    for question in questions {
+    let mut calibration = Vec::new();
+    for (at, question) in questions.iter().enumerate() {
         let asked = script.convert(&question.question);
         let gold = gold_answers(question);
         let started = Instant::now();
-        let (_, hits) = engine.rank(&asked)?;
+        let (_, ranking) = engine.ranking(&asked)?;
+        let top = calibration_point(engine, &ranking, &gold);
+        let hits = decide(ranking, engine.decision());
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        if at % 2 == 0 {
+            calibration.extend(top);
+        }
         n_refused += usize::from(hits.is_empty());
         let rank = hits.iter().take(10).position(|hit| {
             gold.iter()
@@ -222,7 +233,44 @@ pub fn run_squad(
         latency_mean_ms: latencies.iter().sum::<f64>() / n,
         latency_p50_ms: percentile(&latencies, 50),
         latency_p99_ms: percentile(&latencies, 99),
+        calibration,
     })
+}
+
+/// The top-ranked sentence's confidence and whether it holds a gold answer (none holds one
+/// for an unanswerable question), for a question the coverage rule lets through: the pairs
+/// calibration is measured on, as `scripts/fit_decision.py` measures it.
+pub fn calibration_point(
+    engine: &Engine,
+    ranking: &Ranking,
+    gold: &[String],
+) -> Option<(f32, bool)> {
+    let top = ranking.hits.first().filter(|_| ranking.covers_enough)?;
+    let text = comparable(engine.corpus().sentence(top.sentence_idx).text);
+    Some((
+        top.confidence,
+        gold.iter().any(|answer| text.contains(answer.as_str())),
+    ))
+}
+
+/// Expected calibration error over `bins` equal-width bins of confidence: the mean gap
+/// between confidence and the share right, weighted by how many fall in each bin.
+pub fn expected_calibration_error(points: &[(f32, bool)], bins: usize) -> f64 {
+    let mut sums = vec![(0usize, 0.0f64, 0usize); bins];
+    for &(confidence, right) in points {
+        let bin = ((f64::from(confidence) * bins as f64) as usize).min(bins - 1);
+        sums[bin].0 += 1;
+        sums[bin].1 += f64::from(confidence);
+        sums[bin].2 += usize::from(right);
+    }
+    let total = points.len().max(1) as f64;
+    sums.iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|&(n, confidence, right)| {
+            let n_f = n as f64;
+            n_f / total * (confidence / n_f - right as f64 / n_f).abs()
+        })
+        .sum()
 }
 
 /// Writes, one JSON line per question, every candidate's features, text and whether it

@@ -7,10 +7,11 @@
 use serde::Serialize;
 
 use super::MeasureError;
-use super::squad::{Article, Script, context_files, gold_answers};
+use super::squad::{Article, Script, calibration_point, context_files, gold_answers};
 use crate::config::Config;
 use crate::corpus::CleaningRules;
 use crate::engine::Engine;
+use crate::search::decide;
 use crate::text::normalize::comparable;
 
 /// One direction: the contexts of one half, the questions of the other.
@@ -34,6 +35,10 @@ pub struct UnanswerableReport {
     /// quote anyway (lower is better; 0 is the goal).
     pub share_answered: f64,
     pub directions: Vec<Direction>,
+    /// (confidence, right) of the top sentence of the even-numbered questions of each
+    /// direction, which the shipped decision was not fitted on.
+    #[serde(skip)]
+    pub calibration: Vec<(f32, bool)>,
 }
 
 /// Runs both directions over `articles`, asking at most `max_questions` questions in each
@@ -44,11 +49,26 @@ pub fn run_unanswerable(
     script: Script,
     max_questions: usize,
 ) -> Result<UnanswerableReport, MeasureError> {
-    let (first, second) = articles.split_at(articles.len().div_ceil(2));
-    let directions = vec![
-        direction("first half", first, second, config, script, max_questions)?,
-        direction("second half", second, first, config, script, max_questions)?,
-    ];
+    let mut directions = Vec::new();
+    let mut calibration = Vec::new();
+    for_each_direction(config, articles, script, max_questions, |set| {
+        let mut n_answered = 0;
+        for (at, question) in set.questions.iter().enumerate() {
+            let (_, ranking) = set.engine.ranking(question)?;
+            let top = calibration_point(&set.engine, &ranking, &[]);
+            n_answered += usize::from(!decide(ranking, set.engine.decision()).is_empty());
+            if at % 2 == 0 {
+                calibration.extend(top);
+            }
+        }
+        directions.push(Direction {
+            contexts_of: set.contexts_of,
+            n_contexts: set.n_contexts,
+            n_questions: set.questions.len(),
+            n_answered,
+        });
+        Ok(())
+    })?;
     let n_questions: usize = directions.iter().map(|d| d.n_questions).sum();
     let n_answered: usize = directions.iter().map(|d| d.n_answered).sum();
     Ok(UnanswerableReport {
@@ -56,7 +76,42 @@ pub fn run_unanswerable(
         n_answered,
         share_answered: n_answered as f64 / n_questions.max(1) as f64,
         directions,
+        calibration,
     })
+}
+
+/// One direction built: the engine over one half's contexts and the other half's questions
+/// that none of them answers, already in the script asked for.
+pub struct UnanswerableSet {
+    pub contexts_of: &'static str,
+    pub n_contexts: usize,
+    pub engine: Engine,
+    pub questions: Vec<String>,
+}
+
+/// Builds each direction in turn (one engine at a time) and hands it to `visit`.
+pub fn for_each_direction(
+    config: &Config,
+    articles: &[Article],
+    script: Script,
+    max_questions: usize,
+    mut visit: impl FnMut(&UnanswerableSet) -> Result<(), MeasureError>,
+) -> Result<(), MeasureError> {
+    let (first, second) = articles.split_at(articles.len().div_ceil(2));
+    for (contexts_of, pooled, asked) in [
+        ("first half", first, second),
+        ("second half", second, first),
+    ] {
+        visit(&direction(
+            contexts_of,
+            pooled,
+            asked,
+            config,
+            script,
+            max_questions,
+        )?)?;
+    }
+    Ok(())
 }
 
 fn direction(
@@ -66,12 +121,17 @@ fn direction(
     config: &Config,
     script: Script,
     max_questions: usize,
-) -> Result<Direction, MeasureError> {
+) -> Result<UnanswerableSet, MeasureError> {
     let contexts: Vec<&String> = pooled.iter().flat_map(|a| &a.contexts).collect();
     let files = context_files(contexts.iter().copied());
     let searchable: Vec<String> = contexts.iter().map(|context| comparable(context)).collect();
     let (engine, _) = Engine::in_memory(config.clone(), &files, &CleaningRules::default())?;
-    let unanswerable = asked
+    let limit = if max_questions == 0 {
+        usize::MAX
+    } else {
+        max_questions
+    };
+    let questions = asked
         .iter()
         .flat_map(|article| &article.questions)
         .filter(|question| {
@@ -80,23 +140,15 @@ fn direction(
                 && !gold
                     .iter()
                     .any(|answer| searchable.iter().any(|context| context.contains(answer)))
-        });
-    let limit = if max_questions == 0 {
-        usize::MAX
-    } else {
-        max_questions
-    };
-    let (mut n_questions, mut n_answered) = (0, 0);
-    for question in unanswerable.take(limit) {
-        let (_, hits) = engine.rank(&script.convert(&question.question))?;
-        n_questions += 1;
-        n_answered += usize::from(!hits.is_empty());
-    }
-    Ok(Direction {
+        })
+        .take(limit)
+        .map(|question| script.convert(&question.question))
+        .collect();
+    Ok(UnanswerableSet {
         contexts_of,
         n_contexts: contexts.len(),
-        n_questions,
-        n_answered,
+        engine,
+        questions,
     })
 }
 

@@ -3,6 +3,7 @@
 //! amount, a time, a person, place or organisation, the kind of thing a 什么/哪个 names) and
 //! the numbers it states. Pure; raw user text never reaches a query parser.
 
+mod asked;
 mod synonyms;
 mod tokens;
 pub mod vocabulary;
@@ -12,6 +13,7 @@ use std::ops::Range;
 use rustc_hash::FxHashSet;
 
 use crate::text::normalize::normalize;
+use crate::text::periods::asked_years;
 use crate::text::segment::{EntityKind, names_a_thing, tagged_words, word_boundaries};
 
 pub use synonyms::Synonyms;
@@ -46,6 +48,13 @@ pub struct Question {
     /// What follows the first question word (哪一个山脉之间 → 山脉之间; empty when there is
     /// none): the words an answer tends to stand next to.
     pub after_asked: String,
+    /// The attribute asked for (旅游收入是多少 → 收入) with its synonyms: a sentence that
+    /// answers, or its neighbour, names it.
+    pub attribute: Option<QueryTerm>,
+    /// The unit an amount is asked in (多少亿元 → 元).
+    pub unit: Option<&'static str>,
+    /// The years the question asks about (2020年, 二〇二〇年, 18年), sorted.
+    pub years: Vec<u16>,
 }
 
 /// One content term of a question and the words that may stand for it in the corpus.
@@ -121,6 +130,13 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
             .find(&cue_text)
             .map(|asked| cue_text[asked.end()..].to_string())
             .unwrap_or_default(),
+        attribute: asked::asked_attribute(&normalized).map(|word| QueryTerm {
+            synonyms: synonyms.of(&word).to_vec(),
+            text: word,
+            names_a_thing: true,
+        }),
+        unit: asked::asked_unit(&normalized),
+        years: asked_years(&normalized),
         terms,
         normalized,
         content,

@@ -13,37 +13,42 @@ use crate::question::Question;
 use crate::text::figures::{dates_in_normalized, figures_in_normalized};
 use crate::text::segment::EntityKind;
 
-/// Declares [`Features`] with one `f32` field per name, and its names and values in that order.
-macro_rules! features {
-    ($($(#[doc = $doc:literal])* $name:ident,)*) => {
-        /// The features of one candidate sentence (each documented at its field).
+/// Declares a struct with one `f32` field per name, the number of fields, and its names and
+/// values in that order: the re-ranker's [`Features`] and the decision's inputs share it.
+macro_rules! named_features {
+    ($(#[doc = $sdoc:literal])* $Struct:ident, $count:ident,
+     $($(#[doc = $doc:literal])* $name:ident,)*) => {
+        $(#[doc = $sdoc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq)]
-        pub struct Features {
+        pub struct $Struct {
             $($(#[doc = $doc])* pub $name: f32,)*
         }
 
         /// Number of features.
-        pub const N_FEATURES: usize = [$(stringify!($name)),*].len();
+        pub const $count: usize = [$(stringify!($name)),*].len();
 
-        impl Features {
-            /// The names, in the order of [`Features::values`].
-            pub const NAMES: [&'static str; N_FEATURES] = [$(stringify!($name)),*];
+        impl $Struct {
+            /// The names, in the order of `values`.
+            pub const NAMES: [&'static str; $count] = [$(stringify!($name)),*];
 
-            /// The values, in the order of [`Features::NAMES`].
-            pub fn values(&self) -> [f32; N_FEATURES] {
+            /// The values, in the order of `NAMES`.
+            pub fn values(&self) -> [f32; $count] {
                 [$(self.$name),*]
             }
 
-            /// Features from values in the order of [`Features::NAMES`].
-            pub fn from_values(values: [f32; N_FEATURES]) -> Features {
+            /// Features from values in the order of `NAMES`.
+            pub fn from_values(values: [f32; $count]) -> $Struct {
                 let [$($name),*] = values;
-                Features { $($name),* }
+                $Struct { $($name),* }
             }
         }
     };
 }
+pub(crate) use named_features;
 
-features! {
+named_features! {
+    /// The features of one candidate sentence (each documented at its field).
+    Features, N_FEATURES,
     /// Bigram BM25 of the sentence.
     bigrams,
     /// jieba-word BM25 of the sentence.

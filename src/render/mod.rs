@@ -19,6 +19,14 @@ pub fn heading(reply: &Reply) -> Option<String> {
             Some("不同来源给出的数字不同（按发布时间排列，新的在前）：".to_string())
         }
         Status::SearchFailed => Some("抱歉，检索出错，请稍后再试。".to_string()),
+        Status::OtherPeriod => {
+            let asked: Vec<String> = reply.asked_years.iter().map(|y| format!("{y}年")).collect();
+            let nearest = reply
+                .nearest_year
+                .map(|year| format!("资料中最近的是{year}年："))
+                .unwrap_or_else(|| "资料中有的是其他时期的：".to_string());
+            Some(format!("资料中没有{}的数字。{nearest}", asked.join("、")))
+        }
         Status::Answered => None,
     }
 }

@@ -109,6 +109,7 @@ mod tests {
                     sentence_idx,
                     score: 1.0,
                     coverage,
+                    confidence: 1.0,
                 })
                 .collect();
             assert_eq!(
@@ -136,6 +137,7 @@ mod tests {
             sentence_idx: 0,
             score: 1.0,
             coverage: 0.9,
+            confidence: 1.0,
         }];
         let check = |unknown: f32, expected: bool| {
             assert_eq!(

@@ -3,6 +3,7 @@
 //! them or refuses. Pure apart from reading the open index.
 
 mod candidates;
+mod confidence;
 mod decision;
 
 use crate::config::RetrievalConfig;
@@ -12,6 +13,7 @@ use crate::question::Question;
 use crate::rank::Ranker;
 
 pub use candidates::{Candidate, Candidates, candidates};
+pub use confidence::{Decision, DecisionError, DecisionFile, Inputs, N_INPUTS};
 pub use decision::covers_enough;
 
 /// The index could not be searched (a broken segment, an I/O error under it): an error for the
@@ -32,40 +34,115 @@ pub struct Hit {
     pub score: f32,
     /// IDF-weighted share of the question's terms that the sentence contains.
     pub coverage: f32,
+    /// The decision's probability that the sentence answers the question (0 for sentences
+    /// below the decision's depth).
+    pub confidence: f32,
 }
 
-/// Ranks the corpus sentences for `question`, best first. When no sentence near the top covers
-/// enough of the question the result is empty: "not found".
+/// Every ranked sentence with what the decision reads of the first ones, before anything is
+/// refused: what `retrieve` decides on and `eval --decision` writes out for fitting.
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    pub hits: Vec<Hit>,
+    /// The decision's inputs of the first `decision_depth` hits.
+    pub inputs: Vec<Inputs>,
+    /// The question passes the coverage rule (`covers_enough`); when it does not, nothing is
+    /// quoted whatever the model says.
+    pub covers_enough: bool,
+}
+
+/// Ranks the corpus sentences for `question`, best first, and decides whether any answers it:
+/// when none does the result is empty ("not found"). The first sentence shown is the best
+/// ranked one the decision is confident of.
 pub fn retrieve(
     question: &Question,
     index: &SentenceIndex,
     corpus: &Corpus,
     config: &RetrievalConfig,
     ranker: &Ranker,
+    decision: &Decision,
 ) -> Result<Vec<Hit>, SearchError> {
+    let ranking = rank_all(question, index, corpus, config, ranker, decision)?;
+    Ok(decide(ranking, decision))
+}
+
+/// The decision on a ranking: nothing when the coverage rule stops the question or no sentence
+/// reaches the answer threshold; else every hit, the best-ranked one that reaches it first.
+pub fn decide(ranking: Ranking, decision: &Decision) -> Vec<Hit> {
+    let mut hits = ranking.hits;
+    let first = hits
+        .iter()
+        .position(|hit| hit.confidence >= decision.answer_threshold);
+    match first {
+        Some(first) if ranking.covers_enough => {
+            let chosen = hits.remove(first);
+            hits.insert(0, chosen);
+        }
+        _ => hits.clear(),
+    }
+    hits
+}
+
+/// The hits worth showing: the first, and those after it whose own confidence reaches the
+/// decision's second floor (a reply with one good quote shows one quote).
+pub fn worth_showing(hits: Vec<Hit>, decision: &Decision) -> Vec<Hit> {
+    hits.into_iter()
+        .enumerate()
+        .filter(|(at, hit)| *at == 0 || hit.confidence >= decision.more_quotes_threshold)
+        .map(|(_, hit)| hit)
+        .collect()
+}
+
+/// Every ranked sentence for `question` with its confidence, nothing refused yet.
+pub fn rank_all(
+    question: &Question,
+    index: &SentenceIndex,
+    corpus: &Corpus,
+    config: &RetrievalConfig,
+    ranker: &Ranker,
+    decision: &Decision,
+) -> Result<Ranking, SearchError> {
     let found = candidates(question, index, corpus, config, ranker)?;
-    let mut hits: Vec<Hit> = ranked(&found, ranker)
-        .into_iter()
-        .map(|(score, candidate)| Hit {
-            sentence_idx: candidate.sentence_idx,
-            score,
-            coverage: candidate.features.coverage,
+    let ranked = ranked(&found, ranker);
+    let depth = config.decision_depth.max(1).min(ranked.len());
+    let best_coverage = ranked[..depth]
+        .iter()
+        .map(|(_, candidate)| candidate.features.coverage)
+        .fold(0.0_f32, f32::max);
+    let inputs: Vec<Inputs> = (0..depth)
+        .map(|at| {
+            confidence::inputs(
+                question,
+                corpus,
+                &ranked,
+                at,
+                found.unknown_share,
+                best_coverage,
+            )
         })
         .collect();
     // Scores are reported relative to the best (the model's odds against it), so callers can
     // compare sentences without knowing the model's scale.
-    if let Some(best) = hits.first().map(|hit| hit.score) {
-        for hit in &mut hits {
-            hit.score = (hit.score - best).exp();
-        }
-    }
-    // "Not found" is decided on the best-covered of the first few sentences, not sentence by
+    let best = ranked.first().map_or(0.0, |(score, _)| *score);
+    let hits: Vec<Hit> = ranked
+        .iter()
+        .enumerate()
+        .map(|(at, (score, candidate))| Hit {
+            sentence_idx: candidate.sentence_idx,
+            score: (score - best).exp(),
+            coverage: candidate.features.coverage,
+            confidence: inputs.get(at).map_or(0.0, |x| decision.confidence(x)),
+        })
+        .collect();
+    // The rule looks at the best-covered of the first few sentences, not sentence by
     // sentence: a sentence that answers need not repeat every word of the question, but when
     // none near the top covers enough of it, the corpus does not hold the answer.
-    if !covers_enough(&hits, found.unknown_share, config) {
-        hits.clear();
-    }
-    Ok(hits)
+    let covers_enough = covers_enough(&hits, found.unknown_share, config);
+    Ok(Ranking {
+        hits,
+        inputs,
+        covers_enough,
+    })
 }
 
 /// The candidates with the ranker's score, best first; equal scores in corpus order. The one

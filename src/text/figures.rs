@@ -138,6 +138,17 @@ pub fn dates_in_normalized(normalized: &str) -> impl Iterator<Item = &str> {
     DATE_RE.find_iter(normalized).map(|found| found.as_str())
 }
 
+/// The unit `text` starts with once 万/亿/千/百/十 are passed (亿元 → 元, 万千瓦 → 千瓦, 台 → 台):
+/// the unit a "多少…" question asks its figure in. The longest unit wins.
+pub fn leading_unit(text: &str) -> Option<&'static str> {
+    let rest = text.trim_start_matches(['万', '亿', '千', '百', '十']);
+    UNITS
+        .iter()
+        .copied()
+        .filter(|unit| rest.starts_with(unit))
+        .max_by_key(|unit| unit.len())
+}
+
 /// The comparable form of a figure: normalised script and width, separators removed.
 pub fn figure_key(figure: &str) -> String {
     normalize(figure).replace(',', "")
@@ -218,6 +229,15 @@ mod tests {
         let dates: Vec<&str> =
             dates_in_normalized("2024年11月1日召开,成绩11月8日10时公布").collect();
         assert_eq!(dates, ["2024年11月1日", "11月8日10时"]);
+    }
+
+    #[test]
+    fn reads_the_unit_a_text_starts_with() {
+        assert_eq!(leading_unit("亿元"), Some("元"));
+        assert_eq!(leading_unit("万千瓦时"), Some("千瓦时"));
+        assert_eq!(leading_unit("台服务器"), Some("台"));
+        assert_eq!(leading_unit("万"), None);
+        assert_eq!(leading_unit("是"), None);
     }
 
     #[test]

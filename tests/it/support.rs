@@ -28,6 +28,7 @@ pub fn config_for(corpus_dir: &Path, scratch: &Path) -> Config {
     config.cleaning_file = root().join("config/cleaning.toml");
     config.synonyms_file = root().join("config/synonyms.toml");
     config.ranker_file = root().join("config/ranker.toml");
+    config.decision_file = root().join("config/decision.toml");
     config.store_file = scratch.join("store.sqlite3");
     config
 }
@@ -45,6 +46,7 @@ pub fn write_config(config: &Config, scratch: &Path) -> PathBuf {
         ("cleaning_file", &config.cleaning_file),
         ("synonyms_file", &config.synonyms_file),
         ("ranker_file", &config.ranker_file),
+        ("decision_file", &config.decision_file),
         ("store_file", &config.store_file),
     ];
     for (key, path) in paths {

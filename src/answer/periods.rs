@@ -1,0 +1,182 @@
+//! Whether a quote speaks of the period a question asks about. A sentence's period is the years
+//! it states; else its paragraph's; else, when the paragraph points back (这一年, 当年, 同年,
+//! 全年), the previous paragraph's; else 今年/去年 read against the source's date. A sentence
+//! with none of these, in a dated source, speaks of the source's time (its year or the one
+//! before: a report early in 2022 reviews 2021).
+
+use crate::corpus::Corpus;
+use crate::text::periods::years_in;
+
+/// How a quote's period compares with the asked one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodMatch {
+    /// It states an asked year.
+    Asked,
+    /// It states years, none of them asked.
+    Other,
+    /// It states none (or only its source's time, which may be the asked year).
+    Unknown,
+}
+
+/// Words that make a paragraph speak of the year named before it.
+const POINTING_BACK: &[&str] = &["这一年", "当年", "同年", "是年", "全年", "这年", "一年来"];
+
+/// How the sentence at `ord` compares with the `asked` years (not empty).
+pub fn period_match(corpus: &Corpus, ord: usize, asked: &[u16]) -> PeriodMatch {
+    let stated = stated_years(corpus, ord);
+    if !stated.is_empty() {
+        return if stated.iter().any(|year| asked.contains(year)) {
+            PeriodMatch::Asked
+        } else {
+            PeriodMatch::Other
+        };
+    }
+    match source_year(corpus, ord) {
+        Some(year) if !asked.iter().any(|&a| a == year || a + 1 == year) => PeriodMatch::Other,
+        _ => PeriodMatch::Unknown,
+    }
+}
+
+/// The years the sentence at `ord` speaks of (see the module doc), sorted; empty when none is
+/// stated nearby.
+pub fn stated_years(corpus: &Corpus, ord: usize) -> Vec<u16> {
+    let sentence = corpus.sentence(ord);
+    let own = years_in(sentence.normalized);
+    if !own.is_empty() {
+        return own;
+    }
+    let Some(paragraph) = corpus.passages.paragraph_of(ord) else {
+        return Vec::new();
+    };
+    let text_of = |paragraph: usize| -> String {
+        corpus
+            .passages
+            .sentences(paragraph)
+            .map(|at| corpus.sentence(at).normalized)
+            .collect()
+    };
+    let here = text_of(paragraph);
+    let years = years_in(&here);
+    if !years.is_empty() {
+        return years;
+    }
+    let previous = paragraph
+        .checked_sub(1)
+        .filter(|&p| {
+            let first = corpus.passages.sentences(p).start;
+            corpus.sentence(first).doc_idx == sentence.doc_idx
+        })
+        .filter(|_| POINTING_BACK.iter().any(|word| here.contains(word)));
+    if let Some(previous) = previous {
+        let years = years_in(&text_of(previous));
+        if !years.is_empty() {
+            return years;
+        }
+    }
+    let Some(year) = source_year(corpus, ord) else {
+        return Vec::new();
+    };
+    let mut relative = Vec::new();
+    if here.contains("今年") {
+        relative.push(year);
+    }
+    if here.contains("去年") {
+        relative.push(year - 1);
+    }
+    relative
+}
+
+/// The years the sentence at `ord` speaks of, or its source's year when it states none.
+pub fn quote_years(corpus: &Corpus, ord: usize) -> Vec<u16> {
+    let stated = stated_years(corpus, ord);
+    if stated.is_empty() {
+        source_year(corpus, ord).into_iter().collect()
+    } else {
+        stated
+    }
+}
+
+/// The year of the sentence's source, if it is dated.
+fn source_year(corpus: &Corpus, ord: usize) -> Option<u16> {
+    let sentence = corpus.sentence(ord);
+    let date = corpus.document_of(&sentence).source.date.as_deref()?;
+    date.get(..4)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{CleaningRules, RawFile, Source, SourceEntry, SourcesFile};
+
+    fn corpus() -> Corpus {
+        let file = |name: &str, text: &str| RawFile {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let files = [
+            file(
+                "1_report.txt",
+                "刚刚过去的2021年，我们砥砺前行。\n\n这一年，全年地区生产总值完成1686亿元。\n\n\
+                 2019—2021年煤炭产量稳定。\n\n今年全市新增企业300家。\n\n市场主体持续增加。",
+            ),
+            file("2_page.txt", "全市在用服务器25.3万台。"),
+        ];
+        let sources = SourcesFile {
+            document: vec![SourceEntry {
+                file: "1_report.txt".into(),
+                source: Source {
+                    title: "报告".into(),
+                    date: Some("2022-02".into()),
+                    ..Source::default()
+                },
+            }],
+        };
+        Corpus::build(&files, &sources, &CleaningRules::default())
+    }
+
+    #[test]
+    fn reads_the_period_a_sentence_speaks_of() {
+        let corpus = corpus();
+        let ord = |text: &str| {
+            corpus
+                .sentences()
+                .position(|s| s.text.contains(text))
+                .unwrap()
+        };
+        assert_eq!(stated_years(&corpus, ord("砥砺")), [2021]);
+        // The paragraph points back to the year of the one before.
+        assert_eq!(stated_years(&corpus, ord("1686")), [2021]);
+        assert_eq!(stated_years(&corpus, ord("煤炭")), [2019, 2020, 2021]);
+        // 今年 in a source dated 2022.
+        assert_eq!(stated_years(&corpus, ord("新增企业")), [2022]);
+        assert!(stated_years(&corpus, ord("市场主体")).is_empty());
+        assert!(stated_years(&corpus, ord("服务器")).is_empty());
+
+        assert_eq!(
+            period_match(&corpus, ord("1686"), &[2021]),
+            PeriodMatch::Asked
+        );
+        assert_eq!(
+            period_match(&corpus, ord("1686"), &[2020]),
+            PeriodMatch::Other
+        );
+        assert_eq!(
+            period_match(&corpus, ord("煤炭"), &[2020]),
+            PeriodMatch::Asked
+        );
+        // No year stated: the source's time (2021–2022) may be the asked year, 2015 is not.
+        assert_eq!(
+            period_match(&corpus, ord("市场主体"), &[2021]),
+            PeriodMatch::Unknown
+        );
+        assert_eq!(
+            period_match(&corpus, ord("市场主体"), &[2015]),
+            PeriodMatch::Other
+        );
+        // An undated source says nothing of its time.
+        assert_eq!(
+            period_match(&corpus, ord("服务器"), &[2015]),
+            PeriodMatch::Unknown
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! What a question asks about: the attribute (the noun before 多少/几/什么/哪: 旅游收入是多少 →
+//! 收入, 出口了多少吨 → 出口) and the unit it wants its figure in (多少亿元 → 元, 几座 → 座). A
+//! sentence that answers names the attribute, or a neighbour does, and states a figure in the
+//! unit; one that only shares the question's other words does not.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::vocabulary::{CLASSIFIERS, QUESTION_WORDS};
+use crate::text::figures::leading_unit;
+use crate::text::segment::tagged_words;
+
+/// Where the asking starts.
+static ASKING_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("多少|几|多大|多高|多长|多久|多远|多重|什么|甚么|哪|谁|何|怎么|如何|怎样|比例|占比")
+        .expect("asking pattern is valid")
+});
+
+/// Words that stand between an attribute and the question word without being one (是多少,
+/// 一共有多少, 达到了多少).
+const LINKING_WORDS: &[&str] = &[
+    "是", "有", "为", "达", "达到", "约", "大约", "大概", "一共", "共", "总共", "了", "的", "到",
+    "在", "排", "第", "占", "要", "能", "将", "会", "还", "都", "已", "已经", "目前", "现在",
+    "分别", "可以", "能够", "大致", "总计", "合计", "累计",
+];
+
+/// The attribute a question asks for, if one can be read: the last word of two or more
+/// characters before the question word (linking words skipped), else the first noun after it
+/// (多少个村 → 村 is one character, so 多少个贫困村 → 贫困村).
+pub fn asked_attribute(normalized: &str) -> Option<String> {
+    let asking = ASKING_RE.find(normalized)?;
+    let usable = |word: &str| {
+        word.chars().count() >= 2
+            && word.chars().all(|c| c.is_alphanumeric())
+            && !LINKING_WORDS.contains(&word)
+            && !QUESTION_WORDS.contains(&word)
+    };
+    let before = tagged_words(&normalized[..asking.start()]);
+    let mut trailing = before.iter().rev();
+    // Only words right before the question word, past the linking ones: in 大同GDP在山西排第几
+    // the attribute is not 山西.
+    let found = trailing
+        .by_ref()
+        .find(|(word, _)| !LINKING_WORDS.contains(word) && !word.trim().is_empty())
+        .filter(|(word, _)| usable(word));
+    if let Some((word, _)) = found {
+        return Some(word.to_string());
+    }
+    let after = normalized[asking.end()..].trim_start_matches(CLASSIFIERS);
+    tagged_words(after)
+        .into_iter()
+        .take(3)
+        .find(|(word, tag)| usable(word) && tag.starts_with('n'))
+        .map(|(word, _)| word.to_string())
+}
+
+/// The unit a "how many" question wants (多少亿元 → 元, 几座 → 座, 多少 → none).
+pub fn asked_unit(normalized: &str) -> Option<&'static str> {
+    ASKING_RE
+        .find_iter(normalized)
+        .filter(|asking| matches!(asking.as_str(), "多少" | "几"))
+        .find_map(|asking| leading_unit(&normalized[asking.end()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_asked_attribute() {
+        let cases = [
+            ("大同一年的旅游收入是多少亿元", Some("收入")),
+            ("大同黄花出口了多少吨", Some("出口")),
+            ("大同的人均可支配收入是多少元", Some("可支配收入")),
+            ("大同投运的机架有多少架", Some("机架")),
+            ("多少个贫困村脱贫", Some("贫困村")),
+            ("谁", None),
+        ];
+        for (question, expected) in cases {
+            let found = asked_attribute(question);
+            assert!(
+                found.as_deref() == expected
+                    || expected.is_some_and(|e| found.as_deref().is_some_and(|f| e.ends_with(f))),
+                "{question}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn reads_the_asked_unit() {
+        assert_eq!(asked_unit("旅游收入是多少亿元"), Some("元"));
+        assert_eq!(asked_unit("有几座智能化煤矿"), Some("座"));
+        assert_eq!(asked_unit("装机多少万千瓦"), Some("千瓦"));
+        assert_eq!(asked_unit("大同GDP是多少"), None);
+        assert_eq!(asked_unit("什么时候"), None);
+    }
+}

@@ -1,0 +1,137 @@
+//! The years a text states: 2021年, 二〇二一年, ranges (2021—2024年, 2021年至2024年), five-year
+//! plans (“十四五” → 2021–2025) and, in questions only, two-digit years (18年 → 2018; in a
+//! sentence 10年 is far more often a duration). Works on normalised text, so full-width digits
+//! and Traditional script are covered.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Longest range taken whole; a longer one (1949—2021年) is a history, not a period.
+const MAX_RANGE_YEARS: u16 = 30;
+
+static YEAR_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"((?:19|20)\d\d)(?:年)?\s*(?:[-—–~～]+|至|到)\s*((?:19|20)\d\d)年",
+        r"|((?:19|20)\d\d)年",
+        r"|([〇零一二三四五六七八九]{4})年",
+        r"|十([一二三四五六七八九])五",
+        r"|([六七八九])五(?:计划|规划|时期)",
+    ))
+    .expect("year pattern is valid")
+});
+
+static SHORT_YEAR_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\d.．])(\d\d)年").expect("two-digit year pattern is valid")
+});
+
+/// The years `normalized` states, sorted, each once.
+pub fn years_in(normalized: &str) -> Vec<u16> {
+    let mut years = Vec::new();
+    for found in YEAR_RE.captures_iter(normalized) {
+        let group = |at: usize| found.get(at).map(|m| m.as_str());
+        if let (Some(from), Some(to)) = (group(1), group(2)) {
+            let (from, to) = (from.parse().unwrap_or(0), to.parse().unwrap_or(0));
+            if from <= to && to - from <= MAX_RANGE_YEARS {
+                years.extend(from..=to);
+            } else {
+                years.extend([from, to]);
+            }
+        } else if let Some(year) = group(3) {
+            years.extend(year.parse::<u16>().ok());
+        } else if let Some(digits) = group(4) {
+            years.extend(chinese_digits(digits));
+        } else if let Some(plan) = group(5).or(group(6)) {
+            let tens = if group(5).is_some() { 10 } else { 0 };
+            let number = tens + chinese_digit(plan.chars().next().unwrap_or('〇'));
+            // The 11th plan was 2006–2010, and each one is five years.
+            let start = 2006 + 5 * (number as i32 - 11);
+            if (1900..2100).contains(&start) {
+                years.extend(start as u16..start as u16 + 5);
+            }
+        }
+    }
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// The years a question asks about: as [`years_in`], and two-digit years (18年 → 2018, 99年 →
+/// 1999) unless they read as a duration (近10年, 10年来, 10年间).
+pub fn asked_years(normalized: &str) -> Vec<u16> {
+    let mut years = years_in(normalized);
+    for found in SHORT_YEAR_RE.captures_iter(normalized) {
+        let Some(digits) = found.get(1) else { continue };
+        let before = normalized[..digits.start()].chars().next_back();
+        let after = normalized[digits.end()..].trim_start_matches('年');
+        let duration = matches!(before, Some('近' | '过' | '去' | '前' | '这' | '多' | '几'))
+            || ["来", "间", "内", "后", "前", "左右", "多", "以"]
+                .iter()
+                .any(|word| after.starts_with(word));
+        if duration {
+            continue;
+        }
+        let two: u16 = digits.as_str().parse().unwrap_or(0);
+        years.push(if two <= 50 { 2000 + two } else { 1900 + two });
+    }
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+fn chinese_digit(digit: char) -> u16 {
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|c| c == digit)
+        .map_or(0, |at| at as u16)
+}
+
+fn chinese_digits(digits: &str) -> Option<u16> {
+    let year = digits.chars().fold(0u16, |year, c| {
+        year * 10 + chinese_digit(if c == '零' { '〇' } else { c })
+    });
+    (1900..2100).contains(&year).then_some(year)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_years_a_sentence_states() {
+        let cases: &[(&str, &[u16])] = &[
+            ("2021年地区生产总值完成1686亿元", &[2021]),
+            ("二〇二〇年全市", &[2020]),
+            ("2021—2024年煤炭产量", &[2021, 2022, 2023, 2024]),
+            ("2021年至2023年", &[2021, 2022, 2023]),
+            ("2019-2021年", &[2019, 2020, 2021]),
+            ("“十四五”期间", &[2021, 2022, 2023, 2024, 2025]),
+            ("十三五时期", &[2016, 2017, 2018, 2019, 2020]),
+            ("1949—2021年的历史", &[1949, 2021]),
+            ("增长10年", &[]),
+            ("达到2021台", &[]),
+            ("近3年", &[]),
+            ("2013年和2021年", &[2013, 2021]),
+        ];
+        for (text, years) in cases {
+            assert_eq!(years_in(text), *years, "{text}");
+        }
+    }
+
+    #[test]
+    fn reads_two_digit_years_in_questions_only() {
+        let cases: &[(&str, &[u16])] = &[
+            ("大同18年地区生产总值是多少", &[2018]),
+            ("99年的人口", &[1999]),
+            ("大同近10年变化", &[]),
+            ("10年来增长了多少", &[]),
+            ("2020年GDP", &[2020]),
+            ("增长了1.5年", &[]),
+            ("大同gdp多少", &[]),
+        ];
+        for (text, years) in cases {
+            assert_eq!(asked_years(text), *years, "{text}");
+        }
+        assert_eq!(years_in("大同18年地区生产总值"), Vec::<u16>::new());
+    }
+}
