@@ -40,7 +40,9 @@ import lightgbm as lgb
 import numpy as np
 
 SQUAD = ["cmrc2018_dev.json", "DRCD_dev.json"]
-DATONG = ["eval/datong_dev.jsonl", "eval/datong_negatives.jsonl", "eval/datong_colloquial.jsonl"]
+# datong_colloquial.jsonl and datong_near_misses.jsonl stay out of every fit: they measure how
+# the decision carries to wordings and questions nobody fitted it on.
+DATONG = ["eval/datong_dev.jsonl", "eval/datong_negatives.jsonl"]
 
 
 def dump(binary, args, out):

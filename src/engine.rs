@@ -201,7 +201,14 @@ impl Engine {
             }
         };
         let best = ranking.hits.first().map_or(0.0, |hit| hit.confidence);
-        let hits = search::worth_showing(search::decide(ranking, &self.decision), &self.decision);
+        let decided = search::decide(ranking, &self.decision);
+        let n_decided = decided.len();
+        // The second floor shapes the first page; "more results" asks for what lies below it.
+        let hits = if skip == 0 {
+            search::worth_showing(decided, &self.decision)
+        } else {
+            decided
+        };
         let mut reply = answer::reply(
             &parsed,
             &text,
@@ -211,6 +218,7 @@ impl Engine {
             skip,
         );
         reply.notes.extend(notes);
+        reply.more = n_decided > skip + reply.quotes.len();
         if reply.quotes.is_empty() && reply.status == Status::NotFound {
             reply.confidence = best;
         }

@@ -59,6 +59,8 @@ pub struct Reply {
     pub asked_years: Vec<u16>,
     /// With [`Status::OtherPeriod`], the year stated nearest to an asked one.
     pub nearest_year: Option<u16>,
+    /// Further sentences passed the decision than are shown ("more results" has something).
+    pub more: bool,
 }
 
 impl Reply {
@@ -72,6 +74,7 @@ impl Reply {
             confidence: 0.0,
             asked_years: Vec::new(),
             nearest_year: None,
+            more: false,
         }
     }
 
@@ -116,6 +119,7 @@ pub fn reply(
         notes: Vec::new(),
         asked_years: question.years.clone(),
         nearest_year: None,
+        more: false,
     };
     if distinct.is_empty() {
         return done(Status::NotFound, Vec::new());

@@ -472,8 +472,8 @@ fn answer_keyboard(
 ) -> Option<InlineKeyboardMarkup> {
     let first = reply.quotes.first()?;
     let mut row = Vec::new();
-    let next = skip + max_quotes.max(1);
-    let may_have_more = reply.quotes.len() >= max_quotes || reply.status == Status::SourcesDisagree;
+    let next = skip + reply.quotes.len().min(max_quotes).max(1);
+    let may_have_more = reply.more || reply.status == Status::SourcesDisagree;
     if may_have_more && next <= callback::MAX_SKIP {
         let more = state.questions.more(&reply.question, next);
         row.push(InlineKeyboardButton::callback(
@@ -491,19 +491,19 @@ fn answer_keyboard(
 /// Up to `n` quotes for an inline query: the reply, then further quotes until there are `n`.
 fn inline_reply(engine: &Engine, question: &str, n: usize) -> Reply {
     let mut reply = engine.ask(question);
-    let step = engine.config().answer.max_quotes.max(1);
-    let mut skip = step;
-    while reply.quotes.len() < n && skip <= n + step {
+    let mut skip = reply.quotes.len();
+    while reply.quotes.len() < n && reply.more && skip <= n {
         let more = engine.ask_from(question, skip);
         if more.quotes.is_empty() {
             break;
         }
+        skip += more.quotes.len();
+        reply.more = more.more;
         for quote in more.quotes {
             if !reply.quotes.iter().any(|taken| taken.id() == quote.id()) {
                 reply.quotes.push(quote);
             }
         }
-        skip += step;
     }
     reply.quotes.truncate(n);
     reply

@@ -143,8 +143,8 @@ impl AuditLog {
             .unwrap_or_default();
         self.db.lock()
             .execute(
-                "INSERT INTO audit (channel, chat_id, chat_type, user_id, question, status, refs, sources)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO audit (channel, chat_id, chat_type, user_id, question, status, confidence, refs, sources)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     channel.name(),
                     asker.chat_id,
@@ -152,6 +152,8 @@ impl AuditLog {
                     asker.user_id,
                     reply.question,
                     status,
+                    // The decision's confidence, as `ask --json` rounds it.
+                    (f64::from(reply.confidence) * 1e4).round() / 1e4,
                     json(&refs),
                     json(&sources),
                 ],

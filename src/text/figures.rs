@@ -141,12 +141,22 @@ pub fn dates_in_normalized(normalized: &str) -> impl Iterator<Item = &str> {
 /// The unit `text` starts with once 万/亿/千/百/十 are passed (亿元 → 元, 万千瓦 → 千瓦, 台 → 台):
 /// the unit a "多少…" question asks its figure in. The longest unit wins.
 pub fn leading_unit(text: &str) -> Option<&'static str> {
-    let rest = text.trim_start_matches(['万', '亿', '千', '百', '十']);
-    UNITS
-        .iter()
-        .copied()
-        .filter(|unit| rest.starts_with(unit))
-        .max_by_key(|unit| unit.len())
+    let mut rest = text;
+    loop {
+        let unit = UNITS
+            .iter()
+            .copied()
+            .filter(|unit| rest.starts_with(unit))
+            .max_by_key(|unit| unit.len());
+        // 万千瓦 and 亿元 are units with their multiplier: the unit itself comes after it.
+        match (unit, rest.chars().next()) {
+            (Some(unit), _) if !unit.starts_with(['万', '亿']) => return Some(unit),
+            (_, Some(first)) if "万亿十百千".contains(first) => {
+                rest = &rest[first.len_utf8()..]
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// The comparable form of a figure: normalised script and width, separators removed.

@@ -546,13 +546,15 @@ async fn buttons_give_more_results_and_context_and_refuse_bad_data() {
         3,
         "the answer, more results, the context: {sent:#?}"
     );
+    // More results go on from the quotes the first page showed.
+    let first_quotes = quoted(&visible(answer));
+    let next = format!("{}. ", first_quotes.len() + 1);
     let more = sent
         .iter()
         .map(visible)
-        .find(|text| text.starts_with("4. "))
-        .expect("more results numbered from 4");
+        .find(|text| text.starts_with(&next))
+        .unwrap_or_else(|| panic!("more results numbered from {next}: {sent:#?}"));
     assert_quotes_fixture(&more);
-    let first_quotes = quoted(&visible(answer));
     assert!(
         quoted(&more)
             .iter()
@@ -577,6 +579,7 @@ async fn a_reply_over_4096_characters_is_split_between_quotes() {
     let running = start(|config| {
         config.answer.max_quotes = 80;
         config.retrieval.candidates = 200;
+        crate::support::show_every_quote(config);
     })
     .await;
     let api = &running.api;

@@ -23,10 +23,31 @@ fn check_contract(line: &str, corpus: &Path) -> Value {
     let object = value.as_object().expect("an object");
     let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["answers", "question", "refused", "reply", "status"]);
+    assert_eq!(
+        keys,
+        [
+            "answers",
+            "confidence",
+            "other_periods",
+            "question",
+            "refused",
+            "reply",
+            "status"
+        ]
+    );
+    let confidence = value["confidence"]
+        .as_f64()
+        .expect("confidence is a number");
+    assert!((0.0..=1.0).contains(&confidence), "confidence {confidence}");
     assert!(value["question"].is_string() && value["reply"].is_string());
     let status = value["status"].as_str().expect("status is a string");
-    let statuses = ["answered", "sources_disagree", "not_found", "no_question"];
+    let statuses = [
+        "answered",
+        "sources_disagree",
+        "not_found",
+        "no_question",
+        "other_period",
+    ];
     assert!(statuses.contains(&status), "status {status}");
     assert_eq!(
         status == "answered" || status == "sources_disagree",
@@ -34,12 +55,20 @@ fn check_contract(line: &str, corpus: &Path) -> Value {
         "quotes exactly when answered: {line}"
     );
     let answers = value["answers"].as_array().expect("answers is an array");
+    let other_periods = value["other_periods"]
+        .as_array()
+        .expect("other_periods is an array");
+    assert_eq!(
+        status == "other_period",
+        !other_periods.is_empty(),
+        "other periods exactly when that is the status: {line}"
+    );
     assert_eq!(
         value["refused"].as_bool(),
         Some(answers.is_empty()),
         "refused is true exactly when answers is empty"
     );
-    for answer in answers {
+    for answer in answers.iter().chain(other_periods) {
         let mut keys: Vec<&str> = answer
             .as_object()
             .expect("answer object")
@@ -50,6 +79,7 @@ fn check_contract(line: &str, corpus: &Path) -> Value {
         assert_eq!(
             keys,
             [
+                "confidence",
                 "doc",
                 "figures",
                 "paragraph",
@@ -65,6 +95,11 @@ fn check_contract(line: &str, corpus: &Path) -> Value {
         assert!(answer["paragraph"].as_u64().is_some_and(|n| n > 0));
         assert!(answer["sentence"].as_u64().is_some_and(|n| n > 0));
         assert!(answer["score"].as_f64().is_some_and(f64::is_finite));
+        assert!(
+            answer["confidence"]
+                .as_f64()
+                .is_some_and(|p| (0.0..=1.0).contains(&p))
+        );
         let reference = answer["ref"].as_str().expect("ref");
         assert!(
             value["reply"].as_str().unwrap().contains(reference),

@@ -33,6 +33,23 @@ pub fn config_for(corpus_dir: &Path, scratch: &Path) -> Config {
     config
 }
 
+/// Points `config` (made by [`config_for`]) at a copy of the shipped decision whose second
+/// floor is 0, written beside its index: for tests of how many quotes fit a message, not of
+/// which are worth showing.
+pub fn show_every_quote(config: &mut Config) {
+    let shipped = std::fs::read_to_string(root().join("config/decision.toml"))
+        .expect("shipped decision is readable");
+    let mut table: toml::Table = toml::from_str(&shipped).expect("shipped decision is TOML");
+    table.insert("more_quotes_threshold".into(), toml::Value::Float(0.0));
+    let scratch = config
+        .index_dir
+        .parent()
+        .expect("index in a scratch folder");
+    let path = scratch.join("decision.toml");
+    std::fs::write(&path, toml::to_string(&table).expect("serializes")).expect("writable");
+    config.decision_file = path;
+}
+
 /// Writes a config file in `scratch` for the command-line tests: the shipped
 /// `config/quotebot.toml` with its paths taken from `config`. Only the paths: every other
 /// setting is the shipped one, whatever `config` holds.
