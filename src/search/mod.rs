@@ -44,7 +44,7 @@ pub struct Hit {
 #[derive(Debug, Clone, Default)]
 pub struct Ranking {
     pub hits: Vec<Hit>,
-    /// The decision's inputs of the first `decision_depth` hits.
+    /// The decision's inputs of the first hits (at most `decision_depth`, at most eight).
     pub inputs: Vec<Inputs>,
     /// The question passes the coverage rule (`covers_enough`); when it does not, nothing is
     /// quoted whatever the model says.
@@ -93,6 +93,10 @@ pub fn worth_showing(hits: Vec<Hit>, decision: &Decision) -> Vec<Hit> {
         .collect()
 }
 
+/// How many of the best-ranked sentences get a confidence: the model was fitted on the first
+/// five of each question, and one further down is almost never the first to pass.
+const CONFIDENCE_DEPTH: usize = 8;
+
 /// Every ranked sentence for `question` with its confidence, nothing refused yet.
 pub fn rank_all(
     question: &Question,
@@ -105,11 +109,12 @@ pub fn rank_all(
     let found = candidates(question, index, corpus, config, ranker)?;
     let ranked = ranked(&found, ranker);
     let depth = config.decision_depth.max(1).min(ranked.len());
+    let scored = depth.min(CONFIDENCE_DEPTH);
     let best_coverage = ranked[..depth]
         .iter()
         .map(|(_, candidate)| candidate.features.coverage)
         .fold(0.0_f32, f32::max);
-    let inputs: Vec<Inputs> = (0..depth)
+    let inputs: Vec<Inputs> = (0..scored)
         .map(|at| {
             confidence::inputs(
                 question,
