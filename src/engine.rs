@@ -228,16 +228,8 @@ impl Engine {
     /// The ranked sentences for an already sanitised question: the retrieval step of
     /// [`Engine::ask`], also measured on its own by `eval --squad`.
     pub fn rank(&self, question: &str) -> Result<(Question, Vec<Hit>), SearchError> {
-        let parsed = parse_question(question, &self.synonyms);
-        let hits = search::retrieve(
-            &parsed,
-            &self.index,
-            &self.corpus,
-            &self.config.retrieval,
-            &self.ranker,
-            &self.decision,
-        )?;
-        Ok((parsed, hits))
+        let (parsed, ranking) = self.ranking(question)?;
+        Ok((parsed, search::decide(ranking, &self.decision)))
     }
 
     /// Every ranked sentence with the decision's inputs, nothing refused: what

@@ -15,7 +15,6 @@ use crate::search::Hit;
 use crate::text::normalize::strip_whitespace;
 
 pub use context::{Context, context};
-pub use periods::stated_years;
 use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
 use quote::distinct_quotes;

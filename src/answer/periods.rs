@@ -106,20 +106,17 @@ fn source_year(corpus: &Corpus, ord: usize) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{CleaningRules, RawFile, Source, SourceEntry, SourcesFile};
+    use crate::corpus::tests::raw;
+    use crate::corpus::{CleaningRules, Source, SourceEntry, SourcesFile};
 
     fn corpus() -> Corpus {
-        let file = |name: &str, text: &str| RawFile {
-            name: name.into(),
-            bytes: text.as_bytes().to_vec(),
-        };
         let files = [
-            file(
+            raw(
                 "1_report.txt",
                 "刚刚过去的2021年，我们砥砺前行。\n\n这一年，全年地区生产总值完成1686亿元。\n\n\
                  2019—2021年煤炭产量稳定。\n\n今年全市新增企业300家。\n\n市场主体持续增加。",
             ),
-            file("2_page.txt", "全市在用服务器25.3万台。"),
+            raw("2_page.txt", "全市在用服务器25.3万台。"),
         ];
         let sources = SourcesFile {
             document: vec![SourceEntry {

@@ -56,8 +56,6 @@ pub struct Outcome {
     pub n_verbatim: usize,
     /// The reply said the corpus states the asked figure only for other periods.
     pub other_period: bool,
-    /// The decision's confidence in the reply.
-    pub confidence: f32,
 }
 
 impl Outcome {
@@ -130,7 +128,6 @@ pub fn judge(engine: &Engine, question: &EvalQuestion, reply: &Reply) -> Outcome
         rank,
         refused: reply.refused() && !failed,
         other_period: reply.status == Status::OtherPeriod,
-        confidence: reply.confidence,
         failed,
         first_quote: reply
             .quotes
@@ -275,7 +272,6 @@ mod tests {
             n_quotes: 0,
             n_verbatim: 0,
             other_period: false,
-            confidence: 0.0,
         }
     }
 

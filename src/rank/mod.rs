@@ -15,7 +15,7 @@ pub use bm25::FieldQuery;
 pub use coverage::coverage;
 pub(crate) use features::named_features;
 pub use features::{Features, N_FEATURES, Standing, features};
-pub use model::{Ranker, RankerError, RankerFile, WeightsError, weights_by_name};
+pub use model::{Ranker, RankerError, RankerFile};
 pub use query::{RerankQuery, char_set, content_chars};
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::features::Features;
+use super::features::{Features, N_FEATURES};
 use crate::config::{ConfigError, read_toml};
 
 /// The linear model: one weight per feature, and BM25's k1 and b.
@@ -33,73 +33,20 @@ pub enum RankerError {
     /// The file could not be read or is not valid TOML.
     #[error(transparent)]
     File(#[from] ConfigError),
-    /// A weight is missing, unknown or not a number.
-    #[error(transparent)]
-    Weights(#[from] WeightsError),
-    /// k1 or b out of range.
-    #[error("{0}: k1 must be positive and b between 0 and 1 (k1 = {1}, b = {2})")]
-    Bm25(PathBuf, f32, f32),
-}
-
-/// Why the weights of a linear model over named features cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum WeightsError {
-    /// The file weighs a feature the model does not have.
-    #[error("{path}: unknown feature '{name}' (known: {known})")]
-    UnknownFeature {
-        path: PathBuf,
-        name: String,
-        known: String,
-    },
+    /// The file weighs a feature the ranker does not have.
+    #[error("{0}: unknown feature '{1}' (known: {known})", known = Features::NAMES.join(", "))]
+    UnknownFeature(PathBuf, String),
     /// The file leaves features out (it was fitted for another set of features).
     #[error(
-        "{path}: no weight for {missing} (the file must weigh every feature; refit it with {refit})"
+        "{0}: no weight for {1} (the file must weigh all {N_FEATURES} features; refit it with scripts/fit_ranker.py)"
     )]
-    MissingFeatures {
-        path: PathBuf,
-        missing: String,
-        refit: &'static str,
-    },
+    MissingFeatures(PathBuf, String),
     /// A weight is infinite or not a number.
     #[error("{0}: the weight of '{1}' is not a number")]
     NotANumber(PathBuf, String),
-}
-
-/// The weights of `names` from a file's `weights` table (read from `path`): every name
-/// weighed, nothing else, every weight finite. `refit` names the script that writes the file.
-pub fn weights_by_name<const N: usize>(
-    path: &Path,
-    names: &[&str; N],
-    weights: &HashMap<String, f32>,
-    refit: &'static str,
-) -> Result<[f32; N], WeightsError> {
-    let mut values = [0.0; N];
-    for (name, weight) in weights {
-        let Some(at) = names.iter().position(|known| known == name) else {
-            return Err(WeightsError::UnknownFeature {
-                path: path.to_path_buf(),
-                name: name.clone(),
-                known: names.join(", "),
-            });
-        };
-        if !weight.is_finite() {
-            return Err(WeightsError::NotANumber(path.to_path_buf(), name.clone()));
-        }
-        values[at] = *weight;
-    }
-    let missing: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|name| !weights.contains_key(*name))
-        .collect();
-    if !missing.is_empty() {
-        return Err(WeightsError::MissingFeatures {
-            path: path.to_path_buf(),
-            missing: missing.join(", "),
-            refit,
-        });
-    }
-    Ok(values)
+    /// k1 or b out of range.
+    #[error("{0}: k1 must be positive and b between 0 and 1 (k1 = {1}, b = {2})")]
+    Bm25(PathBuf, f32, f32),
 }
 
 /// The weights shipped with the program, used when no file is given (tests, data-set
@@ -116,14 +63,26 @@ impl Ranker {
     /// Checks the file (read from `path`): every feature weighed by name and nothing else,
     /// weights finite, BM25 parameters in range.
     pub fn from_file(path: &Path, file: RankerFile) -> Result<Ranker, RankerError> {
-        let weights = weights_by_name(
-            path,
-            &Features::NAMES,
-            &file.weights,
-            "scripts/fit_ranker.py",
-        )?;
+        let path = || path.to_path_buf();
+        let mut weights = [0.0; N_FEATURES];
+        for (name, weight) in &file.weights {
+            let Some(at) = Features::NAMES.iter().position(|known| known == name) else {
+                return Err(RankerError::UnknownFeature(path(), name.clone()));
+            };
+            if !weight.is_finite() {
+                return Err(RankerError::NotANumber(path(), name.clone()));
+            }
+            weights[at] = *weight;
+        }
+        let missing: Vec<&str> = Features::NAMES
+            .into_iter()
+            .filter(|name| !file.weights.contains_key(*name))
+            .collect();
+        if !missing.is_empty() {
+            return Err(RankerError::MissingFeatures(path(), missing.join(", ")));
+        }
         if !(file.k1 > 0.0 && file.k1.is_finite() && (0.0..=1.0).contains(&file.b)) {
-            return Err(RankerError::Bm25(path.to_path_buf(), file.k1, file.b));
+            return Err(RankerError::Bm25(path(), file.k1, file.b));
         }
         Ok(Ranker {
             weights: Features::from_values(weights),
@@ -190,9 +149,7 @@ mod tests {
         };
         assert!((ranker.score(&features) - 2.5).abs() < 1e-6);
         let err = file(&format!("{weights}nope = 1.0\n"), bm25).unwrap_err();
-        assert!(
-            matches!(err, RankerError::Weights(WeightsError::UnknownFeature { ref name, .. }) if name == "nope")
-        );
+        assert!(matches!(err, RankerError::UnknownFeature(_, ref name) if name == "nope"));
         let err = file("bigrams = 1.0\n", bm25).unwrap_err();
         assert!(err.to_string().contains("passage"), "{err}");
         assert!(file(&weights, "k1 = 0.9\nb = 1.4").is_err());
