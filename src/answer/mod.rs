@@ -271,6 +271,43 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_year_the_corpus_does_not_state_gets_what_it_states() {
+        let corpus = Corpus::build(
+            &[RawFile {
+                name: "1_report.txt".into(),
+                bytes: "2021年全市地区生产总值完成1686亿元。\n\n2019年经济总量达到1500亿元，比上年增长6%。"
+                    .as_bytes()
+                    .to_vec(),
+            }],
+            &SourcesFile::default(),
+            &CleaningRules::default(),
+        );
+        let ask = |question: &str| {
+            let parsed = parse_question(question, &Synonyms::default());
+            reply(
+                &parsed,
+                question,
+                &hits(&[(0, 1.0), (1, 0.9)]),
+                &corpus,
+                &AnswerConfig::default(),
+                0,
+            )
+        };
+        let other = ask("2020年地区生产总值是多少");
+        assert_eq!(other.status, Status::OtherPeriod);
+        assert!(other.refused() && other.answers().is_empty());
+        assert_eq!(other.quotes.len(), 2, "what the corpus states is shown");
+        // 2019 and 2021 are as near to 2020: the later one is named.
+        assert_eq!(other.nearest_year, Some(2021));
+        let asked = ask("2019年地区生产总值是多少");
+        assert_eq!(asked.status, Status::Answered);
+        let refs: Vec<String> = asked.answers().iter().map(Quote::citation).collect();
+        assert_eq!(refs, ["[1·2.1]"], "only the asked year answers");
+        let no_year = ask("地区生产总值是多少");
+        assert_eq!(no_year.answers().len(), 2);
+    }
+
+    #[test]
     fn checks_verbatim_spans() {
         assert!(is_verbatim(
             "国电湖东、热三期两个项目",

@@ -195,9 +195,10 @@ pub fn run_squad(
         let gold = gold_answers(question);
         let started = Instant::now();
         let (_, ranking) = engine.ranking(&asked)?;
-        let top = calibration_point(engine, &ranking, &gold);
+        let top = top_sentence(&ranking);
         let hits = decide(ranking, engine.decision());
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        let top = calibration_point(engine, top, &gold);
         if at % 2 == 0 {
             calibration.extend(top);
         }
@@ -237,18 +238,25 @@ pub fn run_squad(
     })
 }
 
-/// The top-ranked sentence's confidence and whether it holds a gold answer (none holds one
-/// for an unanswerable question), for a question the coverage rule lets through: the pairs
-/// calibration is measured on, as `scripts/fit_decision.py` measures it.
+/// The top-ranked sentence of a question the coverage rule lets through: its position and
+/// confidence.
+pub fn top_sentence(ranking: &Ranking) -> Option<(usize, f32)> {
+    let top = ranking.hits.first().filter(|_| ranking.covers_enough)?;
+    Some((top.sentence_idx, top.confidence))
+}
+
+/// The top sentence's confidence and whether it holds a gold answer (none holds one for an
+/// unanswerable question): the pairs calibration is measured on, as
+/// `scripts/fit_decision.py` measures it.
 pub fn calibration_point(
     engine: &Engine,
-    ranking: &Ranking,
+    top: Option<(usize, f32)>,
     gold: &[String],
 ) -> Option<(f32, bool)> {
-    let top = ranking.hits.first().filter(|_| ranking.covers_enough)?;
-    let text = comparable(engine.corpus().sentence(top.sentence_idx).text);
+    let (ord, confidence) = top?;
+    let text = comparable(engine.corpus().sentence(ord).text);
     Some((
-        top.confidence,
+        confidence,
         gold.iter().any(|answer| text.contains(answer.as_str())),
     ))
 }

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::MeasureError;
-use super::squad::{Article, Script, calibration_point, context_files, gold_answers};
+use super::squad::{Article, Script, calibration_point, context_files, gold_answers, top_sentence};
 use crate::config::Config;
 use crate::corpus::CleaningRules;
 use crate::engine::Engine;
@@ -55,7 +55,7 @@ pub fn run_unanswerable(
         let mut n_answered = 0;
         for (at, question) in set.questions.iter().enumerate() {
             let (_, ranking) = set.engine.ranking(question)?;
-            let top = calibration_point(&set.engine, &ranking, &[]);
+            let top = calibration_point(&set.engine, top_sentence(&ranking), &[]);
             n_answered += usize::from(!decide(ranking, set.engine.decision()).is_empty());
             if at % 2 == 0 {
                 calibration.extend(top);

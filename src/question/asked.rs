@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::vocabulary::{CLASSIFIERS, QUESTION_WORDS};
 use crate::text::figures::leading_unit;
-use crate::text::segment::tagged_words;
+use crate::text::segment::{tagged_words, words};
 
 /// Where the asking starts.
 static ASKING_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -36,15 +36,14 @@ pub fn asked_attribute(normalized: &str) -> Option<String> {
             && !LINKING_WORDS.contains(&word)
             && !QUESTION_WORDS.contains(&word)
     };
-    let before = tagged_words(&normalized[..asking.start()]);
-    let mut trailing = before.iter().rev();
-    // Only words right before the question word, past the linking ones: in 大同GDP在山西排第几
-    // the attribute is not 山西.
-    let found = trailing
-        .by_ref()
-        .find(|(word, _)| !LINKING_WORDS.contains(word) && !word.trim().is_empty())
-        .filter(|(word, _)| usable(word));
-    if let Some((word, _)) = found {
+    // Only the word right before the question word, past the linking ones: in
+    // 大同GDP在山西排第几 the attribute is not 山西.
+    let found = words(&normalized[..asking.start()])
+        .into_iter()
+        .rev()
+        .find(|word| !LINKING_WORDS.contains(word))
+        .filter(|word| usable(word));
+    if let Some(word) = found {
         return Some(word.to_string());
     }
     let after = normalized[asking.end()..].trim_start_matches(CLASSIFIERS);

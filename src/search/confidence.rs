@@ -85,7 +85,7 @@ named_features! {
 /// The decision's model and its two floors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
-    trees: Vec<Tree>,
+    forest: Forest,
     /// A reply quotes something only when a sentence's confidence reaches this.
     pub answer_threshold: f32,
     /// Quotes after the first are shown only when their own confidence reaches this.
@@ -102,6 +102,71 @@ pub struct Tree {
     pub left: Vec<i32>,
     pub right: Vec<i32>,
     pub leaf: Vec<f64>,
+}
+
+/// The trees packed into one array of nodes and one of leaves, so that a walk touches one
+/// small node per level instead of four arrays per tree. A child at or above zero is a node,
+/// below zero the leaf `-child - 1`; so is a root.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Forest {
+    nodes: Vec<Node>,
+    leaves: Vec<f64>,
+    roots: Vec<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Node {
+    threshold: f64,
+    split: u32,
+    /// Where inputs at or below the threshold go, then the others.
+    children: [i32; 2],
+}
+
+impl Forest {
+    /// Packs well-formed trees (see [`well_formed`]).
+    fn pack(trees: &[Tree]) -> Forest {
+        let mut forest = Forest::default();
+        for tree in trees {
+            let (node_base, leaf_base) = (forest.nodes.len() as i32, forest.leaves.len() as i32);
+            let moved = |child: i32| {
+                if child < 0 {
+                    child - leaf_base
+                } else {
+                    child + node_base
+                }
+            };
+            forest.roots.push(if tree.split.is_empty() {
+                moved(-1)
+            } else {
+                node_base
+            });
+            for at in 0..tree.split.len() {
+                forest.nodes.push(Node {
+                    threshold: tree.threshold[at],
+                    split: tree.split[at] as u32,
+                    children: [moved(tree.left[at]), moved(tree.right[at])],
+                });
+            }
+            forest.leaves.extend(&tree.leaf);
+        }
+        forest
+    }
+
+    /// The sum of the leaves `values` reach.
+    fn score(&self, values: &[f32; N_INPUTS]) -> f64 {
+        self.roots
+            .iter()
+            .map(|&root| {
+                let mut at = root;
+                while at >= 0 {
+                    let node = &self.nodes[at as usize];
+                    let right = f64::from(values[node.split as usize]) > node.threshold;
+                    at = node.children[usize::from(right)];
+                }
+                self.leaves[(-at - 1) as usize]
+            })
+            .sum()
+    }
 }
 
 /// `config/decision.toml` as written.
@@ -162,7 +227,7 @@ impl Decision {
             return Err(DecisionError::Range(path.to_path_buf()));
         }
         Ok(Decision {
-            trees: file.tree,
+            forest: Forest::pack(&file.tree),
             answer_threshold: file.answer_threshold,
             more_quotes_threshold: file.more_quotes_threshold,
         })
@@ -177,8 +242,7 @@ impl Decision {
 
     /// The probability that a sentence described by `inputs` answers its question.
     pub fn confidence(&self, inputs: &Inputs) -> f32 {
-        let values = inputs.values();
-        let logit: f64 = self.trees.iter().map(|tree| leaf_of(tree, &values)).sum();
+        let logit = self.forest.score(&inputs.values());
         (1.0 / (1.0 + (-logit).exp())) as f32
     }
 }
@@ -186,26 +250,6 @@ impl Decision {
 impl Default for Decision {
     fn default() -> Self {
         Decision::shipped()
-    }
-}
-
-/// The leaf value `values` reach in `tree`.
-fn leaf_of(tree: &Tree, values: &[f32; N_INPUTS]) -> f64 {
-    if tree.split.is_empty() {
-        return tree.leaf.first().copied().unwrap_or(0.0);
-    }
-    let mut node = 0usize;
-    loop {
-        let goes_left = f64::from(values[tree.split[node]]) <= tree.threshold[node];
-        let child = if goes_left {
-            tree.left[node]
-        } else {
-            tree.right[node]
-        };
-        if child < 0 {
-            return tree.leaf[(-child - 1) as usize];
-        }
-        node = child as usize;
     }
 }
 
