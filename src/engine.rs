@@ -269,8 +269,8 @@ impl Engine {
     }
 
     /// How a question was read and scored, for operators tuning the configuration: its terms
-    /// with their synonyms, what it asks for, and the top candidates in the order `ask` ranks
-    /// them, with every feature.
+    /// with their synonyms, what it asks for, the ranker's top candidates with every feature,
+    /// and the decision on them (the re-ranker's order, each confidence, what is quoted).
     pub fn explain(&self, question: &str) -> String {
         let (text, _) = sanitize_question(question, self.config.answer.max_question_chars);
         let parsed = parse_question(&text, &self.synonyms);
@@ -312,6 +312,50 @@ impl Engine {
                 features.join(" "),
                 sentence.id
             ));
+        }
+        if let Ok((_, ranking)) = self.ranking(&text) {
+            out.push_str(&self.explain_decision(ranking));
+        }
+        out
+    }
+
+    /// The decision's view of a ranking: the sentences it looks at in the re-ranker's order,
+    /// each with its re-ranker score and confidence, and what `ask` quotes first.
+    fn explain_decision(&self, ranking: Ranking) -> String {
+        let scored: Vec<(usize, f64, f32)> = ranking
+            .hits
+            .iter()
+            .zip(ranking.order.iter().copied().chain(std::iter::repeat(0.0)))
+            .take(ranking.inputs.len())
+            .map(|(hit, order)| (hit.sentence_idx, order, hit.confidence))
+            .collect();
+        let covers_enough = ranking.covers_enough;
+        let quoted = search::decide(ranking, &self.decision)
+            .first()
+            .map(|hit| hit.sentence_idx);
+        let mut out = format!(
+            "decision (answer at {:.2}, more quotes at {:.2}; coverage rule {}):\n order  confidence\n",
+            self.decision.answer_threshold,
+            self.decision.more_quotes_threshold,
+            if covers_enough { "passed" } else { "failed" }
+        );
+        let mut in_order = scored;
+        in_order.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (ord, order, confidence) in in_order {
+            let sentence = self.corpus.sentence(ord);
+            let text: String = sentence.text.chars().take(50).collect();
+            let mark = if quoted == Some(ord) {
+                "  ← quoted first"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "{order:>6.2}  {confidence:>10.3} [{}] {text}{mark}\n",
+                sentence.id
+            ));
+        }
+        if quoted.is_none() {
+            out.push_str("nothing quoted: not found\n");
         }
         out
     }

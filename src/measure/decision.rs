@@ -20,8 +20,12 @@ pub struct Labelled<'q> {
 
 /// Writes the header line (the inputs' names).
 pub fn write_header(out: &mut impl Write, path: &Path) -> Result<(), MeasureError> {
-    writeln!(out, "{}", serde_json::json!({ "inputs": Inputs::NAMES }))
-        .map_err(|err| MeasureError::Io(path.to_path_buf(), err))
+    writeln!(
+        out,
+        "{}",
+        serde_json::json!({ "inputs": Inputs::NAMES.as_slice() })
+    )
+    .map_err(|err| MeasureError::Io(path.to_path_buf(), err))
 }
 
 /// Writes one line per question of `questions`, tagged with `set`.

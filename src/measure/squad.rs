@@ -241,7 +241,7 @@ pub fn run_squad(
 /// The top-ranked sentence of a question the coverage rule lets through: its position and
 /// confidence.
 pub fn top_sentence(ranking: &Ranking) -> Option<(usize, f32)> {
-    let top = ranking.hits.first().filter(|_| ranking.covers_enough)?;
+    let top = ranking.first_in_order().filter(|_| ranking.covers_enough)?;
     Some((top.sentence_idx, top.confidence))
 }
 

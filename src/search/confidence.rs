@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::candidates::Candidate;
+use super::forest::{Forest, Tree};
 use crate::config::{ConfigError, read_toml};
 use crate::corpus::Corpus;
 use crate::question::{QueryTerm, Question};
@@ -80,93 +81,48 @@ named_features! {
     unit_asked,
     /// The sentence states a figure in that unit.
     unit_here,
+    /// Bigram BM25 of the sentence.
+    bigrams,
+    /// jieba-word BM25 of the sentence.
+    words,
+    /// Bigram BM25 of the sentence with its ±1 neighbours.
+    window,
+    /// Bigram BM25 of the sentence before, in the paragraph.
+    previous,
+    /// Bigram BM25 of the sentence after, in the paragraph.
+    next,
+    /// Best bigram BM25 among the candidates of the sentence's paragraph.
+    paragraph_best,
+    /// ln(1 + bigrams in the sentence).
+    length,
+    /// Share of the question's characters the sentence before uses.
+    characters_previous,
+    /// Share of the question's characters the sentence after uses.
+    characters_next,
+    /// The sentence is next to the best-ranked one (the best: next to the second), in one
+    /// paragraph: an answer often follows the sentence that only repeats the question.
+    next_to_best,
+    /// The sentence opens with a word that points back (该/这/此/其/他…): its topic is in the
+    /// sentence before.
+    opens_with_reference,
 }
 
-/// The decision's model and its two floors.
+/// Words that open a sentence whose topic is named before it.
+const REFERENCES: &[&str] = &[
+    "该", "这", "此", "其", "他", "她", "它", "同年", "当年", "次年", "翌年", "后来", "之后",
+    "随后", "此后", "那", "彼",
+];
+
+/// The decision's model, its two floors, and the re-ranker of the sentences it looks at.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     forest: Forest,
+    /// Orders the sentences the decision looks at (no trees: the ranker's order stays).
+    order: Forest,
     /// A reply quotes something only when a sentence's confidence reaches this.
     pub answer_threshold: f32,
     /// Quotes after the first are shown only when their own confidence reaches this.
     pub more_quotes_threshold: f32,
-}
-
-/// One regression tree of the boosted model. Node `i` sends an input vector left when
-/// `inputs[split[i]] <= threshold[i]`; a child below zero is the leaf `-child - 1`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tree {
-    pub split: Vec<usize>,
-    pub threshold: Vec<f64>,
-    pub left: Vec<i32>,
-    pub right: Vec<i32>,
-    pub leaf: Vec<f64>,
-}
-
-/// The trees packed into one array of nodes and one of leaves, so that a walk touches one
-/// small node per level instead of four arrays per tree. A child at or above zero is a node,
-/// below zero the leaf `-child - 1`; so is a root.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Forest {
-    nodes: Vec<Node>,
-    leaves: Vec<f64>,
-    roots: Vec<i32>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Node {
-    threshold: f64,
-    split: u32,
-    /// Where inputs at or below the threshold go, then the others.
-    children: [i32; 2],
-}
-
-impl Forest {
-    /// Packs well-formed trees (see [`well_formed`]).
-    fn pack(trees: &[Tree]) -> Forest {
-        let mut forest = Forest::default();
-        for tree in trees {
-            let (node_base, leaf_base) = (forest.nodes.len() as i32, forest.leaves.len() as i32);
-            let moved = |child: i32| {
-                if child < 0 {
-                    child - leaf_base
-                } else {
-                    child + node_base
-                }
-            };
-            forest.roots.push(if tree.split.is_empty() {
-                moved(-1)
-            } else {
-                node_base
-            });
-            for at in 0..tree.split.len() {
-                forest.nodes.push(Node {
-                    threshold: tree.threshold[at],
-                    split: tree.split[at] as u32,
-                    children: [moved(tree.left[at]), moved(tree.right[at])],
-                });
-            }
-            forest.leaves.extend(&tree.leaf);
-        }
-        forest
-    }
-
-    /// The sum of the leaves `values` reach.
-    fn score(&self, values: &[f32; N_INPUTS]) -> f64 {
-        self.roots
-            .iter()
-            .map(|&root| {
-                let mut at = root;
-                while at >= 0 {
-                    let node = &self.nodes[at as usize];
-                    let right = f64::from(values[node.split as usize]) > node.threshold;
-                    at = node.children[usize::from(right)];
-                }
-                self.leaves[(-at - 1) as usize]
-            })
-            .sum()
-    }
 }
 
 /// `config/decision.toml` as written.
@@ -177,7 +133,12 @@ pub struct DecisionFile {
     pub more_quotes_threshold: f32,
     /// The inputs' names in the order the trees number them.
     pub inputs: Vec<String>,
+    /// The confidence's trees.
+    #[serde(default)]
     pub tree: Vec<Tree>,
+    /// The re-ranker's trees (a ranking objective: only their order means anything).
+    #[serde(default)]
+    pub order_tree: Vec<Tree>,
 }
 
 /// Why a decision file cannot be used.
@@ -194,8 +155,8 @@ pub enum DecisionError {
     Inputs(PathBuf),
     /// A tree points outside itself or at an input that does not exist, or holds a value
     /// that is not a number.
-    #[error("{0}: tree {1} is malformed")]
-    Tree(PathBuf, usize),
+    #[error("{0}: {1} {2} is malformed")]
+    Tree(PathBuf, &'static str, usize),
     /// A threshold is not a probability.
     #[error("{0}: answer_threshold and more_quotes_threshold must be between 0 and 1")]
     Range(PathBuf),
@@ -214,20 +175,23 @@ impl Decision {
     /// tree well formed (so that evaluating one cannot index out of bounds or loop),
     /// thresholds probabilities.
     pub fn from_file(path: &Path, file: DecisionFile) -> Result<Decision, DecisionError> {
-        if file.inputs.iter().map(String::as_str).ne(Inputs::NAMES) {
+        // A file without trees reads no input (every confidence is one half): what the fitting
+        // script starts from when the inputs change.
+        let reads_inputs = !(file.tree.is_empty() && file.order_tree.is_empty());
+        if reads_inputs && file.inputs.iter().map(String::as_str).ne(Inputs::NAMES) {
             return Err(DecisionError::Inputs(path.to_path_buf()));
         }
-        for (at, tree) in file.tree.iter().enumerate() {
-            if !well_formed(tree) {
-                return Err(DecisionError::Tree(path.to_path_buf(), at));
-            }
-        }
+        let forest = Forest::pack(&file.tree, N_INPUTS)
+            .map_err(|at| DecisionError::Tree(path.to_path_buf(), "tree", at))?;
+        let order = Forest::pack(&file.order_tree, N_INPUTS)
+            .map_err(|at| DecisionError::Tree(path.to_path_buf(), "order_tree", at))?;
         let probability = |p: f32| (0.0..=1.0).contains(&p);
         if !(probability(file.answer_threshold) && probability(file.more_quotes_threshold)) {
             return Err(DecisionError::Range(path.to_path_buf()));
         }
         Ok(Decision {
-            forest: Forest::pack(&file.tree),
+            forest,
+            order,
             answer_threshold: file.answer_threshold,
             more_quotes_threshold: file.more_quotes_threshold,
         })
@@ -245,36 +209,18 @@ impl Decision {
         let logit = self.forest.score(&inputs.values());
         (1.0 / (1.0 + (-logit).exp())) as f32
     }
+
+    /// The re-ranker's score of a sentence (higher first), or `None` when the file has no
+    /// re-ranker.
+    pub fn order(&self, inputs: &Inputs) -> Option<f64> {
+        (!self.order.is_empty()).then(|| self.order.score(&inputs.values()))
+    }
 }
 
 impl Default for Decision {
     fn default() -> Self {
         Decision::shipped()
     }
-}
-
-/// Every array as long as it must be, every split on an input that exists, every child a node
-/// further down (so a walk ends) or a leaf that exists, every number finite.
-fn well_formed(tree: &Tree) -> bool {
-    let nodes = tree.split.len();
-    let child_ok = |at: usize, child: i32| {
-        if child < 0 {
-            ((-child - 1) as usize) < tree.leaf.len()
-        } else {
-            (child as usize) > at && (child as usize) < nodes
-        }
-    };
-    tree.threshold.len() == nodes
-        && tree.left.len() == nodes
-        && tree.right.len() == nodes
-        && tree.leaf.len() == nodes + 1
-        && tree.split.iter().all(|&input| input < N_INPUTS)
-        && tree
-            .threshold
-            .iter()
-            .chain(&tree.leaf)
-            .all(|v| v.is_finite())
-        && (0..nodes).all(|at| child_ok(at, tree.left[at]) && child_ok(at, tree.right[at]))
 }
 
 /// The inputs of the sentence at `at` of `ranked` (best first, with the ranker's scores).
@@ -306,8 +252,19 @@ pub fn inputs(
         }
         None => (false, false),
     };
-    let unit_here = question.unit.is_some_and(|unit| {
-        figures_in_normalized(corpus.sentence(ord).normalized).any(|figure| figure.contains(unit))
+    let text = corpus.sentence(ord).normalized;
+    let unit_here = question
+        .unit
+        .is_some_and(|unit| figures_in_normalized(text).any(|figure| figure.contains(unit)));
+    let other = if at == 0 {
+        ranked.get(1)
+    } else {
+        ranked.first()
+    };
+    let next_to_best = other.is_some_and(|(_, other)| {
+        corpus
+            .neighbours_of(ord)
+            .any(|neighbour| neighbour == other.sentence_idx)
     });
     Inputs {
         score,
@@ -340,6 +297,17 @@ pub fn inputs(
         attribute_near: flag(attribute_near),
         unit_asked: flag(question.unit.is_some()),
         unit_here: flag(unit_here),
+        bigrams: features.bigrams,
+        words: features.words,
+        window: features.window,
+        previous: features.previous,
+        next: features.next,
+        paragraph_best: features.paragraph_best,
+        length: features.length,
+        characters_previous: features.characters_previous,
+        characters_next: features.characters_next,
+        next_to_best: flag(next_to_best),
+        opens_with_reference: flag(REFERENCES.iter().any(|word| text.starts_with(word))),
     }
 }
 
@@ -372,6 +340,15 @@ mod tests {
         assert!((decision.confidence(&inputs(0.2, 1.0)) - sigmoid(-1.5)).abs() < 1e-6);
         assert!((decision.confidence(&inputs(0.9, 0.0)) - sigmoid(0.5)).abs() < 1e-6);
         assert!((decision.confidence(&inputs(0.9, 1.0)) - sigmoid(2.5)).abs() < 1e-6);
+        // No re-ranker in this file; the same trees as one order it by their raw sum.
+        assert_eq!(decision.order(&inputs(0.9, 1.0)), None);
+        let reordering = file(
+            &format!("{trees}{}", trees.replace("[[tree]]", "[[order_tree]]")),
+            THRESHOLDS,
+        )
+        .unwrap();
+        assert_eq!(reordering.order(&inputs(0.9, 1.0)), Some(2.5));
+        assert_eq!(reordering.order(&inputs(0.2, 1.0)), Some(-1.5));
     }
 
     #[test]
@@ -388,12 +365,21 @@ mod tests {
         assert!(file(&tree("4", "-1", "1.0"), THRESHOLDS).is_err());
         let thresholds = "answer_threshold = 1.5\nmore_quotes_threshold = 0.6";
         assert!(file(&tree("4", "-1", "1.0, 2.0"), thresholds).is_err());
-        let other_inputs = "answer_threshold = 0.5\nmore_quotes_threshold = 0.6\n\
-                            inputs = [\"coverage\"]\ntree = []";
-        assert!(
-            Decision::from_file(Path::new("d.toml"), toml::from_str(other_inputs).unwrap())
-                .is_err()
-        );
+        // A malformed re-ranker tree is named as such.
+        let order = tree("4", "0", "1.0, 2.0").replace("[[tree]]", "[[order_tree]]");
+        let err = file(&order, THRESHOLDS).unwrap_err().to_string();
+        assert!(err.contains("order_tree 0"), "{err}");
+        // Trees fitted for other inputs are refused; a file without trees reads none.
+        let other_inputs = |trees: &str| {
+            let text = format!(
+                "answer_threshold = 0.5\nmore_quotes_threshold = 0.6\ninputs = [\"coverage\"]\n{trees}"
+            );
+            Decision::from_file(Path::new("d.toml"), toml::from_str(&text).unwrap())
+        };
+        assert!(other_inputs(&tree("0", "-1", "1.0, 2.0")).is_err());
+        let constant = other_inputs("tree = []").unwrap();
+        assert_eq!(constant.confidence(&Inputs::default()), 0.5);
+        assert_eq!(constant.order(&Inputs::default()), None);
         assert_eq!(Decision::shipped(), Decision::default());
     }
 }

@@ -6,6 +6,7 @@
 mod candidates;
 mod confidence;
 mod decision;
+mod forest;
 
 use crate::config::RetrievalConfig;
 use crate::corpus::Corpus;
@@ -47,16 +48,28 @@ pub struct Ranking {
     pub hits: Vec<Hit>,
     /// The decision's inputs of the first hits (at most `decision_depth`, at most eight).
     pub inputs: Vec<Inputs>,
+    /// The re-ranker's scores of those hits (empty when the decision file has none).
+    pub order: Vec<f64>,
     /// The question passes the coverage rule (`covers_enough`); when it does not, nothing is
     /// quoted whatever the model says.
     pub covers_enough: bool,
 }
 
 /// The decision on a ranking: nothing ("not found") when the coverage rule stops the question
-/// or no sentence reaches the answer threshold; else every hit, the best-ranked one that
-/// reaches it first.
+/// or no sentence reaches the answer threshold; else every hit, the first hits in the
+/// re-ranker's order, the best-ordered one that reaches the threshold first.
 pub fn decide(ranking: Ranking, decision: &Decision) -> Vec<Hit> {
     let mut hits = ranking.hits;
+    if !ranking.order.is_empty() {
+        // A stable sort: equal scores keep the ranker's order.
+        let mut head: Vec<(f64, Hit)> = ranking
+            .order
+            .into_iter()
+            .zip(hits.drain(..ranking.inputs.len()))
+            .collect();
+        head.sort_by(|a, b| b.0.total_cmp(&a.0));
+        hits.splice(0..0, head.into_iter().map(|(_, hit)| hit));
+    }
     let first = hits
         .iter()
         .position(|hit| hit.confidence >= decision.answer_threshold);
@@ -68,6 +81,26 @@ pub fn decide(ranking: Ranking, decision: &Decision) -> Vec<Hit> {
         _ => hits.clear(),
     }
     hits
+}
+
+impl Ranking {
+    /// The hit that `decide` puts first in order (before any is refused): the re-ranker's
+    /// best, or the ranker's when there is no re-ranker.
+    pub fn first_in_order(&self) -> Option<&Hit> {
+        let best = self
+            .order
+            .iter()
+            .enumerate()
+            // The first of equal scores, as the stable sort in `decide` keeps it.
+            .fold(
+                None,
+                |best: Option<(usize, f64)>, (at, &score)| match best {
+                    Some((_, top)) if top >= score => best,
+                    _ => Some((at, score)),
+                },
+            );
+        self.hits.get(best.map_or(0, |(at, _)| at))
+    }
 }
 
 /// The hits worth showing: the first, and those after it whose own confidence reaches the
@@ -127,6 +160,7 @@ pub fn rank_all(
             confidence: inputs.get(at).map_or(0.0, |x| decision.confidence(x)),
         })
         .collect();
+    let order: Vec<f64> = inputs.iter().map_while(|x| decision.order(x)).collect();
     // The rule looks at the best-covered of the first few sentences, not sentence by
     // sentence: a sentence that answers need not repeat every word of the question, but when
     // none near the top covers enough of it, the corpus does not hold the answer.
@@ -134,6 +168,7 @@ pub fn rank_all(
     Ok(Ranking {
         hits,
         inputs,
+        order,
         covers_enough,
     })
 }
@@ -151,4 +186,61 @@ pub fn ranked<'c>(found: &'c Candidates, ranker: &Ranker) -> Vec<(f32, &'c Candi
             .then(a.1.sentence_idx.cmp(&b.1.sentence_idx))
     });
     scored
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(sentence_idx: usize, confidence: f32) -> Hit {
+        Hit {
+            sentence_idx,
+            score: 1.0,
+            coverage: 1.0,
+            confidence,
+        }
+    }
+
+    fn ranking(confidences: &[f32], order: &[f64]) -> Ranking {
+        Ranking {
+            hits: confidences
+                .iter()
+                .enumerate()
+                .map(|(at, &confidence)| hit(at, confidence))
+                .collect(),
+            inputs: vec![Inputs::default(); order.len()],
+            order: order.to_vec(),
+            covers_enough: true,
+        }
+    }
+
+    fn decided(confidences: &[f32], order: &[f64], threshold: f32) -> Vec<usize> {
+        let mut decision = Decision::shipped();
+        decision.answer_threshold = threshold;
+        decide(ranking(confidences, order), &decision)
+            .iter()
+            .map(|hit| hit.sentence_idx)
+            .collect()
+    }
+
+    #[test]
+    fn reorders_the_scored_hits_and_quotes_the_first_that_passes() {
+        // The re-ranker scores the first three; the fourth keeps its place after them, and
+        // equal scores keep the ranker's order.
+        assert_eq!(
+            decided(&[0.9, 0.9, 0.9, 0.9], &[0.0, 2.0, 0.0], 0.5),
+            [1, 0, 2, 3]
+        );
+        // The re-ranker's best does not pass; the next in its order that does goes first.
+        assert_eq!(
+            decided(&[0.9, 0.1, 0.6, 0.9], &[0.0, 2.0, 1.0], 0.5),
+            [2, 1, 0, 3]
+        );
+        // No re-ranker: the ranker's order, the first that passes first.
+        assert_eq!(decided(&[0.1, 0.6, 0.9], &[], 0.5), [1, 0, 2]);
+        // Nothing passes: nothing is quoted.
+        assert!(decided(&[0.1, 0.2], &[1.0, 0.0], 0.5).is_empty());
+        let top = ranking(&[0.1, 0.2, 0.3], &[1.0, 3.0, 3.0]);
+        assert_eq!(top.first_in_order().map(|hit| hit.sentence_idx), Some(1));
+    }
 }

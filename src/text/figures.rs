@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::normalize::normalize;
+use super::values::{UNITS, quantity};
 
 /// A figure: its text as written in the original sentence and its byte range there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,81 +17,6 @@ pub struct Figure {
     pub text: String,
     pub range: Range<usize>,
 }
-
-/// Units that make a number a figure, in their Simplified form (matching is done on the
-/// normalised text, so 臺, 萬 and full-width digits are covered too). Longer units come first so
-/// that 千瓦时 wins over 千瓦. Month, day and hour are left out on purpose: they make dates.
-const UNITS: &[&str] = &[
-    "个百分点",
-    "平方公里",
-    "平方米",
-    "立方米",
-    "千瓦时",
-    "万千瓦",
-    "千瓦",
-    "千伏",
-    "千米",
-    "公里",
-    "公顷",
-    "亿元",
-    "万元",
-    "美元",
-    "元",
-    "人次",
-    "小时",
-    "分钟",
-    "微克",
-    "毫克",
-    "千克",
-    "公斤",
-    "吨",
-    "度",
-    "台",
-    "架",
-    "座",
-    "个",
-    "家",
-    "名",
-    "位",
-    "人",
-    "户",
-    "米",
-    "亩",
-    "天",
-    "年",
-    "倍",
-    "项",
-    "所",
-    "条",
-    "辆",
-    "次",
-    "件",
-    "栋",
-    "套",
-    "处",
-    "批",
-    "类",
-    "种",
-    "届",
-    "场",
-    "部",
-    "支",
-    "头",
-    "株",
-    "张",
-    "岁",
-    "周",
-    "期",
-    "层",
-    "道",
-    "组",
-    "片",
-    "份",
-    "颗",
-    "枚",
-    "%",
-    "‰",
-];
 
 static FIGURE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let units = UNITS
@@ -100,10 +26,18 @@ static FIGURE_RE: LazyLock<Regex> = LazyLock::new(|| {
         .join("|");
     let number = r"\d+(?:[.,]\d+)*";
     let chinese = "[零〇一二两三四五六七八九十百千万]+";
+    // A number in Chinese numerals counts as a figure only with a place in it (一千二百人,
+    // 十二万亩, 三十个): 一个, 两批 and 一种 are words, not amounts.
+    let chinese_amount =
+        "(?:[一二两三四五六七八九][十百千万亿]|十)[零〇一二两三四五六七八九十百千万亿]*";
+    // The low end of a range (2~3年, 300到500亿, 10%~15%) or the factor of a product
+    // (2×100万千瓦) belongs to the figure.
+    let lead = format!(r"(?:{number}%?(?:~|～|-|—|－|至|到)|{number}[×*])?");
     let pattern = format!(
         "(?:{chinese}分之{chinese}|{number}分之{number}|百分之{chinese}(?:点{chinese})?)\
-         |{number}(?:多|余)?[十百千万亿]*(?:多|余)?(?:{units})\
-         |{number}[万亿]+"
+         |{lead}{number}(?:多|余)?[十百千万亿]*(?:多|余)?(?:{units})\
+         |{lead}{number}[万亿]+\
+         |{chinese_amount}(?:多|余)?(?:{units})"
     );
     Regex::new(&pattern).expect("figure pattern is valid")
 });
@@ -118,19 +52,51 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Finds the figures of `text`, in order, as spans of `text` itself.
 pub fn find_figures(text: &str) -> Vec<Figure> {
-    find_on_normalized(text, &FIGURE_RE)
-        .into_iter()
-        .filter(|figure| !YEAR_RE.is_match(&normalize(&figure.text)))
-        .collect()
+    let normalized = normalize(text);
+    let spans: Vec<Range<usize>> = figure_spans(&normalized).collect();
+    map_to_original(text, &normalized, spans)
 }
 
 /// The figures of an already normalised text, as slices of it: for ranking, where offsets in
 /// the original are not needed.
 pub fn figures_in_normalized(normalized: &str) -> impl Iterator<Item = &str> {
-    FIGURE_RE
-        .find_iter(normalized)
-        .map(|found| found.as_str())
-        .filter(|figure| !YEAR_RE.is_match(figure))
+    figure_spans(normalized).map(|span| &normalized[span])
+}
+
+/// The spans of the figures of a normalised text. Years are not figures, nor are year ranges
+/// (2021-2025年); a figure whose unit 年 begins a word (2万年轻人) is cut to its number when
+/// that still is one (2万), and a Chinese numeral must read as a number (十三五期 does not).
+pub fn figure_spans(normalized: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    FIGURE_RE.find_iter(normalized).filter_map(|found| {
+        let mut span = found.range();
+        let text = found.as_str();
+        if text.ends_with('年') && normalized[span.end..].starts_with(YEAR_WORD_ENDS) {
+            span.end -= '年'.len_utf8();
+            if !normalized[..span.end].ends_with(['万', '亿']) {
+                return None;
+            }
+        }
+        let text = &normalized[span.clone()];
+        if YEAR_RE.is_match(text) || is_year_range(text) {
+            return None;
+        }
+        let in_words = text.starts_with(|ch: char| !ch.is_ascii_digit());
+        if in_words && quantity(text).is_none() {
+            return None;
+        }
+        Some(span)
+    })
+}
+
+/// Characters that make 年 the start of a word rather than a unit: 年轻, 年代, 年级, 年龄, 年纪.
+const YEAR_WORD_ENDS: &[char] = &['轻', '代', '级', '龄', '纪'];
+
+/// 2021-2025年, 2021至2024年: a span of years, not an amount of them.
+fn is_year_range(text: &str) -> bool {
+    quantity(text).is_some_and(|q| {
+        let year = |value: f64| (1900.0..=2100.0).contains(&value) && value.fract() == 0.0;
+        q.unit == "年" && year(q.value) && q.high.is_some_and(year)
+    })
 }
 
 /// The dates of an already normalised text, as slices of it.
@@ -164,10 +130,9 @@ pub fn figure_key(figure: &str) -> String {
     normalize(figure).replace(',', "")
 }
 
-/// Runs `re` on the normalised text and maps each match back to the original. Normalisation
-/// keeps one character for one character, so the k-th character is the same in both.
-fn find_on_normalized(text: &str, re: &Regex) -> Vec<Figure> {
-    let normalized = normalize(text);
+/// Maps spans of the normalised text back to the original. Normalisation keeps one
+/// character for one character, so the k-th character is the same in both.
+fn map_to_original(text: &str, normalized: &str, spans: Vec<Range<usize>>) -> Vec<Figure> {
     let original_offsets: Vec<usize> = text
         .char_indices()
         .map(|(at, _)| at)
@@ -179,10 +144,11 @@ fn find_on_normalized(text: &str, re: &Regex) -> Vec<Figure> {
         .chain([normalized.len()])
         .collect();
     let char_at = |byte: usize| normalized_offsets.partition_point(|&at| at < byte);
-    re.find_iter(&normalized)
+    spans
+        .into_iter()
         .filter_map(|found| {
-            let start = *original_offsets.get(char_at(found.start()))?;
-            let end = *original_offsets.get(char_at(found.end()))?;
+            let start = *original_offsets.get(char_at(found.start))?;
+            let end = *original_offsets.get(char_at(found.end))?;
             Some(Figure {
                 text: text[start..end].to_string(),
                 range: start..end,
@@ -224,6 +190,30 @@ mod tests {
             &["200万台", "100亿度"],
         );
         check("人口超过300万", &["300万"]);
+    }
+
+    #[test]
+    fn finds_figures_in_chinese_numerals_ranges_and_products() {
+        check("招聘一千二百人,种植十二万亩", &["一千二百人", "十二万亩"]);
+        check("建成三百多家企业", &["三百多家"]);
+        check("打造300到500亿级产业集群", &["300到500亿"]);
+        check("用2~3年时间", &["2~3年"]);
+        check("建设2×100万千瓦机组", &["2×100万千瓦"]);
+        check("占比10%~15%", &["10%~15%"]);
+        // Words, not amounts.
+        check("一个重要的一批项目,一种模式", &[]);
+        check("“十三五”期间和十四五时期", &[]);
+        check("千家万户", &[]);
+    }
+
+    #[test]
+    fn a_unit_that_begins_a_word_is_no_unit() {
+        check("累计带动超过2万年轻人就业", &["2万"]);
+        check("上世纪90年代", &[]);
+        check(
+            "2021-2025年规划,2021至2024年累计生产原煤6.4亿吨",
+            &["6.4亿吨"],
+        );
     }
 
     #[test]

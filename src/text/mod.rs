@@ -7,3 +7,4 @@ pub mod figures;
 pub mod normalize;
 pub mod periods;
 pub mod segment;
+pub mod values;

@@ -1,0 +1,567 @@
+//! Figures as values: the number a figure's text states (Arabic or Chinese numerals, 万/亿
+//! multipliers, decimals, fractions, ranges, products), its unit in a canonical form (度 is
+//! 千瓦时, 万千瓦 is 10^4 千瓦, 萬臺 is 10^4 台), how precisely it is stated, and the qualifier
+//! around it (超过, 以上, 约, 左右 …), so that figures from different sources can be compared by
+//! value: 1.6亿吨 agrees with 1.5亿吨以上, 1754.69万千瓦 with 1755万千瓦, 929万 not with 1000万.
+//! Everything here reads normalised text (see `normalize`).
+
+use std::ops::Range;
+
+/// What a figure states, as a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    /// The value in `unit` (the lower end of a range).
+    pub value: f64,
+    /// The upper end of a range (2~3年, 300到500亿), else `None`.
+    pub high: Option<f64>,
+    /// The canonical unit: figures compare only within one ("" for a bare number or 300万).
+    pub unit: &'static str,
+    /// The value of one step of the last digit stated, in `unit` (1755万 → 10^4, 1.6亿 → 10^7):
+    /// two figures that differ by less than half the coarser step agree.
+    pub precision: f64,
+    /// What the text around the figure says of it.
+    pub qualifier: Qualifier,
+    /// The qualifying word as written ("超过", "以上", "多", "" when none).
+    pub qualifier_word: &'static str,
+}
+
+/// How a figure bounds the true value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qualifier {
+    /// The value itself.
+    Exact,
+    /// At least the value (超过, 突破, 以上, 300多).
+    AtLeast,
+    /// At most the value (以内, 不到, 不足).
+    AtMost,
+    /// Near the value (约, 近, 左右).
+    About,
+}
+
+/// Units that make a number a figure, in their Simplified form (matching is done on the
+/// normalised text, so 臺, 萬 and full-width digits are covered too). Longer units come first so
+/// that 千瓦时 wins over 千瓦. Month, day and hour are left out on purpose: they make dates.
+pub const UNITS: &[&str] = &[
+    "个百分点",
+    "平方公里",
+    "平方米",
+    "立方米",
+    "千瓦时",
+    "万千瓦",
+    "千瓦",
+    "千伏",
+    "千米",
+    "公里",
+    "公顷",
+    "亿元",
+    "万元",
+    "美元",
+    "元",
+    "人次",
+    "小时",
+    "分钟",
+    "微克",
+    "毫克",
+    "千克",
+    "公斤",
+    "吨",
+    "度",
+    "台",
+    "架",
+    "座",
+    "个",
+    "家",
+    "名",
+    "位",
+    "人",
+    "户",
+    "米",
+    "亩",
+    "天",
+    "年",
+    "倍",
+    "项",
+    "所",
+    "条",
+    "辆",
+    "次",
+    "件",
+    "栋",
+    "套",
+    "处",
+    "批",
+    "类",
+    "种",
+    "届",
+    "场",
+    "部",
+    "支",
+    "头",
+    "株",
+    "张",
+    "岁",
+    "周",
+    "期",
+    "层",
+    "道",
+    "组",
+    "片",
+    "份",
+    "颗",
+    "枚",
+    "%",
+    "‰",
+];
+
+/// Surface units and the canonical unit and factor they stand for; the longest surface form is
+/// tried first. A unit not listed is its own canonical unit, factor 1.
+const CONVERSIONS: &[(&str, &str, f64)] = &[
+    ("度", "千瓦时", 1.0),
+    ("千瓦时", "千瓦时", 1.0),
+    ("万千瓦时", "千瓦时", 1e4),
+    ("亿千瓦时", "千瓦时", 1e8),
+    ("万千瓦", "千瓦", 1e4),
+    ("兆瓦", "千瓦", 1e3),
+    ("瓦", "千瓦", 1e-3),
+    ("亿元", "元", 1e8),
+    ("万元", "元", 1e4),
+    ("公里", "千米", 1.0),
+    ("米", "千米", 1e-3),
+    ("平方公里", "平方米", 1e6),
+    ("平方千米", "平方米", 1e6),
+    ("公顷", "平方米", 1e4),
+    ("亩", "平方米", 10_000.0 / 15.0),
+    ("公斤", "千克", 1.0),
+    ("克", "千克", 1e-3),
+    ("名", "人", 1.0),
+    ("位", "人", 1.0),
+    ("‰", "%", 0.1),
+];
+
+/// The canonical units this module knows, beyond those of `CONVERSIONS`: every unit of
+/// `UNITS` is one, so a unit is simply kept as written.
+fn canonical_unit(unit: &str) -> Option<(&'static str, f64)> {
+    CONVERSIONS
+        .iter()
+        .find(|(surface, _, _)| *surface == unit)
+        .map(|(_, canonical, factor)| (*canonical, *factor))
+        .or_else(|| {
+            UNITS
+                .iter()
+                .find(|known| **known == unit)
+                .map(|known| (*known, 1.0))
+        })
+}
+
+/// Words before a figure that qualify it.
+const BEFORE: &[(&str, Qualifier)] = &[
+    ("超过", Qualifier::AtLeast),
+    ("突破", Qualifier::AtLeast),
+    ("超", Qualifier::AtLeast),
+    ("逾", Qualifier::AtLeast),
+    ("至少", Qualifier::AtLeast),
+    ("不少于", Qualifier::AtLeast),
+    ("不低于", Qualifier::AtLeast),
+    ("高达", Qualifier::AtLeast),
+    ("不到", Qualifier::AtMost),
+    ("不足", Qualifier::AtMost),
+    ("不超过", Qualifier::AtMost),
+    ("最多", Qualifier::AtMost),
+    ("低于", Qualifier::AtMost),
+    ("约", Qualifier::About),
+    ("近", Qualifier::About),
+    ("接近", Qualifier::About),
+    ("将近", Qualifier::About),
+    ("大约", Qualifier::About),
+    ("大概", Qualifier::About),
+];
+
+/// Words that end like a qualifier but are none (节约120万吨 saves, it does not estimate).
+const NOT_QUALIFIERS: &[&str] = &[
+    "节约", "制约", "签约", "合约", "特约", "附近", "最近", "赶超",
+];
+
+/// Words after a figure that qualify it.
+const AFTER: &[(&str, Qualifier)] = &[
+    ("以上", Qualifier::AtLeast),
+    ("之上", Qualifier::AtLeast),
+    ("以内", Qualifier::AtMost),
+    ("之内", Qualifier::AtMost),
+    ("以下", Qualifier::AtMost),
+    ("左右", Qualifier::About),
+    ("上下", Qualifier::About),
+];
+
+/// Separators of a range (2~3年, 300到500亿) and of a product (2×100万千瓦).
+const RANGE_MARKS: &[&str] = &["~", "～", "-", "—", "－", "至", "到"];
+const PRODUCT_MARKS: &[&str] = &["×", "*", "x", "X"];
+
+/// The figure at `span` of the normalised sentence `text`, as a value; `None` when its text
+/// is not a number this module reads.
+pub fn quantity_at(text: &str, span: Range<usize>) -> Option<Quantity> {
+    let figure = text.get(span.clone())?;
+    let mut quantity = quantity(figure)?;
+    if quantity.qualifier == Qualifier::Exact {
+        let before = &text[..span.start];
+        let after = &text[span.end..];
+        // The longest word wins: 不超过 is not 超过.
+        let found = BEFORE
+            .iter()
+            .filter(|(word, _)| before.ends_with(word))
+            .filter(|_| !NOT_QUALIFIERS.iter().any(|word| before.ends_with(word)))
+            .max_by_key(|(word, _)| word.len())
+            .or_else(|| AFTER.iter().find(|(word, _)| after.starts_with(word)));
+        if let Some((word, qualifier)) = found {
+            quantity.qualifier = *qualifier;
+            quantity.qualifier_word = word;
+        }
+    }
+    Some(quantity)
+}
+
+/// A figure's text alone (normalised) as a value, its in-figure qualifier (300多, 20余) read.
+pub fn quantity(figure: &str) -> Option<Quantity> {
+    if let Some(quantity) = fraction(figure) {
+        return Some(quantity);
+    }
+    let (factor, rest) = match PRODUCT_MARKS
+        .iter()
+        .find_map(|mark| figure.split_once(mark))
+    {
+        Some((left, right)) => (plain_number(left)?.0, right),
+        None => (1.0, figure),
+    };
+    let (low, rest) = amount(rest)?;
+    // A range's mark may come after the low end's unit (10%~15%): the high end then has it too.
+    let range = RANGE_MARKS.iter().find_map(|mark| {
+        let (unit, after) = rest.split_once(mark)?;
+        (unit.is_empty() || canonical_unit(unit).is_some()).then_some((unit, after))
+    });
+    let (high, rest) = match range {
+        Some((unit, after)) => {
+            let (high, rest) = amount(after)?;
+            if !unit.is_empty() && rest != unit {
+                return None;
+            }
+            (Some(high), rest)
+        }
+        None => (None, rest),
+    };
+    // In 300到500亿 the multiplier written once is the range's: the low end takes it too.
+    let low = match (&high, low.multiplier) {
+        (Some(high), 1.0) => Amount {
+            value: low.value * high.multiplier,
+            precision: low.precision * high.multiplier,
+            ..low
+        },
+        _ => low,
+    };
+    let (unit, unit_factor) = if rest.is_empty() {
+        ("", 1.0)
+    } else {
+        canonical_unit(rest)?
+    };
+    let top = high.as_ref().unwrap_or(&low);
+    let scale = factor * unit_factor;
+    let (qualifier, qualifier_word) = match (low.more, top.more) {
+        (Some(word), _) | (_, Some(word)) => (Qualifier::AtLeast, word),
+        _ => (Qualifier::Exact, ""),
+    };
+    Some(Quantity {
+        value: low.value * scale,
+        high: high.as_ref().map(|high| high.value * scale),
+        unit,
+        precision: top.precision * scale,
+        qualifier,
+        qualifier_word,
+    })
+}
+
+/// Whether two figures of one measure say the same: one unit, and values equal within half
+/// the coarser figure's last step, or compatible bounds (1.6亿 and 1.5亿以上 agree; 929万 and
+/// 突破1000万 do not). Ranges agree with a value inside them.
+pub fn agrees(a: &Quantity, b: &Quantity) -> bool {
+    if a.unit != b.unit {
+        return false;
+    }
+    let slack = a.precision.max(b.precision) / 2.0 + f64::EPSILON * a.value.abs().max(1.0);
+    let (a_low, a_high) = bounds(a, slack);
+    let (b_low, b_high) = bounds(b, slack);
+    a_low <= b_high && b_low <= a_high
+}
+
+/// The interval a figure allows, widened by `slack`.
+fn bounds(q: &Quantity, slack: f64) -> (f64, f64) {
+    let high = q.high.unwrap_or(q.value);
+    match q.qualifier {
+        Qualifier::Exact => (q.value - slack, high + slack),
+        Qualifier::AtLeast => (q.value - slack, f64::INFINITY),
+        Qualifier::AtMost => (f64::NEG_INFINITY, high + slack),
+        // 约/近/左右: within a tenth of the value, and at least the stated precision.
+        Qualifier::About => {
+            let spread = (q.value.abs() * 0.1).max(slack);
+            (q.value - spread, high + spread)
+        }
+    }
+}
+
+/// A number with its multipliers read, before its unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Amount {
+    value: f64,
+    precision: f64,
+    /// The product of the 十/百/千/万/亿 after the digits (1 when none).
+    multiplier: f64,
+    /// 多 or 余 after the digits or the multiplier.
+    more: Option<&'static str>,
+}
+
+/// A number at the start of `text` (Arabic or Chinese), its multipliers and 多/余; the rest.
+fn amount(text: &str) -> Option<(Amount, &str)> {
+    let (value, precision, mut rest) = match plain_number_prefix(text) {
+        Some(found) => found,
+        None => chinese_number_prefix(text)?,
+    };
+    let mut more = None;
+    let mut multiplier = 1.0;
+    loop {
+        if let Some(after) = rest.strip_prefix('多') {
+            more = Some("多");
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix('余') {
+            more = Some("余");
+            rest = after;
+        } else if let Some((factor, after)) = multiplier_prefix(rest) {
+            // 万千瓦 and 亿元 are units: the multiplier is read there.
+            if canonical_unit(rest).is_some() {
+                break;
+            }
+            multiplier *= factor;
+            rest = after;
+        } else {
+            break;
+        }
+    }
+    Some((
+        Amount {
+            value: value * multiplier,
+            precision: precision * multiplier,
+            multiplier,
+            more,
+        },
+        rest,
+    ))
+}
+
+fn multiplier_prefix(text: &str) -> Option<(f64, &str)> {
+    let first = text.chars().next()?;
+    let factor = match first {
+        '十' => 10.0,
+        '百' => 100.0,
+        '千' => 1e3,
+        '万' => 1e4,
+        '亿' => 1e8,
+        _ => return None,
+    };
+    Some((factor, &text[first.len_utf8()..]))
+}
+
+/// An Arabic number that is the whole of `text`.
+fn plain_number(text: &str) -> Option<(f64, f64)> {
+    match plain_number_prefix(text)? {
+        (value, precision, "") => Some((value, precision)),
+        _ => None,
+    }
+}
+
+/// Digits with thousands commas and a decimal point at the start of `text`: the value, one
+/// step of its last digit, and the rest.
+fn plain_number_prefix(text: &str) -> Option<(f64, f64, &str)> {
+    let end = text
+        .char_indices()
+        .find(|(at, ch)| {
+            !(ch.is_ascii_digit()
+                || ((*ch == '.' || *ch == ',')
+                    && text[at + 1..].starts_with(|next: char| next.is_ascii_digit())
+                    && *at > 0))
+        })
+        .map_or(text.len(), |(at, _)| at);
+    if end == 0 {
+        return None;
+    }
+    let digits = text[..end].replace(',', "");
+    let value: f64 = digits.parse().ok()?;
+    let decimals = digits.split_once('.').map_or(0, |(_, after)| after.len());
+    Some((value, 10f64.powi(-(decimals as i32)), &text[end..]))
+}
+
+fn chinese_digit(ch: char) -> Option<f64> {
+    Some(match ch {
+        '零' | '〇' => 0.0,
+        '一' => 1.0,
+        '二' | '两' => 2.0,
+        '三' => 3.0,
+        '四' => 4.0,
+        '五' => 5.0,
+        '六' => 6.0,
+        '七' => 7.0,
+        '八' => 8.0,
+        '九' => 9.0,
+        _ => return None,
+    })
+}
+
+/// A Chinese numeral at the start of `text` (一千二百, 十二万, 三十点五, 二〇二一): the value,
+/// one step of its last digit, and the rest. A unit that begins with a place (千瓦, 万元) is
+/// left to the unit: 十二万元 is 12 × 万元.
+fn chinese_number_prefix(text: &str) -> Option<(f64, f64, &str)> {
+    let mut end = 0;
+    for (at, ch) in text.char_indices() {
+        if chinese_digit(ch).is_none() && !PLACES.contains(ch) {
+            break;
+        }
+        // …unless a higher place came first: 三亿五千万元 is 3.5 亿 元, not 3亿5千 × 万元.
+        let higher_before = text[..at].contains('亿') || (ch == '亿' && text[..at].contains('万'));
+        if at > 0 && PLACES.contains(ch) && !higher_before && starts_with_place_unit(&text[at..]) {
+            break;
+        }
+        end = at + ch.len_utf8();
+    }
+    let numeral = &text[..end];
+    // A numeral starts with a digit or 十 (十二): 亿元 or 万 alone is no number.
+    if !numeral.starts_with(|ch| chinese_digit(ch).is_some() || ch == '十') {
+        return None;
+    }
+    let (mut value, mut step) = if numeral.contains(|ch| PLACES.contains(ch)) {
+        chinese_places(numeral)?
+    } else {
+        // 二〇二一: a string of digits.
+        let digits: String = numeral
+            .chars()
+            .filter_map(chinese_digit)
+            .map(|d| char::from(b'0' + d as u8))
+            .collect();
+        (digits.parse().ok()?, 1.0)
+    };
+    let mut rest = &text[end..];
+    if let Some(after) = rest.strip_prefix('点') {
+        // Decimals: each digit after 点 a tenth of the one before.
+        let mut scale = 0.1;
+        let mut taken = 0;
+        for ch in after.chars() {
+            let Some(d) = chinese_digit(ch) else { break };
+            value += d * scale;
+            step = scale;
+            scale /= 10.0;
+            taken += ch.len_utf8();
+        }
+        if taken > 0 {
+            rest = &after[taken..];
+        }
+    }
+    Some((value, step, rest))
+}
+
+const PLACES: &str = "十百千万亿";
+
+/// `text` starts with a unit whose first character is a place (千瓦, 万千瓦, 亿元).
+fn starts_with_place_unit(text: &str) -> bool {
+    CONVERSIONS
+        .iter()
+        .map(|(surface, _, _)| *surface)
+        .chain(UNITS.iter().copied())
+        .any(|unit| unit.starts_with(|ch| PLACES.contains(ch)) && text.starts_with(unit))
+}
+
+/// A numeral with places (一千二百, 十二万三千, 三亿五千万): its value and the place of its
+/// last non-zero digit.
+fn chinese_places(numeral: &str) -> Option<(f64, f64)> {
+    let (mut total, mut section, mut number) = (0.0f64, 0.0f64, 0.0f64);
+    let mut pending = false;
+    let mut step = 1.0f64;
+    for ch in numeral.chars() {
+        if let Some(d) = chinese_digit(ch) {
+            // 十三五: digits side by side in a numeral with places are no number.
+            if pending {
+                return None;
+            }
+            number = d;
+            pending = d > 0.0;
+            continue;
+        }
+        match ch {
+            '十' | '百' | '千' => {
+                let place = match ch {
+                    '十' => 10.0,
+                    '百' => 100.0,
+                    _ => 1e3,
+                };
+                // 十二 is twelve: 十 with no digit before it is one ten.
+                if !pending && ch == '十' && number == 0.0 {
+                    number = 1.0;
+                }
+                if number > 0.0 {
+                    step = place;
+                }
+                section += number * place;
+            }
+            '万' => {
+                section += number;
+                if pending {
+                    step = 1.0;
+                }
+                total += section * 1e4;
+                step *= 1e4;
+                section = 0.0;
+            }
+            '亿' => {
+                section += number;
+                if pending {
+                    step = 1.0;
+                }
+                total = (total + section) * 1e8;
+                step *= 1e8;
+                section = 0.0;
+            }
+            _ => return None,
+        }
+        number = 0.0;
+        pending = false;
+    }
+    if pending {
+        step = 1.0;
+    }
+    Some((total + section + number, step))
+}
+
+/// 三分之一, 2分之1, 百分之三十, 百分之三十点五: a share, in %.
+fn fraction(figure: &str) -> Option<Quantity> {
+    let number = |text: &str| -> Option<(f64, f64)> {
+        let (value, precision, rest) =
+            plain_number_prefix(text).or_else(|| chinese_number_prefix(text))?;
+        rest.is_empty().then_some((value, precision))
+    };
+    let (value, precision) = if let Some(percent) = figure.strip_prefix("百分之") {
+        number(percent)?
+    } else {
+        let (whole, part) = figure.split_once("分之")?;
+        let (whole, _) = number(whole)?;
+        let (part, _) = number(part)?;
+        if whole == 0.0 {
+            return None;
+        }
+        // A fraction is exact; a hundredth of a percent is as fine as any figure compares.
+        (part / whole * 100.0, 0.01)
+    };
+    Some(Quantity {
+        value,
+        high: None,
+        unit: "%",
+        precision,
+        qualifier: Qualifier::Exact,
+        qualifier_word: "",
+    })
+}
+
+#[cfg(test)]
+mod tests;
