@@ -109,9 +109,8 @@ pub struct AnswerConfig {
     pub max_quotes: usize,
     /// Longer questions are answered for their start, with a note.
     pub max_question_chars: usize,
-    /// A sentence from another source is shown beside the best one when its score (the ranker's
-    /// odds against the best sentence) is at least this share of the best score and it states
-    /// a different figure.
+    /// Another source's figure is set beside the first quote's when its sentence states the
+    /// asked figure and its confidence is at least this share of the first quote's.
     pub other_source_ratio: f32,
     /// Most sources shown when sources disagree.
     pub max_sources: usize,

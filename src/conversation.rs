@@ -1,9 +1,9 @@
 //! One turn of a conversation, whatever the channel: a message's text is read as a command
-//! (`/ask`, `/source`, `/sources`, `/help`, `/start`) or a plain question, and answered with a
+//! (`/ask`, `/source`, `/sources`, `/check`, `/help`, `/start`) or a plain question, and answered with a
 //! [`Response`]. The terminal chat and the Telegram bot both go through [`respond`], so the
 //! mock chat runs exactly the bot's pipeline; each channel only renders the response.
 
-use crate::answer::{Context, Reply};
+use crate::answer::{CheckReport, Context, Reply};
 use crate::corpus::DocumentSummary;
 use crate::engine::Engine;
 use crate::render;
@@ -16,6 +16,8 @@ pub enum Command {
     Ask(String),
     Source(String),
     Sources,
+    /// `/check 草稿`: every figure of a draft checked against the sources.
+    Check(String),
     /// A `/command` that is not ours.
     Unknown(String),
     /// Text that is not a command: a question.
@@ -30,6 +32,7 @@ pub enum Response {
     Reply(Reply),
     Context(Context),
     Sources(Vec<DocumentSummary>),
+    Check(CheckReport),
     /// A short message for the user (bad reference, unknown command, missing argument).
     Notice(String),
 }
@@ -50,6 +53,7 @@ pub fn parse_command(text: &str) -> Command {
         "ask" => Command::Ask(args),
         "source" => Command::Source(args),
         "sources" => Command::Sources,
+        "check" => Command::Check(args),
         _ => Command::Unknown(format!("/{name}")),
     }
 }
@@ -146,6 +150,11 @@ pub fn respond(engine: &Engine, command: Command) -> Response {
             Err(err) => Response::Notice(err.to_string()),
         },
         Command::Sources => Response::Sources(engine.documents()),
+        Command::Check(draft) if draft.trim().is_empty() => Response::Notice(
+            "请在命令后写上要核对的文字，例如：/check 大同2021年地区生产总值为1686亿元。"
+                .to_string(),
+        ),
+        Command::Check(draft) => Response::Check(engine.check(&draft)),
         Command::Unknown(name) => {
             Response::Notice(format!("不认识的命令 {name}。发送 /help 查看用法。"))
         }
@@ -161,6 +170,7 @@ pub const HELP: &str = "用法：\n\
 /ask 问题 —— 同上（群组中用这个命令，或 @我）\n\
 /source 编号 —— 查看某句的上下文，例如 /source 4·12.1\n\
 /sources —— 列出全部文档（标题、发布者、日期、句数）\n\
+/check 草稿 —— 核对草稿中的每个数字：有来源支持、已过时、与来源不符或资料中没有\n\
 /help —— 本说明";
 
 /// Renders a response as plain text (terminal chat).
@@ -171,6 +181,7 @@ pub fn render_plain(response: &Response) -> String {
         Response::Reply(reply) => render::plain::reply(reply),
         Response::Context(found) => render::plain::context(found),
         Response::Sources(documents) => render::plain::documents(documents),
+        Response::Check(report) => render::plain::check(report),
         Response::Notice(message) => message.clone(),
     }
 }

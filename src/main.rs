@@ -1,7 +1,7 @@
 //! The `quotebot` command: parse arguments, load the configuration, hand each subcommand to the
 //! library. Errors end here, as one message and exit code 1 (2 for bad usage, from clap).
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -50,6 +50,15 @@ enum Command {
         explain: bool,
         /// The question.
         question: Option<String>,
+    },
+    /// Check every figure of a draft against the sources: supported, outdated, contradicted
+    /// or not found, with the evidence (the draft from FILE, or standard input).
+    Check {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The draft's file; `-` or none: standard input.
+        file: Option<PathBuf>,
     },
     /// Show a cited sentence with two sentences of context either side, e.g. `source 4·12.1`.
     Source {
@@ -163,6 +172,7 @@ fn run(cli: Cli) -> Result<()> {
             question,
         }) => ask(config, json, explain, question),
         Some(Command::Source { reference }) => source(config, &reference),
+        Some(Command::Check { json, file }) => check(config, json, file),
         Some(Command::Chat { group }) => chat(config, group),
         Some(Command::Eval {
             file,
@@ -316,6 +326,26 @@ fn ask(config: Config, json: bool, explain: bool, question: Option<String>) -> R
     Ok(())
 }
 
+fn check(config: Config, json: bool, file: Option<PathBuf>) -> Result<()> {
+    let bytes = match file.filter(|path| path.as_os_str() != "-") {
+        Some(path) => std::fs::read(&path).with_context(|| format!("cannot read {path:?}"))?,
+        None => std::io::stdin()
+            .lock()
+            .bytes()
+            .collect::<Result<Vec<u8>, _>>()?,
+    };
+    // A draft that is not UTF-8 is read as GB18030 or Big5, as the corpus is.
+    let (draft, _) = quotebot::corpus::decode(&bytes).context("the draft cannot be read")?;
+    let report = open(config, false)?.check(&draft);
+    let text = if json {
+        json::check(&report).to_string()
+    } else {
+        plain::check(&report)
+    };
+    println!("{text}");
+    Ok(())
+}
+
 fn source(config: Config, reference: &str) -> Result<()> {
     let engine = open(config, false)?;
     let found = engine.context(reference)?;
@@ -358,35 +388,7 @@ fn audit(
             writeln!(out, "{}", serde_json::to_string(entry)?)?;
         }
     } else if csv {
-        let mut writer = ::csv::Writer::from_writer(out);
-        writer.write_record([
-            "time",
-            "channel",
-            "chat_id",
-            "chat_type",
-            "user_id",
-            "question",
-            "status",
-            "confidence",
-            "refs",
-            "sources",
-        ])?;
-        let text = |value: Option<String>| value.unwrap_or_default();
-        for entry in &entries {
-            writer.write_record([
-                entry.time.clone(),
-                entry.channel.clone(),
-                text(entry.chat_id.map(|id| id.to_string())),
-                text(entry.chat_type.clone()),
-                text(entry.user_id.map(|id| id.to_string())),
-                entry.question.clone(),
-                entry.status.clone(),
-                text(entry.confidence.map(|c| c.to_string())),
-                entry.refs.join(" "),
-                entry.sources.join(" | "),
-            ])?;
-        }
-        writer.flush()?;
+        quotebot::store::write_csv(&entries, out)?;
     } else {
         for entry in &entries {
             writeln!(out, "{entry}")?;

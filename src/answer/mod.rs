@@ -3,7 +3,9 @@
 //! figure shown side by side, newest first (`sources`); the context of a cited sentence
 //! (`context`). Pure: nothing here reads files or the clock. Rendering is `render`'s.
 
+mod claims;
 mod context;
+mod facts;
 mod periods;
 mod quote;
 mod sources;
@@ -14,11 +16,15 @@ use crate::question::Question;
 use crate::search::Hit;
 use crate::text::normalize::strip_whitespace;
 
+use crate::text::values::canonical_unit_of;
+pub use claims::{Asked, CheckReport, Claim, Measure, Verdict, judge, measure_of};
 pub use context::{Context, context};
+pub use facts::Fact;
+use facts::{facts_of, figures_line};
 use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
 use quote::distinct_quotes;
-use sources::disagreeing_sources;
+use sources::compare_sources;
 
 /// What a reply is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -26,8 +32,10 @@ use sources::disagreeing_sources;
 pub enum Status {
     /// Quotes ranked by relevance.
     Answered,
-    /// Quotes from several sources stating different figures, newest source first.
+    /// Quotes from several sources stating different figures, newest first.
     SourcesDisagree,
+    /// Quotes from several sources stating the same figure (by value), newest first.
+    SourcesAgree,
     /// Nothing in the corpus answers the question.
     NotFound,
     /// The corpus states what was asked only for other periods than the asked one: the quotes
@@ -60,6 +68,11 @@ pub struct Reply {
     pub nearest_year: Option<u16>,
     /// Further sentences passed the decision than are shown ("more results" has something).
     pub more: bool,
+    /// For a question asking for an amount: every figure the quotes state, in reply order.
+    pub facts: Vec<Fact>,
+    /// For a question asking for an amount: each quote's figure for it with its source
+    /// ("1686亿元（大同市人民政府 2022，2021）｜…"), made of figure spans and source metadata only.
+    pub figures_line: Option<String>,
 }
 
 impl Reply {
@@ -74,6 +87,8 @@ impl Reply {
             asked_years: Vec::new(),
             nearest_year: None,
             more: false,
+            facts: Vec::new(),
+            figures_line: None,
         }
     }
 
@@ -95,8 +110,33 @@ impl Reply {
 
 /// Builds the reply for `question` from ranked `hits`, skipping the first `skip` quotes (for
 /// "more results"). When the question asks about years, quotes of the asked years come first,
-/// quotes of other years are left out, and when only those remain the reply says so.
+/// quotes of other years are left out, and when only those remain the reply says so. A
+/// question asking for an amount gets the quotes' facts and the line of their figures.
 pub fn reply(
+    question: &Question,
+    text: &str,
+    hits: &[Hit],
+    corpus: &Corpus,
+    config: &AnswerConfig,
+    skip: usize,
+) -> Reply {
+    let mut reply = quoted(question, text, hits, corpus, config, skip);
+    if question.wants_figure && !reply.quotes.is_empty() {
+        let per_quote: Vec<Vec<Fact>> = reply
+            .quotes
+            .iter()
+            .map(|quote| facts_of(quote, corpus))
+            .collect();
+        let unit = question.unit.and_then(canonical_unit_of);
+        reply.figures_line =
+            figures_line(&reply.quotes, &per_quote, unit, question.attribute.as_ref());
+        reply.facts = per_quote.into_iter().flatten().collect();
+    }
+    reply
+}
+
+/// The quotes of a reply and its status (see [`reply`]).
+fn quoted(
     question: &Question,
     text: &str,
     hits: &[Hit],
@@ -119,6 +159,8 @@ pub fn reply(
         asked_years: question.years.clone(),
         nearest_year: None,
         more: false,
+        facts: Vec::new(),
+        figures_line: None,
     };
     if distinct.is_empty() {
         return done(Status::NotFound, Vec::new());
@@ -146,11 +188,23 @@ pub fn reply(
         ordered.sort_by_key(|(m, _)| *m != PeriodMatch::Asked);
         distinct = ordered.into_iter().map(|(_, quote)| quote).collect();
     }
+    let asked_unit = question.unit.and_then(canonical_unit_of);
     if skip == 0
         && question.wants_figure
-        && let Some(quotes) = disagreeing_sources(&distinct, config)
+        && let Some(compared) = compare_sources(
+            &distinct,
+            corpus,
+            asked_unit,
+            question.attribute.as_ref(),
+            config,
+        )
     {
-        return done(Status::SourcesDisagree, quotes);
+        let status = if compared.agree {
+            Status::SourcesAgree
+        } else {
+            Status::SourcesDisagree
+        };
+        return done(status, compared.quotes);
     }
     let quotes: Vec<Quote> = distinct
         .into_iter()
@@ -190,6 +244,7 @@ pub(crate) mod tests {
             ),
             file("2_new.txt", "投运服务器68萬臺。"),
             file("3_page.txt", "服务器达到30万台。"),
+            file("4_later.txt", "截至年底，投运服务器达到253000台。"),
         ];
         let entry = |file: &str, date: Option<&str>| SourceEntry {
             file: file.into(),
@@ -204,6 +259,7 @@ pub(crate) mod tests {
                 entry("1_old.txt", Some("2022")),
                 entry("2_new.txt", Some("2025-03-12")),
                 entry("3_page.txt", None),
+                entry("4_later.txt", Some("2023")),
             ],
         };
         Corpus::build(&files, &sources, &CleaningRules::default())
@@ -216,7 +272,8 @@ pub(crate) mod tests {
                 sentence_idx,
                 score,
                 coverage: 1.0,
-                confidence: 1.0,
+                // A score below 1 stands for a sentence the decision doubts as much.
+                confidence: score.min(1.0),
             })
             .collect()
     }
@@ -248,6 +305,13 @@ pub(crate) mod tests {
             Status::SourcesDisagree,
             &["[2·1.1]", "[1·1.1]", "[3·1.1]"],
         );
+        // 25.3万台 and 253000台 are one figure: the sources agree.
+        check(
+            "在用服务器有多少台",
+            &[(0, 9.0), (5, 8.0)],
+            Status::SourcesAgree,
+            &["[4·1.1]", "[1·1.1]"],
+        );
         check(
             "服务器",
             &[(0, 9.0), (1, 8.9), (3, 8.0)],
@@ -256,7 +320,7 @@ pub(crate) mod tests {
         );
         check(
             "服务器有多少台",
-            &[(0, 9.0), (3, 0.5)],
+            &[(0, 9.0), (3, 0.05)],
             Status::Answered,
             &["[1·1.1]", "[2·1.1]"],
         );

@@ -5,7 +5,7 @@
 //! before: a report early in 2022 reviews 2021).
 
 use crate::corpus::Corpus;
-use crate::text::periods::years_in;
+use crate::text::periods::{dated_years, years_in};
 
 /// How a quote's period compares with the asked one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,16 @@ pub fn period_match(corpus: &Corpus, ord: usize, asked: &[u16]) -> PeriodMatch {
 /// The years the sentence at `ord` speaks of (see the module doc), sorted; empty when none is
 /// stated nearby.
 pub fn stated_years(corpus: &Corpus, ord: usize) -> Vec<u16> {
+    years_around(corpus, ord, years_in)
+}
+
+/// As [`stated_years`], with the years named by number only (no five-year plans): the year a
+/// figure is dated to.
+pub fn dated_years_around(corpus: &Corpus, ord: usize) -> Vec<u16> {
+    years_around(corpus, ord, dated_years)
+}
+
+fn years_around(corpus: &Corpus, ord: usize, years_in: fn(&str) -> Vec<u16>) -> Vec<u16> {
     let sentence = corpus.sentence(ord);
     let own = years_in(sentence.normalized);
     if !own.is_empty() {

@@ -1,68 +1,73 @@
-//! Sources that disagree: when close-scoring sentences of different sources state different
-//! figures of the same kind, the best sentence of each such source, newest first.
-
-use std::collections::BTreeSet;
+//! Every source's figure: when close-scoring sentences of different sources state a figure of
+//! the kind asked (the same canonical unit: 68萬臺 and 25.3万台, not 万台 and 亿元), the best
+//! sentence of each such source, newest first, and whether their figures agree by value
+//! (1.6亿吨 and 1.5亿吨以上 agree; 929万 and 突破1000万 do not).
 
 use super::Quote;
+use super::facts::{Fact, facts_of, headline};
 use crate::config::AnswerConfig;
-use crate::text::figures::figure_key;
+use crate::corpus::Corpus;
+use crate::question::QueryTerm;
+use crate::text::values::agrees;
 
-/// When close-scoring sentences from different sources state different figures of the same
-/// kind (the same unit: 万台 and 万台, not 万台 and 亿元), the best sentence of each such
-/// source, newest source first (undated last).
-pub(super) fn disagreeing_sources(quotes: &[Quote], config: &AnswerConfig) -> Option<Vec<Quote>> {
+/// Sources compared on one figure.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Compared {
+    /// The best sentence of each source, newest figure first (by the period it states, then
+    /// the publication date; undated last).
+    pub quotes: Vec<Quote>,
+    /// Every pair of their figures agrees.
+    pub agree: bool,
+}
+
+/// The sources of `quotes` (best first) that state the asked figure, when there are two or
+/// more; `asked_unit` is the canonical unit the question names and `attribute` what it asks
+/// the figure of (see `facts::headline`).
+pub(super) fn compare_sources(
+    quotes: &[Quote],
+    corpus: &Corpus,
+    asked_unit: Option<&str>,
+    attribute: Option<&QueryTerm>,
+    config: &AnswerConfig,
+) -> Option<Compared> {
     let first = quotes.first()?;
-    let units = figure_units(first);
-    if units.is_empty() {
-        return None;
-    }
-    let mut per_source: Vec<Quote> = vec![first.clone()];
+    let first_facts = facts_of(first, corpus);
+    let unit = headline(&first_facts, asked_unit, attribute)?.quantity.unit;
+    let mut per_source: Vec<(Quote, Fact)> = Vec::new();
     for quote in quotes
         .iter()
-        .skip(1)
-        .take_while(|quote| quote.score() >= first.score() * config.other_source_ratio)
+        .filter(|quote| quote.confidence() >= first.confidence() * config.other_source_ratio)
     {
-        let same_kind = !figure_units(quote).is_disjoint(&units);
-        if same_kind && per_source.iter().all(|taken| taken.doc() != quote.doc()) {
-            per_source.push(quote.clone());
+        if per_source
+            .iter()
+            .any(|(taken, _)| taken.doc() == quote.doc())
+        {
+            continue;
+        }
+        let facts = facts_of(quote, corpus);
+        if let Some(fact) = headline(&facts, Some(unit), attribute) {
+            per_source.push((quote.clone(), fact.clone()));
         }
     }
-    let keys: BTreeSet<BTreeSet<String>> = per_source
-        .iter()
-        .map(|quote| {
-            quote
-                .figures()
-                .iter()
-                .map(|figure| figure_key(&figure.text))
-                .collect()
-        })
-        .collect();
-    if per_source.len() < 2 || keys.len() < 2 {
+    if per_source.len() < 2 {
         return None;
     }
     per_source.truncate(config.max_sources);
-    per_source.sort_by(|a, b| {
-        b.source()
-            .date
-            .is_some()
-            .cmp(&a.source().date.is_some())
+    let agree = per_source.iter().enumerate().all(|(at, (_, a))| {
+        per_source[at + 1..]
+            .iter()
+            .all(|(_, b)| agrees(&a.quantity, &b.quantity))
+    });
+    per_source.sort_by(|(a, fa), (b, fb)| {
+        let dated =
+            |quote: &Quote, fact: &Fact| (!fact.period.is_empty(), quote.source().date.is_some());
+        dated(b, fb)
+            .cmp(&dated(a, fa))
+            .then(fb.period.cmp(&fa.period))
             .then(b.source().date.cmp(&a.source().date))
     });
-    Some(per_source)
-}
-
-/// The units of a quote's figures (亿元, 万台), the part after the number.
-fn figure_units(quote: &Quote) -> BTreeSet<String> {
-    quote
-        .figures()
-        .iter()
-        .map(|figure| {
-            figure_key(&figure.text)
-                .trim_start_matches(|ch: char| ch.is_ascii_digit() || ch == '.')
-                .to_string()
-        })
-        // Shares and growth rates are stated about anything, so they do not make two
-        // sentences talk about the same quantity.
-        .filter(|unit| !unit.is_empty() && !matches!(unit.as_str(), "%" | "‰" | "个百分点"))
-        .collect()
+    Some(Compared {
+        quotes: per_source.into_iter().map(|(quote, _)| quote).collect(),
+        agree,
+    })
 }

@@ -21,10 +21,11 @@ use teloxide::types::{
     ParseMode,
 };
 
-use super::admin::{HISTORY_ROWS, history_text, start_reload, stats_text};
+use super::admin::{history_text, start_reload, stats_text};
 use super::callback::{self, Action, BadData};
 use super::limits::Verdict;
 use super::outbox::{Outbox, no_preview};
+use super::request::{Request, read_request};
 use super::{BotState, TgBot, redact, render};
 use crate::answer::{Reply, Status};
 use crate::conversation::{self, Command, Place, Response};
@@ -129,16 +130,6 @@ fn finished(outcome: Result<(), String>) -> Outcome {
     }
 }
 
-/// What a message asks of the bot.
-#[derive(Debug, Clone, PartialEq)]
-enum Request {
-    Core(Command),
-    Reload,
-    Stats,
-    /// `/history [N]`: the last N rows of the audit log.
-    History(usize),
-}
-
 async fn handle_message(
     out: &Outbox,
     me: &Me,
@@ -174,7 +165,8 @@ async fn handle_message(
         bot_name: me.username(),
         reply_to_bot,
     };
-    let Some(request) = read_request(text, place) else {
+    let Some(request) = read_request(text, place, msg.reply_to_message().and_then(Message::text))
+    else {
         return Ok(());
     };
     let user = msg.from.as_ref().map(|user| user.id.0);
@@ -229,7 +221,7 @@ async fn handle_channel_post(
         reply_to_bot: false,
     };
     // Only `/ask` is answered in a channel: anything else there is the channel's own content.
-    let Some(Request::Core(Command::Ask(question))) = read_request(text, place) else {
+    let Some(Request::Core(Command::Ask(question))) = read_request(text, place, None) else {
         return Ok(());
     };
     if !state.allows_chat(post.chat.id.0, None) {
@@ -413,29 +405,6 @@ async fn handle_callback(
     Ok(())
 }
 
-/// Reads a message as a request, if it is addressed to the bot. `/reload` and `/stats` are the
-/// bot's own commands (the terminal chat has no admins); the rest is the shared conversation.
-fn read_request(text: &str, place: Place) -> Option<Request> {
-    let ours = conversation::command_target(text)
-        .is_none_or(|name| name.eq_ignore_ascii_case(place.bot_name));
-    if let (true, Command::Unknown(name)) = (ours, conversation::parse_command(text)) {
-        match name.as_str() {
-            "/reload" => return Some(Request::Reload),
-            "/stats" => return Some(Request::Stats),
-            "/history" => {
-                let n = text
-                    .split_whitespace()
-                    .nth(1)
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(HISTORY_ROWS);
-                return Some(Request::History(n));
-            }
-            _ => {}
-        }
-    }
-    conversation::addressed(text, place).map(Request::Core)
-}
-
 /// Runs the rate limit for a question; tells the asker once per window when over it.
 async fn within_limit(out: &Outbox, state: &BotState, asker: i64) -> Result<bool, HandleError> {
     match state.limiter.check(asker, Instant::now()) {
@@ -473,7 +442,8 @@ fn answer_keyboard(
     let first = reply.quotes.first()?;
     let mut row = Vec::new();
     let next = skip + reply.quotes.len().min(max_quotes).max(1);
-    let may_have_more = reply.more || reply.status == Status::SourcesDisagree;
+    let may_have_more =
+        reply.more || matches!(reply.status, Status::SourcesDisagree | Status::SourcesAgree);
     if may_have_more && next <= callback::MAX_SKIP {
         let more = state.questions.more(&reply.question, next);
         row.push(InlineKeyboardButton::callback(
@@ -568,30 +538,4 @@ async fn guard(
 
 fn is_group(msg: &Message) -> bool {
     msg.chat.is_group() || msg.chat.is_supergroup()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_admin_commands_and_shared_addressing() {
-        let check = |text: &str, group: bool, expected: Option<Request>| {
-            let place = Place {
-                group,
-                bot_name: "quotebot",
-                reply_to_bot: false,
-            };
-            assert_eq!(read_request(text, place), expected, "{text}");
-        };
-        check("/reload", false, Some(Request::Reload));
-        check("/stats@quotebot", true, Some(Request::Stats));
-        check("/stats@otherbot", true, None);
-        check("闲聊", true, None);
-        check(
-            "/ask@quotebot 大同",
-            true,
-            Some(Request::Core(Command::Ask("大同".into()))),
-        );
-    }
 }

@@ -16,6 +16,7 @@ pub mod limits;
 mod outbox;
 pub mod redact;
 pub mod render;
+mod request;
 pub mod stats;
 
 use std::collections::HashSet;

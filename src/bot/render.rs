@@ -42,6 +42,7 @@ pub fn render_response(response: &Response) -> Vec<String> {
         Response::Reply(reply) => render_reply(reply, 1),
         Response::Context(context) => split(&context_blocks(context), MAX_MESSAGE_LEN),
         Response::Sources(documents) => split(&sources_blocks(documents), MAX_MESSAGE_LEN),
+        Response::Check(report) => render_notice(&crate::render::plain::check(report)),
         Response::Notice(message) => render_notice(message),
     }
 }
@@ -128,6 +129,13 @@ pub fn reply_blocks(reply: &Reply, first_number: usize) -> Vec<Block> {
         body: vec![Span::Plain(text)],
         tail: Vec::new(),
     }));
+    // The figures line heads the first page only: "more" pages continue the quotes.
+    if first_number == 1 {
+        blocks.extend(reply.figures_line.as_ref().map(|line| Block {
+            body: vec![Span::Plain(line.clone())],
+            tail: Vec::new(),
+        }));
+    }
     for (n, quote) in reply.quotes.iter().enumerate() {
         let mut body = vec![Span::Plain(format!("{}. ", first_number + n))];
         body.extend(quote_spans(quote, "「", "」"));

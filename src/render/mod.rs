@@ -18,6 +18,9 @@ pub fn heading(reply: &Reply) -> Option<String> {
         Status::SourcesDisagree => {
             Some("不同来源给出的数字不同（按发布时间排列，新的在前）：".to_string())
         }
+        Status::SourcesAgree => {
+            Some("各来源给出的数字一致（按发布时间排列，新的在前）：".to_string())
+        }
         Status::SearchFailed => Some("抱歉，检索出错，请稍后再试。".to_string()),
         Status::OtherPeriod => {
             let asked: Vec<String> = reply.asked_years.iter().map(|y| format!("{y}年")).collect();

@@ -2,12 +2,18 @@
 //! with 【】.
 
 use super::{heading, pieces};
-use crate::answer::{Context, Quote, Reply};
+use crate::answer::{CheckReport, Context, Quote, Reply, Verdict};
 use crate::corpus::DocumentSummary;
 
 /// A reply: its heading, then one numbered quote with its citation per block, then the notes.
 pub fn reply(reply: &Reply) -> String {
     let mut out = heading(reply).unwrap_or_default();
+    if let Some(line) = &reply.figures_line {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
     for (n, quote) in reply.quotes.iter().enumerate() {
         if !out.is_empty() {
             out.push('\n');
@@ -24,6 +30,51 @@ pub fn reply(reply: &Reply) -> String {
         out.push_str(&format!("\n（{note}）"));
     }
     out
+}
+
+/// A checked draft: one block per claim (the figure, the verdict, the evidence quoted with
+/// its citation), or a line saying the draft states no figure.
+pub fn check(report: &CheckReport) -> String {
+    if report.claims.is_empty() {
+        return "草稿中没有可以核对的数字。".to_string();
+    }
+    let blocks: Vec<String> = report
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(n, claim)| {
+            let mut out = format!(
+                "{}. {}：{}",
+                n + 1,
+                claim.figure,
+                verdict_label(claim.verdict)
+            );
+            for (fact, quote) in claim.evidence.iter().take(EVIDENCE_SHOWN) {
+                out.push_str(&format!(
+                    "\n   【{}】「{}」\n   —— {} {}",
+                    fact.figure,
+                    quote.text(),
+                    quote.citation(),
+                    quote.source().label()
+                ));
+            }
+            out
+        })
+        .collect();
+    blocks.join("\n")
+}
+
+/// Evidence quotes shown per claim in text (JSON has them all).
+const EVIDENCE_SHOWN: usize = 3;
+
+/// The verdict in words.
+pub fn verdict_label(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Supported => "有来源支持（最新的来源给出同样的数字）",
+        Verdict::Outdated => "已过时（较早的来源给出这个数字，较新的来源给出别的数字）",
+        Verdict::Contradicted => "与来源不符（来源给出别的数字）",
+        Verdict::NotFound => "资料中没有找到这一项",
+    }
 }
 
 /// A cited sentence in its context: one sentence a line, the cited one marked with ▶.

@@ -204,6 +204,40 @@ impl AuditLog {
     }
 }
 
+/// The entries as CSV with a header row, for spreadsheets (`quotebot audit --csv`).
+pub fn write_csv(entries: &[Entry], out: impl std::io::Write) -> Result<(), csv::Error> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "time",
+        "channel",
+        "chat_id",
+        "chat_type",
+        "user_id",
+        "question",
+        "status",
+        "confidence",
+        "refs",
+        "sources",
+    ])?;
+    let text = |value: Option<String>| value.unwrap_or_default();
+    for entry in entries {
+        writer.write_record([
+            entry.time.clone(),
+            entry.channel.clone(),
+            text(entry.chat_id.map(|id| id.to_string())),
+            text(entry.chat_type.clone()),
+            text(entry.user_id.map(|id| id.to_string())),
+            entry.question.clone(),
+            entry.status.clone(),
+            text(entry.confidence.map(|c| c.to_string())),
+            entry.refs.join(" "),
+            entry.sources.join(" | "),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

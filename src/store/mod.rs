@@ -6,7 +6,7 @@
 mod audit;
 mod inbox;
 
-pub use audit::{Asker, AuditLog, Channel, Entry, Filter};
+pub use audit::{Asker, AuditLog, Channel, Entry, Filter, write_csv};
 pub use inbox::{Inbox, Outcome};
 
 use std::path::{Path, PathBuf};

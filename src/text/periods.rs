@@ -27,6 +27,16 @@ static SHORT_YEAR_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The years `normalized` states, sorted, each once.
 pub fn years_in(normalized: &str) -> Vec<u16> {
+    years_stated(normalized, true)
+}
+
+/// The years `normalized` names by number (2021年, 二〇二一年, 2021至2024年), five-year plans
+/// left out: the period a figure is dated to, where “十四五” would say five years for one.
+pub fn dated_years(normalized: &str) -> Vec<u16> {
+    years_stated(normalized, false)
+}
+
+fn years_stated(normalized: &str, with_plans: bool) -> Vec<u16> {
     let mut years = Vec::new();
     for found in YEAR_RE.captures_iter(normalized) {
         let group = |at: usize| found.get(at).map(|m| m.as_str());
@@ -41,7 +51,7 @@ pub fn years_in(normalized: &str) -> Vec<u16> {
             years.extend(year.parse::<u16>().ok());
         } else if let Some(digits) = group(4) {
             years.extend(chinese_digits(digits));
-        } else if let Some(plan) = group(5).or(group(6)) {
+        } else if let Some(plan) = group(5).or(group(6)).filter(|_| with_plans) {
             let tens = if group(5).is_some() { 10 } else { 0 };
             let number = tens + chinese_digit(plan.chars().next().unwrap_or('〇'));
             // The 11th plan was 2006–2010, and each one is five years.

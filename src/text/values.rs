@@ -7,6 +7,10 @@
 
 use std::ops::Range;
 
+mod numerals;
+
+use numerals::{chinese_number_prefix, plain_number, plain_number_prefix};
+
 /// What a figure states, as a value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
@@ -153,6 +157,11 @@ fn canonical_unit(unit: &str) -> Option<(&'static str, f64)> {
         })
 }
 
+/// The canonical unit of a unit as written (度 → 千瓦时, 名 → 人, 台 → 台), if it is one.
+pub fn canonical_unit_of(unit: &str) -> Option<&'static str> {
+    canonical_unit(unit).map(|(canonical, _)| canonical)
+}
+
 /// Words before a figure that qualify it.
 const BEFORE: &[(&str, Qualifier)] = &[
     ("超过", Qualifier::AtLeast),
@@ -285,6 +294,19 @@ pub fn agrees(a: &Quantity, b: &Quantity) -> bool {
         return false;
     }
     let slack = a.precision.max(b.precision) / 2.0 + f64::EPSILON * a.value.abs().max(1.0);
+    // Two bounds the same way (超过100亿 and 超过700亿) always overlap and say nothing of each
+    // other: they agree only on one bound.
+    let one_way = matches!(
+        (a.qualifier, b.qualifier),
+        (Qualifier::AtLeast, Qualifier::AtLeast) | (Qualifier::AtMost, Qualifier::AtMost)
+    );
+    if one_way {
+        let (a_bound, b_bound) = match a.qualifier {
+            Qualifier::AtLeast => (a.value, b.value),
+            _ => (a.high.unwrap_or(a.value), b.high.unwrap_or(b.value)),
+        };
+        return (a_bound - b_bound).abs() <= slack;
+    }
     let (a_low, a_high) = bounds(a, slack);
     let (b_low, b_high) = bounds(b, slack);
     a_low <= b_high && b_low <= a_high
@@ -303,6 +325,92 @@ fn bounds(q: &Quantity, slack: f64) -> (f64, f64) {
             (q.value - spread, high + spread)
         }
     }
+}
+
+/// What a figure is a figure of, read from the words before it in its clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A value that was reached (完成1686亿元, 达到68万台).
+    Actual,
+    /// A value set as a goal (力争…3.5万人以上, 目标, 计划, 确保).
+    Target,
+    /// A value expected (预计到“十四五”末…200万台, 有望).
+    Forecast,
+    /// A change of a value (增长7.5%, 净增305亿元, 提高3.2个百分点).
+    Change,
+    /// A place in a ranking (第3名, 第1位).
+    Rank,
+}
+
+/// Words of a clause that make its figures goals.
+const TARGET_CUES: &[&str] = &[
+    "力争",
+    "目标",
+    "计划",
+    "争取",
+    "确保",
+    "规划",
+    "拟",
+    "要达到",
+    "要实现",
+    "要突破",
+    "要完成",
+];
+/// Words of a clause that make its figures expectations.
+const FORECAST_CUES: &[&str] = &["预计", "预期", "有望", "预测", "将达", "将突破", "将超过"];
+/// Words just before a figure that make it a change of a value.
+const CHANGE_CUES: &[&str] = &[
+    "增长",
+    "增加",
+    "提高",
+    "提升",
+    "下降",
+    "减少",
+    "降低",
+    "上涨",
+    "上升",
+    "回落",
+    "净增",
+    "增速",
+    "涨幅",
+    "降幅",
+    "增幅",
+    "增",
+    "降",
+    "涨",
+    "同比",
+    "比上年",
+];
+/// Characters that end the reach of a goal's or an expectation's word.
+const SCOPE_ENDS: &[char] = &['；', ';', '。', '！', '!', '？', '?'];
+
+/// The kind of the figure at `span` of the normalised sentence `text`.
+pub fn kind_at(text: &str, span: Range<usize>) -> Kind {
+    let Some(before) = text.get(..span.start) else {
+        return Kind::Actual;
+    };
+    // 力争 and 预计 govern the list that follows them, to the end of the sentence's part.
+    let scope = before.rfind(SCOPE_ENDS).map_or(before, |at| &before[at..]);
+    if before.ends_with('第') {
+        return Kind::Rank;
+    }
+    if TARGET_CUES.iter().any(|cue| scope.contains(cue)) {
+        return Kind::Target;
+    }
+    if FORECAST_CUES.iter().any(|cue| scope.contains(cue)) {
+        return Kind::Forecast;
+    }
+    // 增长了7.5%, 增速为7.5%; but 增加到500万 states the level reached.
+    let head = before.trim_end_matches(['了', '为', '达', '约', '超', '近']);
+    let qualifier_free = BEFORE
+        .iter()
+        .find_map(|(word, _)| head.strip_suffix(word))
+        .unwrap_or(head);
+    if CHANGE_CUES.iter().any(|cue| qualifier_free.ends_with(cue)) {
+        return Kind::Change;
+    }
+    Kind::Actual
 }
 
 /// A number with its multipliers read, before its unit.
@@ -364,174 +472,6 @@ fn multiplier_prefix(text: &str) -> Option<(f64, &str)> {
         _ => return None,
     };
     Some((factor, &text[first.len_utf8()..]))
-}
-
-/// An Arabic number that is the whole of `text`.
-fn plain_number(text: &str) -> Option<(f64, f64)> {
-    match plain_number_prefix(text)? {
-        (value, precision, "") => Some((value, precision)),
-        _ => None,
-    }
-}
-
-/// Digits with thousands commas and a decimal point at the start of `text`: the value, one
-/// step of its last digit, and the rest.
-fn plain_number_prefix(text: &str) -> Option<(f64, f64, &str)> {
-    let end = text
-        .char_indices()
-        .find(|(at, ch)| {
-            !(ch.is_ascii_digit()
-                || ((*ch == '.' || *ch == ',')
-                    && text[at + 1..].starts_with(|next: char| next.is_ascii_digit())
-                    && *at > 0))
-        })
-        .map_or(text.len(), |(at, _)| at);
-    if end == 0 {
-        return None;
-    }
-    let digits = text[..end].replace(',', "");
-    let value: f64 = digits.parse().ok()?;
-    let decimals = digits.split_once('.').map_or(0, |(_, after)| after.len());
-    Some((value, 10f64.powi(-(decimals as i32)), &text[end..]))
-}
-
-fn chinese_digit(ch: char) -> Option<f64> {
-    Some(match ch {
-        '零' | '〇' => 0.0,
-        '一' => 1.0,
-        '二' | '两' => 2.0,
-        '三' => 3.0,
-        '四' => 4.0,
-        '五' => 5.0,
-        '六' => 6.0,
-        '七' => 7.0,
-        '八' => 8.0,
-        '九' => 9.0,
-        _ => return None,
-    })
-}
-
-/// A Chinese numeral at the start of `text` (一千二百, 十二万, 三十点五, 二〇二一): the value,
-/// one step of its last digit, and the rest. A unit that begins with a place (千瓦, 万元) is
-/// left to the unit: 十二万元 is 12 × 万元.
-fn chinese_number_prefix(text: &str) -> Option<(f64, f64, &str)> {
-    let mut end = 0;
-    for (at, ch) in text.char_indices() {
-        if chinese_digit(ch).is_none() && !PLACES.contains(ch) {
-            break;
-        }
-        // …unless a higher place came first: 三亿五千万元 is 3.5 亿 元, not 3亿5千 × 万元.
-        let higher_before = text[..at].contains('亿') || (ch == '亿' && text[..at].contains('万'));
-        if at > 0 && PLACES.contains(ch) && !higher_before && starts_with_place_unit(&text[at..]) {
-            break;
-        }
-        end = at + ch.len_utf8();
-    }
-    let numeral = &text[..end];
-    // A numeral starts with a digit or 十 (十二): 亿元 or 万 alone is no number.
-    if !numeral.starts_with(|ch| chinese_digit(ch).is_some() || ch == '十') {
-        return None;
-    }
-    let (mut value, mut step) = if numeral.contains(|ch| PLACES.contains(ch)) {
-        chinese_places(numeral)?
-    } else {
-        // 二〇二一: a string of digits.
-        let digits: String = numeral
-            .chars()
-            .filter_map(chinese_digit)
-            .map(|d| char::from(b'0' + d as u8))
-            .collect();
-        (digits.parse().ok()?, 1.0)
-    };
-    let mut rest = &text[end..];
-    if let Some(after) = rest.strip_prefix('点') {
-        // Decimals: each digit after 点 a tenth of the one before.
-        let mut scale = 0.1;
-        let mut taken = 0;
-        for ch in after.chars() {
-            let Some(d) = chinese_digit(ch) else { break };
-            value += d * scale;
-            step = scale;
-            scale /= 10.0;
-            taken += ch.len_utf8();
-        }
-        if taken > 0 {
-            rest = &after[taken..];
-        }
-    }
-    Some((value, step, rest))
-}
-
-const PLACES: &str = "十百千万亿";
-
-/// `text` starts with a unit whose first character is a place (千瓦, 万千瓦, 亿元).
-fn starts_with_place_unit(text: &str) -> bool {
-    CONVERSIONS
-        .iter()
-        .map(|(surface, _, _)| *surface)
-        .chain(UNITS.iter().copied())
-        .any(|unit| unit.starts_with(|ch| PLACES.contains(ch)) && text.starts_with(unit))
-}
-
-/// A numeral with places (一千二百, 十二万三千, 三亿五千万): its value and the place of its
-/// last non-zero digit.
-fn chinese_places(numeral: &str) -> Option<(f64, f64)> {
-    let (mut total, mut section, mut number) = (0.0f64, 0.0f64, 0.0f64);
-    let mut pending = false;
-    let mut step = 1.0f64;
-    for ch in numeral.chars() {
-        if let Some(d) = chinese_digit(ch) {
-            // 十三五: digits side by side in a numeral with places are no number.
-            if pending {
-                return None;
-            }
-            number = d;
-            pending = d > 0.0;
-            continue;
-        }
-        match ch {
-            '十' | '百' | '千' => {
-                let place = match ch {
-                    '十' => 10.0,
-                    '百' => 100.0,
-                    _ => 1e3,
-                };
-                // 十二 is twelve: 十 with no digit before it is one ten.
-                if !pending && ch == '十' && number == 0.0 {
-                    number = 1.0;
-                }
-                if number > 0.0 {
-                    step = place;
-                }
-                section += number * place;
-            }
-            '万' => {
-                section += number;
-                if pending {
-                    step = 1.0;
-                }
-                total += section * 1e4;
-                step *= 1e4;
-                section = 0.0;
-            }
-            '亿' => {
-                section += number;
-                if pending {
-                    step = 1.0;
-                }
-                total = (total + section) * 1e8;
-                step *= 1e8;
-                section = 0.0;
-            }
-            _ => return None,
-        }
-        number = 0.0;
-        pending = false;
-    }
-    if pending {
-        step = 1.0;
-    }
-    Some((total + section + number, step))
 }
 
 /// 三分之一, 2分之1, 百分之三十, 百分之三十点五: a share, in %.

@@ -28,6 +28,7 @@ fn check_contract(line: &str, corpus: &Path) -> Value {
         [
             "answers",
             "confidence",
+            "facts",
             "other_periods",
             "question",
             "refused",
@@ -44,13 +45,14 @@ fn check_contract(line: &str, corpus: &Path) -> Value {
     let statuses = [
         "answered",
         "sources_disagree",
+        "sources_agree",
         "not_found",
         "no_question",
         "other_period",
     ];
     assert!(statuses.contains(&status), "status {status}");
     assert_eq!(
-        status == "answered" || status == "sources_disagree",
+        ["answered", "sources_disagree", "sources_agree"].contains(&status),
         !value["answers"].as_array().is_none_or(Vec::is_empty),
         "quotes exactly when answered: {line}"
     );
@@ -119,6 +121,54 @@ fn check_contract(line: &str, corpus: &Path) -> Value {
         assert_eq!(answer["title"], described.title, "the title of {doc}");
         let file = std::fs::read_to_string(corpus.join(doc)).expect("doc names a corpus file");
         assert!(file.contains(text), "{text} is verbatim in {doc}");
+    }
+    let quoted: Vec<&str> = answers
+        .iter()
+        .chain(other_periods)
+        .filter_map(|answer| answer["text"].as_str())
+        .collect();
+    for fact in value["facts"].as_array().expect("facts is an array") {
+        let mut keys: Vec<&str> = fact
+            .as_object()
+            .expect("fact object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "date",
+                "doc",
+                "figure",
+                "kind",
+                "period",
+                "qualifier",
+                "ref",
+                "text",
+                "unit",
+                "value"
+            ]
+        );
+        let text = fact["text"].as_str().expect("text");
+        assert!(
+            quoted.contains(&text),
+            "a fact of a quoted sentence: {fact}"
+        );
+        let figure = fact["figure"].as_str().expect("figure");
+        assert!(
+            !figure.is_empty() && text.contains(figure),
+            "{figure} is in {text}"
+        );
+        assert!(fact["value"].as_f64().is_some_and(f64::is_finite));
+        let kinds = ["actual", "target", "forecast", "change", "rank"];
+        assert!(
+            kinds.contains(&fact["kind"].as_str().expect("kind")),
+            "{fact}"
+        );
+        for key in ["unit", "qualifier", "period", "date", "doc", "ref"] {
+            assert!(fact[key].is_string(), "{key} of {fact}");
+        }
     }
     value
 }
@@ -611,4 +661,100 @@ fn two_files_claiming_one_number_are_reported_not_renumbered() {
         cited.contains("[4·1.1]"),
         "the first keeps its number: {cited}"
     );
+}
+
+/// A corpus of two dated sources stating one measure differently, written for the claim check.
+fn claims_corpus(scratch: &Path) -> PathBuf {
+    let corpus = scratch.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("001_old.txt"),
+        "青禾镇茶农合作社现有社员800户。\n全镇的云雾茶园面积为3600亩。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("002_new.txt"),
+        "青禾镇茶农合作社现有社员910户，比上年增加110户。\n澜石湖水面面积为48平方公里。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("sources.toml"),
+        "[[document]]\nfile = \"001_old.txt\"\ntitle = \"旧报告\"\ndate = \"2022\"\n\n\
+         [[document]]\nfile = \"002_new.txt\"\ntitle = \"新报告\"\ndate = \"2024\"\n",
+    )
+    .unwrap();
+    corpus
+}
+
+#[test]
+fn check_judges_each_figure_of_a_draft_by_the_contract() {
+    let scratch = tempfile::TempDir::new().unwrap();
+    let corpus = claims_corpus(scratch.path());
+    let config = write_config(&config_for(&corpus, scratch.path()), scratch.path());
+    let draft = "青禾镇茶农合作社现有社员910户。青禾镇茶农合作社现有社员800户。\n\
+                 青禾镇茶农合作社现有社员1200户。青禾镇有机场3座。";
+    let stdout = stdout_of(
+        quotebot(&config)
+            .args(["check", "--json"])
+            .write_stdin(draft),
+    );
+    let value: Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    assert_eq!(value["draft"], draft);
+    let files: Vec<String> = ["001_old.txt", "002_new.txt"]
+        .iter()
+        .map(|file| std::fs::read_to_string(corpus.join(file)).unwrap())
+        .collect();
+    let claims = value["claims"].as_array().expect("claims is an array");
+    let mut verdicts = Vec::new();
+    for claim in claims {
+        let mut keys: Vec<&str> = claim
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["evidence", "figure", "measure", "sentence", "verdict"]
+        );
+        let sentence = claim["sentence"].as_str().unwrap();
+        assert!(draft.contains(sentence), "{sentence} is the draft's");
+        assert!(sentence.contains(claim["figure"].as_str().unwrap()));
+        for fact in claim["evidence"].as_array().unwrap() {
+            let text = fact["text"].as_str().unwrap();
+            assert!(
+                files.iter().any(|file| file.contains(text)),
+                "{text} is verbatim"
+            );
+            assert!(text.contains(fact["figure"].as_str().unwrap()));
+        }
+        verdicts.push((
+            claim["figure"].as_str().unwrap().to_string(),
+            claim["verdict"].as_str().unwrap().to_string(),
+        ));
+    }
+    let expected = [
+        ("910户", "supported"),
+        ("800户", "outdated"),
+        ("1200户", "contradicted"),
+        ("3座", "not_found"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(f, v)| (f.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(verdicts, expected);
+    // The plain report names every verdict; an empty draft is refused with a message.
+    let plain = stdout_of(quotebot(&config).arg("check").write_stdin(draft));
+    for word in ["有来源支持", "已过时", "与来源不符", "资料中没有找到"] {
+        assert!(plain.contains(word), "{word} in {plain}");
+    }
+    let refused = quotebot(&config)
+        .arg("check")
+        .write_stdin("")
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(stderr.contains("the draft cannot be read"), "{stderr}");
 }

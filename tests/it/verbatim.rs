@@ -28,6 +28,39 @@ fn files_without_whitespace() -> HashMap<String, String> {
 
 fn assert_verbatim(engine: &Engine, files: &HashMap<String, String>, question: &str) {
     let reply = engine.ask(question);
+    // The figures line says nothing of its own: each part is a quote's figure span with its
+    // source's publisher (or title) and date, and the year the sentence states.
+    for part in reply.figures_line.iter().flat_map(|line| line.split('｜')) {
+        let (figure, label) = part
+            .strip_suffix('）')
+            .and_then(|part| part.split_once('（'))
+            .unwrap_or_else(|| panic!("figure（source） in {part:?} for {question:?}"));
+        let made_of_quote = reply.quotes.iter().any(|quote| {
+            let source = quote.source();
+            let who = source.publisher.as_deref().unwrap_or(&source.title);
+            let date = source.date.as_deref().unwrap_or("");
+            let metadata = [who, date]
+                .iter()
+                .filter(|p| !p.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let period_ok = match label.strip_prefix(metadata.as_str()) {
+                Some("") => true,
+                Some(rest) => rest.strip_prefix('，').is_some_and(|years| {
+                    years
+                        .split('-')
+                        .all(|y| quote.text().contains(y) || y.len() == 4)
+                }),
+                None => false,
+            };
+            quote.figures().iter().any(|f| f.text == figure) && period_ok
+        });
+        assert!(
+            made_of_quote,
+            "{part:?} is not a quote's figure and source for {question:?}"
+        );
+    }
     for quote in &reply.quotes {
         let file = files
             .get(quote.doc())

@@ -205,11 +205,54 @@ fn judges_agreement_by_value_precision_and_bounds() {
         (plain("85%"), plain("85个百分点")),
         (plain("100万千瓦"), plain("100万千瓦时")),
         (plain("1755万千瓦"), plain("1750万千瓦")),
+        // Two lower bounds agree only on the bound.
+        (at("超过100亿元", "100亿元"), at("超过700亿元", "700亿元")),
+        (at("不到5%", "5%"), at("3%以内", "3%")),
     ];
     for (a, b) in differ {
         assert!(
             !agrees(a, b) && !agrees(b, a),
             "{a:?} should differ from {b:?}"
+        );
+    }
+}
+
+#[test]
+fn tells_actuals_from_targets_forecasts_changes_and_ranks() {
+    let cases: &[(&str, &str, Kind)] = &[
+        ("全年地区生产总值完成1686亿元", "1686亿元", Kind::Actual),
+        ("在用服务器达到68万台", "68万台", Kind::Actual),
+        ("新增就业增加到3万人", "3万人", Kind::Actual),
+        ("力争城镇新增就业3.5万人以上", "3.5万人", Kind::Target),
+        ("全年目标是实现增长6%", "6%", Kind::Target),
+        ("确保粮食产量稳定在35亿斤", "35亿斤", Kind::Target),
+        (
+            "预计到“十四五”末服务器规模达200万台",
+            "200万台",
+            Kind::Forecast,
+        ),
+        ("预计2025年底用电量100亿度", "100亿度", Kind::Forecast),
+        ("有望突破500亿元", "500亿元", Kind::Forecast),
+        ("同比增长7.5%", "7.5%", Kind::Change),
+        ("净增305亿元", "305亿元", Kind::Change),
+        ("比上年提高3.2个百分点", "3.2个百分点", Kind::Change),
+        ("增长了9.0%", "9.0%", Kind::Change),
+        ("一般公共预算收入增长超过23.5%", "23.5%", Kind::Change),
+        ("位列全省第3名", "3名", Kind::Rank),
+        // A goal's word governs the list after it, not the next part of the sentence.
+        (
+            "预计到“十四五”末,总投资将达400亿元以上,服务器规模突破200万台",
+            "200万台",
+            Kind::Forecast,
+        ),
+        ("力争明年更好；今年完成1686亿元", "1686亿元", Kind::Actual),
+    ];
+    for &(sentence, figure, kind) in cases {
+        let start = sentence.find(figure).unwrap();
+        assert_eq!(
+            kind_at(sentence, start..start + figure.len()),
+            kind,
+            "{sentence}"
         );
     }
 }

@@ -2,6 +2,8 @@
 //! entry point every front end calls to answer (`Engine::ask`). Opening reads files and may build
 //! the index (with a progress bar); answering does no I/O.
 
+mod check;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

@@ -1,0 +1,154 @@
+//! The facts of a reply: each figure its quotes state, as a value with its unit, qualifier,
+//! kind (actual, target, forecast, change, rank), period and source; and the first line of a
+//! figure reply, built only from figure spans and source metadata.
+
+use super::Quote;
+use super::periods::dated_years_around;
+use crate::corpus::Corpus;
+use crate::question::QueryTerm;
+use crate::text::figures::figure_spans;
+use crate::text::values::{Kind, Quantity, kind_at, quantity_at};
+
+/// One figure of a quoted sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// The figure as the sentence writes it (a verbatim span of it).
+    pub figure: String,
+    pub quantity: Quantity,
+    pub kind: Kind,
+    /// The years the sentence speaks of ("2021", "2021-2024"), else its source's date as
+    /// `YYYY-MM` or `YYYY`, else "".
+    pub period: String,
+    /// The quote's sentence position, to find its citation and source.
+    pub sentence_idx: usize,
+    /// The part of the sentence the figure belongs to (normalised): where the measure it
+    /// quantifies is named (在用服务器25.3万台, 建成6座智能化煤矿).
+    pub context: String,
+}
+
+/// The facts of `quote`, in the order its sentence states them.
+pub fn facts_of(quote: &Quote, corpus: &Corpus) -> Vec<Fact> {
+    let normalized = corpus.sentence(quote.sentence_idx()).normalized;
+    let period = period_of(quote, corpus);
+    // The quote's figures come from the same spans of the same text, in the same order.
+    figure_spans(normalized)
+        .zip(quote.figures())
+        .filter_map(|(span, figure)| {
+            Some(Fact {
+                figure: figure.text.clone(),
+                quantity: quantity_at(normalized, span.clone())?,
+                kind: kind_at(normalized, span.clone()),
+                context: context_of(normalized, span).to_string(),
+                period: period.clone(),
+                sentence_idx: quote.sentence_idx(),
+            })
+        })
+        .collect()
+}
+
+/// Characters that end the part of a sentence a figure belongs to.
+pub(super) const PART_ENDS: &[char] = &[
+    '，', ',', '；', ';', '。', '：', ':', '！', '!', '？', '?', '、',
+];
+
+/// How far after a figure its measure may be named (6座智能化煤矿).
+const MEASURE_AFTER_CHARS: usize = 8;
+
+/// The part of `normalized` around the figure at `span`: from the end of the part before it
+/// to a few characters after it, within its part.
+fn context_of(normalized: &str, span: std::ops::Range<usize>) -> &str {
+    let start = normalized[..span.start].rfind(PART_ENDS).map_or(0, |at| {
+        at + normalized[at..].chars().next().map_or(1, char::len_utf8)
+    });
+    let after = &normalized[span.end..];
+    let end = after
+        .char_indices()
+        .take(MEASURE_AFTER_CHARS)
+        .find(|(_, ch)| PART_ENDS.contains(ch))
+        .map_or_else(
+            || {
+                after
+                    .char_indices()
+                    .nth(MEASURE_AFTER_CHARS)
+                    .map_or(after.len(), |(at, _)| at)
+            },
+            |(at, _)| at,
+        );
+    &normalized[start..span.end + end]
+}
+
+/// The period a quote speaks of, as `Fact::period` says: the years named by number in the
+/// sentence, else its paragraph's (or the one before it that 这一年 points to, or 今年/去年
+/// read against the source's date); else its source's date.
+fn period_of(quote: &Quote, corpus: &Corpus) -> String {
+    let years = dated_years_around(corpus, quote.sentence_idx());
+    match (years.first(), years.last()) {
+        (Some(first), Some(last)) if first == last => first.to_string(),
+        (Some(first), Some(last)) => format!("{first}-{last}"),
+        _ => quote
+            .source()
+            .date
+            .as_deref()
+            .map(|date| date.chars().take(7).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// The fact of a quote that answers a figure question: its first actual figure in the asked
+/// unit (canonical, `asked_unit`; without one, the first that is not a share) whose part of
+/// the sentence names the asked attribute (`attribute`, or a synonym, when the question names
+/// one), else its first change so; targets, forecasts and ranks never stand for what a source
+/// states.
+pub fn headline<'f>(
+    facts: &'f [Fact],
+    asked_unit: Option<&str>,
+    attribute: Option<&QueryTerm>,
+) -> Option<&'f Fact> {
+    let fits = |fact: &&Fact| {
+        let unit_fits = match asked_unit {
+            Some(unit) => fact.quantity.unit == unit,
+            None => !matches!(fact.quantity.unit, "%" | "个百分点"),
+        };
+        let names_it = attribute.is_none_or(|term| {
+            std::iter::once(&term.text)
+                .chain(&term.synonyms)
+                .any(|word| fact.context.contains(word.as_str()))
+        });
+        unit_fits && names_it
+    };
+    let first_of = |kind: Kind| facts.iter().filter(|f| f.kind == kind).find(fits);
+    first_of(Kind::Actual).or_else(|| first_of(Kind::Change))
+}
+
+/// "1686亿元（大同市人民政府 2022）｜68萬臺（新華網 2025-03-12）": each quote's headline figure
+/// with its source's publisher (or title) and date, in reply order, a figure's period shown
+/// where it is not the source's year. `None` when no quote states a figure.
+pub fn figures_line(
+    quotes: &[Quote],
+    facts: &[Vec<Fact>],
+    asked_unit: Option<&str>,
+    attribute: Option<&QueryTerm>,
+) -> Option<String> {
+    let parts: Vec<String> = quotes
+        .iter()
+        .zip(facts)
+        .filter_map(|(quote, facts)| {
+            let fact = headline(facts, asked_unit, attribute)?;
+            let source = quote.source();
+            let who = source.publisher.as_deref().unwrap_or(&source.title);
+            let date = source.date.as_deref().unwrap_or("");
+            let mut label = [who, date]
+                .iter()
+                .filter(|part| !part.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
+            // A 2021 figure in a 2022 report: the publication date alone would mislead.
+            if !fact.period.is_empty() && !date.starts_with(&fact.period) {
+                label = format!("{label}，{}", fact.period);
+            }
+            Some(format!("{}（{label}）", fact.figure))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("｜"))
+}
