@@ -7,7 +7,7 @@
 use super::Quote;
 use std::ops::Range;
 
-use super::facts::{Fact, PART_ENDS, facts_of};
+use super::facts::{Fact, PART_ENDS, facts_of, newest_first};
 use super::periods::{PeriodMatch, period_match};
 use crate::corpus::Corpus;
 use crate::question::QueryTerm;
@@ -139,13 +139,6 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
         Kind::Target | Kind::Forecast => matches!(kind, Kind::Target | Kind::Forecast),
         other => kind == other,
     };
-    let names_it = |fact: &Fact| {
-        asked.attribute.is_none_or(|term| {
-            std::iter::once(&term.text)
-                .chain(&term.synonyms)
-                .any(|word| fact.context.contains(word.as_str()))
-        })
-    };
     let mut evidence: Vec<(Fact, Quote)> = Vec::new();
     for quote in quotes {
         if !asked.years.is_empty()
@@ -155,7 +148,9 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
         }
         // One fact a sentence: the first of the measure.
         let fact = facts_of(quote, corpus).into_iter().find(|fact| {
-            fact.quantity.unit == asked.quantity.unit && same_kind(fact.kind) && names_it(fact)
+            fact.quantity.unit == asked.quantity.unit
+                && same_kind(fact.kind)
+                && asked.attribute.is_none_or(|term| fact.names(term))
         });
         if let Some(fact) = fact
             && !evidence
@@ -165,15 +160,7 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
             evidence.push((fact, quote.clone()));
         }
     }
-    // Newest first: by the period the sentence states, then the publication date; undated last.
-    evidence.sort_by(|(fa, a), (fb, b)| {
-        let dated =
-            |fact: &Fact, quote: &Quote| (!fact.period.is_empty(), quote.source().date.is_some());
-        dated(fb, b)
-            .cmp(&dated(fa, a))
-            .then(fb.period.cmp(&fa.period))
-            .then(b.source().date.cmp(&a.source().date))
-    });
+    evidence.sort_by(newest_first);
     let agreeing: Vec<bool> = evidence
         .iter()
         .map(|(fact, _)| agrees(asked.quantity, &fact.quantity))

@@ -94,6 +94,26 @@ fn period_of(quote: &Quote, corpus: &Corpus) -> String {
     }
 }
 
+impl Fact {
+    /// The fact's part of its sentence names `term` or one of its synonyms.
+    pub fn names(&self, term: &QueryTerm) -> bool {
+        std::iter::once(&term.text)
+            .chain(&term.synonyms)
+            .any(|word| self.context.contains(word.as_str()))
+    }
+}
+
+/// Orders facts with their quotes newest first: by the period the sentence states, then the
+/// publication date; undated last.
+pub fn newest_first(a: &(Fact, Quote), b: &(Fact, Quote)) -> std::cmp::Ordering {
+    let dated =
+        |(fact, quote): &(Fact, Quote)| (!fact.period.is_empty(), quote.source().date.is_some());
+    dated(b)
+        .cmp(&dated(a))
+        .then(b.0.period.cmp(&a.0.period))
+        .then(b.1.source().date.cmp(&a.1.source().date))
+}
+
 /// The fact of a quote that answers a figure question: its first actual figure in the asked
 /// unit (canonical, `asked_unit`; without one, the first that is not a share) whose part of
 /// the sentence names the asked attribute (`attribute`, or a synonym, when the question names
@@ -109,12 +129,7 @@ pub fn headline<'f>(
             Some(unit) => fact.quantity.unit == unit,
             None => !matches!(fact.quantity.unit, "%" | "个百分点"),
         };
-        let names_it = attribute.is_none_or(|term| {
-            std::iter::once(&term.text)
-                .chain(&term.synonyms)
-                .any(|word| fact.context.contains(word.as_str()))
-        });
-        unit_fits && names_it
+        unit_fits && attribute.is_none_or(|term| fact.names(term))
     };
     let first_of = |kind: Kind| facts.iter().filter(|f| f.kind == kind).find(fits);
     first_of(Kind::Actual).or_else(|| first_of(Kind::Change))

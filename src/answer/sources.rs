@@ -4,7 +4,7 @@
 //! (1.6亿吨 and 1.5亿吨以上 agree; 929万 and 突破1000万 do not).
 
 use super::Quote;
-use super::facts::{Fact, facts_of, headline};
+use super::facts::{Fact, facts_of, headline, newest_first};
 use crate::config::AnswerConfig;
 use crate::corpus::Corpus;
 use crate::question::QueryTerm;
@@ -31,43 +31,37 @@ pub(super) fn compare_sources(
     config: &AnswerConfig,
 ) -> Option<Compared> {
     let first = quotes.first()?;
-    let first_facts = facts_of(first, corpus);
-    let unit = headline(&first_facts, asked_unit, attribute)?.quantity.unit;
-    let mut per_source: Vec<(Quote, Fact)> = Vec::new();
+    let unit = headline(&facts_of(first, corpus), asked_unit, attribute)?
+        .quantity
+        .unit;
+    // One fact a source: the first quote's is found again first in the loop.
+    let mut per_source: Vec<(Fact, Quote)> = Vec::new();
     for quote in quotes
         .iter()
         .filter(|quote| quote.confidence() >= first.confidence() * config.other_source_ratio)
     {
         if per_source
             .iter()
-            .any(|(taken, _)| taken.doc() == quote.doc())
+            .any(|(_, taken)| taken.doc() == quote.doc())
         {
             continue;
         }
-        let facts = facts_of(quote, corpus);
-        if let Some(fact) = headline(&facts, Some(unit), attribute) {
-            per_source.push((quote.clone(), fact.clone()));
+        if let Some(fact) = headline(&facts_of(quote, corpus), Some(unit), attribute) {
+            per_source.push((fact.clone(), quote.clone()));
         }
     }
     if per_source.len() < 2 {
         return None;
     }
     per_source.truncate(config.max_sources);
-    let agree = per_source.iter().enumerate().all(|(at, (_, a))| {
+    let agree = per_source.iter().enumerate().all(|(at, (a, _))| {
         per_source[at + 1..]
             .iter()
-            .all(|(_, b)| agrees(&a.quantity, &b.quantity))
+            .all(|(b, _)| agrees(&a.quantity, &b.quantity))
     });
-    per_source.sort_by(|(a, fa), (b, fb)| {
-        let dated =
-            |quote: &Quote, fact: &Fact| (!fact.period.is_empty(), quote.source().date.is_some());
-        dated(b, fb)
-            .cmp(&dated(a, fa))
-            .then(fb.period.cmp(&fa.period))
-            .then(b.source().date.cmp(&a.source().date))
-    });
+    per_source.sort_by(newest_first);
     Some(Compared {
-        quotes: per_source.into_iter().map(|(quote, _)| quote).collect(),
+        quotes: per_source.into_iter().map(|(_, quote)| quote).collect(),
         agree,
     })
 }
