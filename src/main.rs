@@ -4,6 +4,7 @@
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use tracing_subscriber::prelude::*;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
@@ -60,9 +61,13 @@ enum Command {
         /// The draft's file; `-` or none: standard input.
         file: Option<PathBuf>,
     },
-    /// Show a cited sentence with two sentences of context either side, e.g. `source 4·12.1`.
+    /// Show a cited sentence with two sentences of context either side, e.g. `source 4·12.1`;
+    /// with --raw, the whole text extracted from its document (`source --raw 4`).
     Source {
-        /// The sentence number, document·paragraph.sentence.
+        /// Print the document's extracted text, every quote of it a span of this text.
+        #[arg(long)]
+        raw: bool,
+        /// The sentence number, document·paragraph.sentence (with --raw also a document number).
         reference: String,
     },
     /// The local chat in the terminal (the bot's pipeline without Telegram).
@@ -146,9 +151,15 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // The PDF reader reports every font it loads; only its errors are worth an operator's eye.
+    let filter = tracing_subscriber::filter::Targets::new()
+        .with_default(tracing::Level::INFO)
+        .with_target("pdf_oxide", tracing::Level::ERROR);
     tracing_subscriber::fmt()
         .with_writer(quotebot::bot::LogWriter::stderr)
         .with_target(false)
+        .finish()
+        .with(filter)
         .init();
     let cli = Cli::parse();
     match run(cli) {
@@ -171,7 +182,7 @@ fn run(cli: Cli) -> Result<()> {
             explain,
             question,
         }) => ask(config, json, explain, question),
-        Some(Command::Source { reference }) => source(config, &reference),
+        Some(Command::Source { raw, reference }) => source(config, &reference, raw),
         Some(Command::Check { json, file }) => check(config, json, file),
         Some(Command::Chat { group }) => chat(config, group),
         Some(Command::Eval {
@@ -346,8 +357,12 @@ fn check(config: Config, json: bool, file: Option<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn source(config: Config, reference: &str) -> Result<()> {
+fn source(config: Config, reference: &str, raw: bool) -> Result<()> {
     let engine = open(config, false)?;
+    if raw {
+        println!("{}", engine.document_text(reference)?);
+        return Ok(());
+    }
     let found = engine.context(reference)?;
     println!("{}", plain::context(&found));
     Ok(())

@@ -17,6 +17,9 @@ pub struct Quote {
     text: String,
     figures: Vec<Figure>,
     source: Source,
+    page: Option<u32>,
+    section: Option<String>,
+    place: Option<String>,
     score: f32,
     confidence: f32,
 }
@@ -33,6 +36,9 @@ impl Quote {
             text: sentence.text.to_string(),
             figures: find_figures(sentence.text),
             source: document.source.clone(),
+            page: sentence.page,
+            section: sentence.section.map(str::to_string),
+            place: sentence.place(),
             score,
             confidence,
         }
@@ -66,6 +72,25 @@ impl Quote {
     /// Where the document comes from.
     pub fn source(&self) -> &Source {
         &self.source
+    }
+
+    /// The page of a PDF the sentence is printed on.
+    pub fn page(&self) -> Option<u32> {
+        self.page
+    }
+
+    /// The section heading the sentence stands under (DOCX, HTML, Markdown).
+    pub fn section(&self) -> Option<&str> {
+        self.section.as_deref()
+    }
+
+    /// The source line of a citation: title, publisher, date and the place in the document
+    /// (`p.12` or the section), whichever are known.
+    pub fn source_label(&self) -> String {
+        match &self.place {
+            Some(place) => format!("{} · {place}", self.source.label()),
+            None => self.source.label(),
+        }
     }
 
     /// The ranker's odds against the best sentence of the reply's question.

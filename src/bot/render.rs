@@ -64,7 +64,7 @@ pub fn inline_quote(quote: &Quote) -> (String, String, String) {
     if quote.text().chars().count() > TITLE_CHARS {
         title.push('…');
     }
-    let description = format!("{} {}", quote.citation(), quote.source().label());
+    let description = format!("{} {}", quote.citation(), quote.source_label());
     let block = Block {
         body: quote_spans(quote, "「", "」"),
         tail: citation_spans(quote),
@@ -178,7 +178,7 @@ fn citation_spans(quote: &Quote) -> Vec<Span> {
         Span::Plain("—— ".into()),
         Span::Code(quote.citation()),
         Span::Plain(" ".into()),
-        Span::Italic(quote.source().label()),
+        Span::Italic(quote.source_label()),
     ]
 }
 
@@ -196,7 +196,7 @@ fn text_blocks(text: &str) -> Vec<Block> {
 fn context_blocks(context: &Context) -> Vec<Block> {
     let mut blocks = vec![Block {
         body: vec![
-            Span::Italic(context.source.label()),
+            Span::Italic(context.source_label()),
             Span::Plain(format!(" {}", context.doc)),
         ],
         tail: Vec::new(),

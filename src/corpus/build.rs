@@ -8,11 +8,12 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::clean::clean_blocks;
 use super::columns::{Column, Ragged, Strings};
 use super::sources::check_sources;
 use super::{
-    CleaningRules, Corpus, Document, PIPELINE_VERSION, Passages, RawFile, SentenceId,
-    SentenceTable, SkippedFile, Source, SourcesFile, clean, decode, split_sentences,
+    CleaningRules, Corpus, Document, Metadata, PIPELINE_VERSION, Passages, Place, RawFile,
+    SentenceId, SentenceTable, SkippedFile, Source, SourcesFile, extract, split_sentences,
 };
 use crate::text::normalize::normalize;
 use crate::text::segment::analyze;
@@ -187,71 +188,101 @@ impl<'r> CorpusBuilder<'r> {
     }
 }
 
-/// Decodes, cleans, splits and analyses one file into a corpus of one document; why it cannot
-/// be used otherwise.
+/// Reads (in its format), cleans, splits and analyses one file into a corpus of one document;
+/// why it cannot be used otherwise.
 fn read_file(
     file: &RawFile,
     number: u32,
     described: Option<&Source>,
     rules: &CleaningRules,
 ) -> Result<Corpus, String> {
-    let (text, encoding) = decode(&file.bytes).map_err(|err| err.to_string())?;
+    let extracted = extract(&file.name, &file.bytes)?;
     let mut part = Corpus::default();
-    if encoding == super::decode::REPAIRED_UTF_8 {
-        part.warnings.push(format!(
-            "{}: a few bytes that are no UTF-8 (or NULs) were replaced",
-            file.name
-        ));
+    for warning in &extracted.warnings {
+        part.warnings.push(format!("{}: {warning}", file.name));
     }
-    let paragraphs = clean(&text, rules);
+    let text = extracted.text();
+    let paragraphs = clean_blocks(&extracted.blocks, rules);
     warn_if_mostly_cut(&file.name, &text, &paragraphs, &mut part.warnings);
+    let mut sections: Vec<String> = Vec::new();
     let (sentences, passages) = (&mut part.sentences, &mut part.passages);
     let mut n_paragraphs = 0;
-    for paragraph in &paragraphs {
-        let split = split_sentences(paragraph);
+    for (paragraph, block_idx) in &paragraphs {
+        let split: Vec<(&str, String)> = split_sentences(paragraph)
+            .into_iter()
+            .map(|sentence| (sentence, normalize(sentence)))
+            .filter(|(_, normalized)| !rules.drops_sentence(normalized))
+            .collect();
         if split.is_empty() {
             continue;
         }
         n_paragraphs += 1;
+        let block = &extracted.blocks[*block_idx];
+        let section = match &block.section {
+            Some(heading) => match sections.iter().position(|known| known == heading) {
+                Some(idx) => idx as u32 + 1,
+                None => {
+                    sections.push(heading.clone());
+                    sections.len() as u32
+                }
+            },
+            None => 0,
+        };
+        let place = Place {
+            page: block.page.unwrap_or(0),
+            section,
+        };
         let first = sentences.len();
-        for (sent_idx, sentence) in split.into_iter().enumerate() {
-            let normalized = normalize(sentence);
+        for (sent_idx, (sentence, normalized)) in split.into_iter().enumerate() {
             let id = SentenceId {
                 doc: number,
                 para: n_paragraphs,
                 sent: sent_idx as u32 + 1,
             };
-            sentences.push(id, 0, sentence, &normalized, &analyze(&normalized));
+            sentences.push(id, place, sentence, &normalized, &analyze(&normalized));
         }
         passages.add_paragraph(
             first,
             (first..sentences.len()).map(|ord| sentences.normalized(ord)),
         );
     }
-    let Some(first) = sentences.get(0) else {
+    if sentences.len() == 0 {
         return Err("no sentences left after removing page junk".to_string());
-    };
-    let (source, topic) = match described {
-        Some(source) => (source.clone(), normalize(&source.title)),
-        None => (
-            Source {
-                title: fallback_title(first.text),
-                ..Source::default()
-            },
-            String::new(),
-        ),
+    }
+    let first_text = sentences.text.get(0).to_string();
+    let source = source_of(described, &extracted.metadata, &first_text);
+    let topic = match described {
+        Some(source) => normalize(&source.title),
+        None => String::new(),
     };
     part.documents.push(Document {
         number,
         file: file.name.clone(),
         source,
         topic,
-        encoding: encoding.to_string(),
+        encoding: extracted.encoding.clone(),
         n_paragraphs,
+        sections,
         sentences: 0..part.sentences.len(),
     });
     part.document_texts.push(&text);
     Ok(part)
+}
+
+/// What is known of a document's origin: its `sources.toml` entry, with what the document
+/// states of itself filling what the entry leaves out (the entry wins where both say).
+fn source_of(described: Option<&Source>, metadata: &Metadata, first_sentence: &str) -> Source {
+    let mut source = described.cloned().unwrap_or_else(|| Source {
+        title: metadata
+            .title
+            .clone()
+            .unwrap_or_else(|| fallback_title(first_sentence)),
+        ..Source::default()
+    });
+    source.publisher = source.publisher.or_else(|| metadata.publisher.clone());
+    source.date = source.date.or_else(|| metadata.date.clone());
+    source.url = source.url.or_else(|| metadata.url.clone());
+    source
 }
 
 /// Hash of the files, their descriptions, the cleaning rules and the pipeline version, fed
@@ -336,13 +367,18 @@ pub(super) fn document_numbers<'a>(
 
 /// A cleaning rule that removes nearly all of a long file is more likely a rule too broad than page
 /// junk: worth a warning naming the file.
-fn warn_if_mostly_cut(file: &str, text: &str, paragraphs: &[String], warnings: &mut Vec<String>) {
+fn warn_if_mostly_cut(
+    file: &str,
+    text: &str,
+    paragraphs: &[(String, usize)],
+    warnings: &mut Vec<String>,
+) {
     /// Files shorter than this (characters) may well be mostly junk.
     const LONG_FILE: usize = 10_000;
     let total = text.chars().filter(|ch| !ch.is_whitespace()).count();
     let kept: usize = paragraphs
         .iter()
-        .map(|paragraph| paragraph.chars().filter(|ch| !ch.is_whitespace()).count())
+        .map(|(paragraph, _)| paragraph.chars().filter(|ch| !ch.is_whitespace()).count())
         .sum();
     if total >= LONG_FILE && kept * 10 < total {
         warnings.push(format!(

@@ -8,6 +8,7 @@ use std::path::Path;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::formats::Block;
 use crate::config::{ConfigError, read_toml};
 use crate::text::normalize::{normalize, strip_whitespace};
 
@@ -16,6 +17,7 @@ use crate::text::normalize::{normalize, strip_whitespace};
 pub struct CleaningRules {
     cut_from: Vec<Regex>,
     drop_line: Vec<Regex>,
+    drop_sentence: Vec<Regex>,
 }
 
 /// A rule that is not a regular expression.
@@ -32,11 +34,21 @@ pub struct BadPattern {
 struct CleaningFile {
     cut_from: Vec<String>,
     drop_line: Vec<String>,
+    drop_sentence: Vec<String>,
 }
 
 impl CleaningRules {
-    /// Compiles the rules.
+    /// Compiles the line rules (no sentence rules).
     pub fn new(cut_from: &[String], drop_line: &[String]) -> Result<Self, BadPattern> {
+        Self::with_sentences(cut_from, drop_line, &[])
+    }
+
+    /// Compiles the rules for lines and for sentences.
+    pub fn with_sentences(
+        cut_from: &[String],
+        drop_line: &[String],
+        drop_sentence: &[String],
+    ) -> Result<Self, BadPattern> {
         let compile = |patterns: &[String]| {
             patterns
                 .iter()
@@ -51,13 +63,14 @@ impl CleaningRules {
         Ok(Self {
             cut_from: compile(cut_from)?,
             drop_line: compile(drop_line)?,
+            drop_sentence: compile(drop_sentence)?,
         })
     }
 
     /// Reads and compiles `config/cleaning.toml`.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let file: CleaningFile = read_toml(path)?;
-        CleaningRules::new(&file.cut_from, &file.drop_line)
+        CleaningRules::with_sentences(&file.cut_from, &file.drop_line, &file.drop_sentence)
             .map_err(|err| ConfigError::Invalid(path.to_path_buf(), err.to_string()))
     }
 
@@ -66,47 +79,83 @@ impl CleaningRules {
         self.cut_from
             .iter()
             .chain(&self.drop_line)
+            .chain(&self.drop_sentence)
             .map(Regex::as_str)
+    }
+
+    /// Whether a sentence (normalised) is page furniture that stands inside a line: a photo
+    /// caption or a credit after the text it belongs to.
+    pub fn drops_sentence(&self, normalized: &str) -> bool {
+        self.drop_sentence
+            .iter()
+            .any(|rule| rule.is_match(normalized.trim()))
     }
 }
 
 /// Splits `text` into cleaned paragraphs, in document order. Lines end at `\n`, `\r\n` or a
 /// lone `\r` (old Mac files).
 pub fn clean(text: &str, rules: &CleaningRules) -> Vec<String> {
-    let unified;
-    let text = if text.contains('\r') {
-        unified = text.replace("\r\n", "\n").replace('\r', "\n");
-        unified.as_str()
-    } else {
-        text
+    let block = Block {
+        text: text.to_string(),
+        flows: true,
+        ..Block::default()
     };
-    let mut paragraphs: Vec<String> = Vec::new();
+    clean_blocks(&[block], rules)
+        .into_iter()
+        .map(|(paragraph, _)| paragraph)
+        .collect()
+}
+
+/// Cleans a document's blocks into paragraphs, each with the index of the block it starts in.
+/// A line cut mid-sentence is joined to the next line of its block, or to the first line of
+/// the next block when both flow (a PDF page break); a whole paragraph (a heading, a DOCX
+/// paragraph) is never joined to another. A `cut_from` line ends the whole document.
+pub fn clean_blocks(blocks: &[Block], rules: &CleaningRules) -> Vec<(String, usize)> {
+    let mut paragraphs: Vec<(String, usize)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut joining = false;
-    for line in text.lines() {
-        let line = line.trim_matches(|ch: char| ch.is_whitespace());
-        if line.is_empty() {
-            continue;
+    'blocks: for (block_idx, block) in blocks.iter().enumerate() {
+        let unified;
+        let text = if block.text.contains('\r') {
+            unified = block.text.replace("\r\n", "\n").replace('\r', "\n");
+            unified.as_str()
+        } else {
+            block.text.as_str()
+        };
+        let continues = block_idx > 0 && block.flows && blocks[block_idx - 1].flows;
+        if !continues {
+            joining = false;
         }
-        let normalized = normalize(line);
-        if rules.cut_from.iter().any(|rule| rule.is_match(&normalized)) {
-            break;
+        for line in text.lines() {
+            let line = line.trim_matches(|ch: char| ch.is_whitespace());
+            if line.is_empty() {
+                continue;
+            }
+            let normalized = normalize(line);
+            if rules.cut_from.iter().any(|rule| rule.is_match(&normalized)) {
+                break 'blocks;
+            }
+            if rules
+                .drop_line
+                .iter()
+                .any(|rule| rule.is_match(&normalized))
+            {
+                continue;
+            }
+            match paragraphs.last_mut() {
+                Some((last, _)) if joining => last.push_str(line),
+                _ => paragraphs.push((line.to_string(), block_idx)),
+            }
+            joining = is_broken(
+                paragraphs
+                    .last()
+                    .map(|(p, _)| p.as_str())
+                    .unwrap_or_default(),
+            );
         }
-        if rules
-            .drop_line
-            .iter()
-            .any(|rule| rule.is_match(&normalized))
-        {
-            continue;
-        }
-        match paragraphs.last_mut() {
-            Some(last) if joining => last.push_str(line),
-            _ => paragraphs.push(line.to_string()),
-        }
-        joining = is_broken(paragraphs.last().map(String::as_str).unwrap_or_default());
     }
     // Dropping repeats after joining compares whole paragraphs, not line fragments.
-    paragraphs.retain(|paragraph| seen.insert(strip_whitespace(&normalize(paragraph))));
+    paragraphs.retain(|(paragraph, _)| seen.insert(strip_whitespace(&normalize(paragraph))));
     paragraphs
 }
 
@@ -199,5 +248,34 @@ mod tests {
         );
         check("正文。\n相關推薦\n別的新聞。", &["正文。"]);
         check("", &[]);
+    }
+
+    #[test]
+    fn joins_across_flowing_blocks_only() {
+        let block = |text: &str, flows| Block {
+            text: text.to_string(),
+            flows,
+            ..Block::default()
+        };
+        let pages = [
+            block("第一页的句子，", true),
+            block("在第二页结束。\n另一句。", true),
+        ];
+        assert_eq!(
+            clean_blocks(&pages, &rules()),
+            [
+                ("第一页的句子，在第二页结束。".to_string(), 0),
+                ("另一句。".to_string(), 1)
+            ]
+        );
+        let paragraphs = [block("一、总体要求，", false), block("正文。", false)];
+        assert_eq!(clean_blocks(&paragraphs, &rules()).len(), 2);
+        // A cut line ends the whole document, not only its block.
+        let cut = [
+            block("正文。", false),
+            block("相关推荐", false),
+            block("别的。", false),
+        ];
+        assert_eq!(clean_blocks(&cut, &rules()).len(), 1);
     }
 }

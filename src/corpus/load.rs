@@ -1,5 +1,5 @@
-//! Reading the corpus folder: the documents (every `.txt` and `.md` file that is not hidden, in
-//! name order) and `sources.toml`, or only their stamp (names, sizes, times) when the index may
+//! Reading the corpus folder: the documents (every `.txt`, `.md`, `.html`, `.pdf` and `.docx`
+//! file that is not hidden, in name order) and `sources.toml`, or only their stamp (names, sizes, times) when the index may
 //! already hold what they make. The one place the folder is listed, for the engine and the
 //! benchmark alike.
 
@@ -46,6 +46,9 @@ fn list_paths(dir: &Path) -> Result<(Listed, Vec<SkippedFile>), CorpusError> {
         // `metadata` follows links: a dangling or looping link, a pipe or a device is named
         // rather than passed over.
         match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() && meta.len() > super::MAX_DOCUMENT_BYTES => {
+                unreadable.push(skip(super::formats::too_big(meta.len())))
+            }
             Ok(meta) if meta.is_file() => paths.push((path, meta)),
             Ok(_) => unreadable.push(skip("not a regular file (a pipe or a device)".to_string())),
             Err(err) => unreadable.push(skip(format!("cannot be read: {err}"))),
@@ -255,7 +258,7 @@ fn is_document(path: &Path) -> bool {
     let extension = path
         .extension()
         .map(|ext| ext.to_string_lossy().to_lowercase());
-    matches!(extension.as_deref(), Some("txt" | "md"))
+    extension.is_some_and(|ext| super::DOCUMENT_EXTENSIONS.contains(&ext.as_str()))
 }
 
 #[cfg(test)]

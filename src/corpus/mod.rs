@@ -6,6 +6,7 @@ mod build;
 mod clean;
 mod columns;
 mod decode;
+mod formats;
 mod id;
 mod load;
 mod passages;
@@ -20,6 +21,9 @@ use serde::Deserialize;
 pub use build::{BATCH, CorpusBuilder, Fingerprint, fingerprint};
 pub use clean::{BadPattern, CleaningRules, clean};
 pub use decode::{DecodeError, decode};
+pub use formats::{
+    Block, DOCUMENT_EXTENSIONS, Extracted, Format, MAX_DOCUMENT_BYTES, Metadata, extract,
+};
 pub use id::{BadSentenceId, SentenceId};
 pub use load::{Folder, FolderStamp, folder_stamp, list_documents, read_sources};
 pub use passages::{Passages, bigram_key};
@@ -30,7 +34,7 @@ use crate::text::segment::{Analysis, Entity};
 use columns::{Column, Ragged, Strings};
 
 /// Bumped whenever cleaning, splitting or indexing changes, so old indexes are rebuilt.
-pub const PIPELINE_VERSION: &str = "quotebot-pipeline-1";
+pub const PIPELINE_VERSION: &str = "quotebot-pipeline-2";
 
 /// What is known of a document's origin (from `corpus/sources.toml`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
@@ -46,6 +50,9 @@ pub struct Source {
     pub kind: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Where the document was published (a web page's canonical address).
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 impl Source {
@@ -88,6 +95,9 @@ pub struct Document {
     pub topic: String,
     pub encoding: String,
     pub n_paragraphs: u32,
+    /// The section headings its sentences stand under (DOCX, HTML, Markdown), each once.
+    #[serde(default)]
+    pub sections: Vec<String>,
     /// Range of this document's sentences in the corpus.
     pub sentences: std::ops::Range<usize>,
 }
@@ -104,14 +114,31 @@ pub struct Sentence<'c> {
     pub boundaries: &'c [u32],
     /// Names of people, places, organisations and times in `normalized`.
     pub entities: &'c [Entity],
+    /// The page it is printed on (PDF), from 1.
+    pub page: Option<u32>,
+    /// The section heading it stands under (DOCX, HTML, Markdown).
+    pub section: Option<&'c str>,
+}
+
+impl Sentence<'_> {
+    /// Where it stands, for a citation: `p.12` (PDF), the section heading (DOCX, HTML,
+    /// Markdown), or None for plain text.
+    pub fn place(&self) -> Option<String> {
+        match (self.page, self.section) {
+            (Some(page), _) => Some(format!("p.{page}")),
+            (None, Some(section)) => Some(section.to_string()),
+            (None, None) => None,
+        }
+    }
 }
 
 /// The sentences of a corpus, column by column (`columns`): what serving reads, mapped from
 /// the index generation or built in memory.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SentenceTable {
-    /// Document number, paragraph, sentence, document index.
-    ids: Column<[u32; 4]>,
+    /// Document number, paragraph, sentence, document index, page (0: none), section (index
+    /// into the document's `sections` + 1; 0: none).
+    ids: Column<[u32; 6]>,
     text: Strings,
     normalized: Strings,
     boundaries: Ragged<u32>,
@@ -122,12 +149,13 @@ impl SentenceTable {
     fn push(
         &mut self,
         id: SentenceId,
-        doc_idx: usize,
+        place: Place,
         text: &str,
         normalized: &str,
         analysis: &Analysis,
     ) {
-        self.ids.push([id.doc, id.para, id.sent, doc_idx as u32]);
+        self.ids
+            .push([id.doc, id.para, id.sent, 0, place.page, place.section]);
         self.text.push(text);
         self.normalized.push(normalized);
         self.boundaries.push(&analysis.boundaries);
@@ -136,9 +164,9 @@ impl SentenceTable {
 
     /// Appends `other`'s sentences, their document indexes moved up by `doc_offset`.
     fn append(&mut self, other: &SentenceTable, doc_offset: usize) {
-        for &[doc, para, sent, doc_idx] in other.ids.as_slice() {
+        for &[doc, para, sent, doc_idx, page, section] in other.ids.as_slice() {
             self.ids
-                .push([doc, para, sent, doc_idx + doc_offset as u32]);
+                .push([doc, para, sent, doc_idx + doc_offset as u32, page, section]);
         }
         self.text.append(&other.text);
         self.normalized.append(&other.normalized);
@@ -154,8 +182,12 @@ impl SentenceTable {
         self.normalized.get(ord)
     }
 
-    fn get(&self, ord: usize) -> Option<Sentence<'_>> {
-        let &[doc, para, sent, doc_idx] = self.ids.as_slice().get(ord)?;
+    fn get<'c>(&'c self, ord: usize, documents: &'c [Document]) -> Option<Sentence<'c>> {
+        let &[doc, para, sent, doc_idx, page, section] = self.ids.as_slice().get(ord)?;
+        let section = section.checked_sub(1).and_then(|idx| {
+            let document = documents.get(doc_idx as usize)?;
+            document.sections.get(idx as usize).map(String::as_str)
+        });
         Some(Sentence {
             id: SentenceId { doc, para, sent },
             doc_idx: doc_idx as usize,
@@ -163,6 +195,8 @@ impl SentenceTable {
             normalized: self.normalized.get(ord),
             boundaries: self.boundaries.get(ord),
             entities: self.entities.get(ord),
+            page: (page > 0).then_some(page),
+            section,
         })
     }
 
@@ -182,6 +216,14 @@ impl SentenceTable {
         self.boundaries.shrink_to_fit();
         self.entities.shrink_to_fit();
     }
+}
+
+/// Where a sentence stands in its document, as the sentence table stores it: page (0 for
+/// none) and section (index into the document's sections + 1, 0 for none).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Place {
+    page: u32,
+    section: u32,
 }
 
 /// A document as listed by `/sources`.
@@ -229,7 +271,9 @@ pub struct Corpus {
 #[derive(Debug, thiserror::Error)]
 pub enum CorpusError {
     /// The corpus folder does not exist.
-    #[error("corpus folder {0} does not exist; create it and put .txt or .md files in it")]
+    #[error(
+        "corpus folder {0} does not exist; create it and put documents in it (.txt, .md, .html, .pdf, .docx)"
+    )]
     MissingDir(PathBuf),
     /// The folder or a file in it could not be read.
     #[error("cannot read {0}: {1}")]
@@ -238,7 +282,7 @@ pub enum CorpusError {
     #[error("{0}: {1}")]
     Sources(PathBuf, String),
     /// No file of the folder could be used.
-    #[error("corpus folder {0} has no readable .txt or .md document{1}")]
+    #[error("corpus folder {0} has no readable document (.txt, .md, .html, .pdf, .docx){1}")]
     Empty(PathBuf, String),
 }
 
@@ -253,7 +297,7 @@ impl Corpus {
     /// # Panics
     /// When the corpus has no sentence `ord`: positions come from the index built with it.
     pub fn sentence(&self, ord: usize) -> Sentence<'_> {
-        match self.sentences.get(ord) {
+        match self.sentences.get(ord, &self.documents) {
             Some(sentence) => sentence,
             None => panic!("no sentence {ord} in a corpus of {}", self.n_sentences()),
         }
@@ -261,7 +305,7 @@ impl Corpus {
 
     /// Every sentence, in corpus order.
     pub fn sentences(&self) -> impl Iterator<Item = Sentence<'_>> {
-        (0..self.n_sentences()).filter_map(|ord| self.sentences.get(ord))
+        (0..self.n_sentences()).filter_map(|ord| self.sentences.get(ord, &self.documents))
     }
 
     /// The decoded original text of `document`.
@@ -298,11 +342,11 @@ impl Corpus {
     /// Positions of the sentences just before and after the one at `ord` in the same
     /// paragraph (its ±1 window without itself).
     pub fn neighbours_of(&self, ord: usize) -> impl Iterator<Item = usize> + use<'_> {
-        let sentence = self.sentences.get(ord);
+        let sentence = self.sentences.get(ord, &self.documents);
         let same_para = move |other: usize| {
             let sentence = sentence?;
             self.sentences
-                .get(other)
+                .get(other, &self.documents)
                 .filter(|s| s.doc_idx == sentence.doc_idx && s.id.para == sentence.id.para)
                 .map(|_| other)
         };
@@ -331,7 +375,9 @@ pub(crate) mod tests {
                     x.text,
                     x.normalized,
                     x.boundaries,
-                    x.entities
+                    x.entities,
+                    x.page,
+                    x.section
                 ),
                 (
                     y.id,
@@ -339,7 +385,9 @@ pub(crate) mod tests {
                     y.text,
                     y.normalized,
                     y.boundaries,
-                    y.entities
+                    y.entities,
+                    y.page,
+                    y.section
                 )
             );
         }

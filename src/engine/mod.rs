@@ -50,6 +50,9 @@ pub enum ContextError {
     /// A well-formed reference to a sentence the corpus does not have.
     #[error("没有编号为 {0} 的句子。用 /sources 查看文档编号。")]
     NoSuchSentence(SentenceId),
+    /// A document number the corpus does not have.
+    #[error("没有编号为 {0} 的文档。用 /sources 查看文档编号。")]
+    NoSuchDocument(u32),
 }
 
 /// How to open the engine.
@@ -366,6 +369,22 @@ impl Engine {
     pub fn context(&self, reference: &str) -> Result<Context, ContextError> {
         let id: SentenceId = reference.parse()?;
         answer::context(&self.corpus, id, 2).ok_or(ContextError::NoSuchSentence(id))
+    }
+
+    /// The text extracted from the document `reference` names (a document number, or a
+    /// sentence number of it): what every quote of it is a span of.
+    pub fn document_text(&self, reference: &str) -> Result<&str, ContextError> {
+        let number = match reference.trim().parse::<u32>() {
+            Ok(number) => number,
+            Err(_) => reference.parse::<SentenceId>()?.doc,
+        };
+        let doc_idx = self
+            .corpus
+            .documents
+            .iter()
+            .position(|doc| doc.number == number)
+            .ok_or(ContextError::NoSuchDocument(number))?;
+        Ok(self.corpus.document_text(doc_idx))
     }
 
     /// The documents, for `/sources`.

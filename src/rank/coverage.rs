@@ -121,6 +121,8 @@ mod tests {
                 boundaries: &boundaries,
                 entities: &[],
                 normalized: &normalized,
+                page: None,
+                section: None,
             };
             let credits = RetrievalConfig::default().coverage;
             let got = coverage(&question, weights, &sentence, "大同日报", &credits);

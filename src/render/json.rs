@@ -1,5 +1,5 @@
 //! The JSON form of a reply, the `ask --json` contract: question, status, refused, answers
-//! (text, doc, title, paragraph, sentence, ref, figures, score, confidence), confidence,
+//! (text, doc, title, paragraph, sentence, ref, page, section, url, figures, score, confidence), confidence,
 //! other_periods (the same objects), facts (figure questions: each figure as a value) and the
 //! plain-text reply.
 
@@ -15,6 +15,9 @@ pub fn reply(reply: &Reply) -> serde_json::Value {
             "paragraph": quote.id().para,
             "sentence": quote.id().sent,
             "ref": quote.citation(),
+            "page": quote.page(),
+            "section": quote.section(),
+            "url": quote.source().url,
             "figures": quote.figures().iter().map(|figure| figure.text.as_str()).collect::<Vec<_>>(),
             "score": quote.score(),
             "confidence": rounded(quote.confidence()),

@@ -23,7 +23,7 @@ pub fn reply(reply: &Reply) -> String {
             n + 1,
             marked(quote),
             quote.citation(),
-            quote.source().label()
+            quote.source_label()
         ));
     }
     for note in &reply.notes {
@@ -55,7 +55,7 @@ pub fn check(report: &CheckReport) -> String {
                     fact.figure,
                     quote.text(),
                     quote.citation(),
-                    quote.source().label()
+                    quote.source_label()
                 ));
             }
             out
@@ -79,7 +79,10 @@ pub fn verdict_label(verdict: Verdict) -> &'static str {
 
 /// A cited sentence in its context: one sentence a line, the cited one marked with ▶.
 pub fn context(context: &Context) -> String {
-    let mut out = format!("{} {}\n", context.source.label(), context.doc);
+    let mut out = format!("{} {}\n", context.source_label(), context.doc);
+    if let Some(url) = &context.source.url {
+        out.push_str(&format!("{url}\n"));
+    }
     for (id, text) in &context.sentences {
         let mark = if *id == context.target { "▶" } else { " " };
         out.push_str(&format!("{mark} [{id}] {text}\n"));

@@ -4,6 +4,7 @@ mod architecture;
 mod bot;
 mod cli;
 mod encodings;
+mod formats;
 mod generations;
 mod squad;
 mod support;
