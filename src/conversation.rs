@@ -52,7 +52,7 @@ pub fn parse_command(text: &str) -> Command {
         "help" => Command::Help,
         "ask" => Command::Ask(args),
         "source" => Command::Source(args),
-        "sources" => Command::Sources,
+        "sources" | "docs" => Command::Sources,
         "check" => Command::Check(args),
         _ => Command::Unknown(format!("/{name}")),
     }
@@ -169,7 +169,7 @@ pub const HELP: &str = "用法：\n\
 直接发送问题 —— 回答原文句子，附编号 [文档·段.句] 和出处\n\
 /ask 问题 —— 同上（群组中用这个命令，或 @我）\n\
 /source 编号 —— 查看某句的上下文，例如 /source 4·12.1\n\
-/sources —— 列出全部文档（标题、发布者、日期、句数）\n\
+/sources 或 /docs —— 列出全部文档（编号、标题、发布者、日期、句数）\n\
 /check 草稿 —— 核对草稿中的每个数字：有来源支持、已过时、与来源不符或资料中没有\n\
 /help —— 本说明";
 
@@ -200,6 +200,7 @@ mod tests {
         check("/ask", Command::Ask(String::new()));
         check("/source 4·12.1", Command::Source("4·12.1".into()));
         check("/sources", Command::Sources);
+        check("/docs", Command::Sources);
         check("/start", Command::Start);
         check("/help@quotebot", Command::Help);
         check("/frobnicate x", Command::Unknown("/frobnicate".into()));

@@ -27,6 +27,8 @@ pub enum Action {
     More { question: QuestionRef, skip: usize },
     /// The context of a cited sentence.
     Context(SentenceId),
+    /// An admin's answer to "remove document N?".
+    Remove { number: u32, confirmed: bool },
 }
 
 /// A question as a button carries it.
@@ -51,6 +53,9 @@ pub enum BadData {
 pub fn encode(action: &Action) -> String {
     match action {
         Action::Context(id) => format!("c:{}.{}.{}", id.doc, id.para, id.sent),
+        Action::Remove { number, confirmed } => {
+            format!("r:{number}:{}", if *confirmed { "y" } else { "n" })
+        }
         Action::More {
             question: QuestionRef::Text(text),
             skip,
@@ -70,6 +75,10 @@ pub fn decode(data: &str) -> Result<Action, BadData> {
             let id: SentenceId = reference.parse().map_err(|_| BadData::Unknown)?;
             Ok(Action::Context(id))
         }
+        (Some("r"), Some(number), Some(answer @ ("y" | "n")), None) => Ok(Action::Remove {
+            number: number.parse().map_err(|_| BadData::Unknown)?,
+            confirmed: answer == "y",
+        }),
         (Some("m"), Some(skip), Some(kind), Some(rest)) => {
             let skip: usize = skip
                 .parse()

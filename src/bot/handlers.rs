@@ -23,6 +23,7 @@ use teloxide::types::{
 
 use super::admin::{history_text, start_reload, stats_text};
 use super::callback::{self, Action, BadData};
+use super::documents;
 use super::limits::Verdict;
 use super::outbox::{Outbox, no_preview};
 use super::request::{Request, read_request};
@@ -144,6 +145,15 @@ async fn handle_message(
     if from_bot || via_us || !(group || msg.chat.is_private()) {
         return Ok(());
     }
+    // A document sent in a private chat is an admin adding it to the corpus.
+    if let (Some(document), true) = (msg.document(), msg.chat.is_private()) {
+        let user = msg.from.as_ref().map(|user| user.id.0);
+        if !user.is_some_and(|user| state.is_admin(user)) {
+            state.stats.refusals.fetch_add(1, Ordering::Relaxed);
+            return out.notice(documents::ADMINS_ONLY).await;
+        }
+        return documents::add(out.bot(), out, state, document).await;
+    }
     let Some(text) = msg.text().or(msg.caption()) else {
         // Stickers, photos, voice: say what the bot reads, in private only; service messages
         // (members joining, pinned messages) need no answer.
@@ -184,7 +194,10 @@ async fn handle_message(
         Request::Reload if admin => start_reload(out, state).await,
         Request::Stats if admin => out.notice(&stats_text(state)).await,
         Request::History(n) if admin => out.notice(&history_text(state, n)).await,
-        Request::Reload | Request::Stats | Request::History(_) => {
+        Request::Remove(number) if admin && !group => {
+            documents::ask_to_remove(out, state, number).await
+        }
+        Request::Reload | Request::Stats | Request::History(_) | Request::Remove(_) => {
             state.stats.refusals.fetch_add(1, Ordering::Relaxed);
             out.notice(ADMIN_ONLY).await
         }
@@ -370,6 +383,18 @@ async fn handle_callback(
                         .text(err.to_string())
                         .await?;
                 }
+            }
+        }
+        Action::Remove { number, confirmed } => {
+            if !state.is_admin(query.from.id.0) {
+                state.stats.refusals.fetch_add(1, Ordering::Relaxed);
+                return Ok(tell(ADMIN_ONLY).await?);
+            }
+            bot.answer_callback_query(query.id.clone()).await?;
+            if confirmed {
+                documents::remove(&out, state, number).await?;
+            } else {
+                out.notice("已取消，文档没有删除。").await?;
             }
         }
         Action::More { question, skip } => {

@@ -10,6 +10,7 @@
 
 mod admin;
 pub mod callback;
+pub mod documents;
 mod handlers;
 mod inbox;
 pub mod limits;
@@ -383,6 +384,11 @@ pub fn admin_commands() -> Vec<BotCommand> {
     let mut commands = public_commands();
     commands.push(BotCommand::new("reload", "从 corpus/ 重建索引（管理员）"));
     commands.push(BotCommand::new("stats", "运行统计（管理员）"));
+    commands.push(BotCommand::new("docs", "文档和编号"));
+    commands.push(BotCommand::new(
+        "remove",
+        "从资料库删除一篇文档：/remove 编号（管理员）",
+    ));
     commands.push(BotCommand::new(
         "history",
         "最近的审计记录：/history 20（管理员）",

@@ -66,6 +66,11 @@ impl Outbox {
         Ok(())
     }
 
+    /// The bot it sends with.
+    pub(super) fn bot(&self) -> &TgBot {
+        &self.bot
+    }
+
     /// A short plain message, escaped.
     pub(super) async fn notice(&self, text: &str) -> Result<(), HandleError> {
         self.send(render::render_notice(text), None).await

@@ -12,6 +12,8 @@ pub(super) enum Request {
     Stats,
     /// `/history [N]`: the last N rows of the audit log.
     History(usize),
+    /// `/remove N`: remove document N from the corpus (after a confirmation).
+    Remove(Option<u32>),
 }
 
 /// Reads a message as a request, if it is addressed to the bot. `/reload` and `/stats` are the
@@ -24,6 +26,10 @@ pub(super) fn read_request(text: &str, place: Place, replied: Option<&str>) -> O
         match name.as_str() {
             "/reload" => return Some(Request::Reload),
             "/stats" => return Some(Request::Stats),
+            "/remove" => {
+                let number = text.split_whitespace().nth(1).and_then(|n| n.parse().ok());
+                return Some(Request::Remove(number));
+            }
             "/history" => {
                 let n = text
                     .split_whitespace()
@@ -64,6 +70,8 @@ mod tests {
         check("/reload", false, Some(Request::Reload));
         check("/stats@quotebot", true, Some(Request::Stats));
         check("/stats@otherbot", true, None);
+        check("/remove 3", false, Some(Request::Remove(Some(3))));
+        check("/remove 第三篇", false, Some(Request::Remove(None)));
         check("闲聊", true, None);
         check(
             "/ask@quotebot 大同",

@@ -180,7 +180,7 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         write_stored(&built, dir.path()).unwrap();
         // One sentence fewer in one column than the others.
-        Column::Owned(vec![[1u32, 1, 1, 0]])
+        Column::Owned(vec![[1u32, 1, 1, 0, 0, 0]])
             .write(&dir.path().join("sentence_ids"))
             .unwrap();
         assert!(matches!(

@@ -882,6 +882,112 @@ async fn reload_and_stats_are_for_admins_only() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_add_list_and_remove_documents_from_the_chat() {
+    let running = start(|config| config.telegram.admins = vec![1000]).await;
+    let api = &running.api;
+    let corpus = running.scratch.path().join("corpus");
+    let files_before = std::fs::read_dir(&corpus).unwrap().count();
+    let html = std::fs::read(root().join("tests/fixtures/formats/news.html")).unwrap();
+    api.add_file("news", html.clone());
+    api.add_file(
+        "scan",
+        std::fs::read(root().join("tests/fixtures/formats/scanned.pdf")).unwrap(),
+    );
+    // A non-admin's file, a file over the limit, a file of another kind, a scan: none is written.
+    let document = |id, from, file| updates::document(id, updates::private_chat(from), from, file);
+    api.push(
+        "message",
+        document(1, 1001, ("news", "news.html", html.len() as u64)),
+    );
+    api.push(
+        "message",
+        document(2, 1000, ("big", "big.pdf", 30 * 1024 * 1024)),
+    );
+    api.push("message", document(3, 1000, ("news", "photo.jpg", 100)));
+    api.push("message", document(4, 1000, ("scan", "scan.pdf", 1512)));
+    let refused = api.wait_sent(1001, 1).await;
+    assert!(visible(&refused[0]).contains("只有管理员"), "{refused:#?}");
+    let told = api.wait_sent(1000, 3).await;
+    let told: Vec<String> = told.iter().map(visible).collect();
+    assert!(told[0].contains("超过 20 MB"), "{}", told[0]);
+    assert!(told[1].contains("只接受"), "{}", told[1]);
+    assert!(
+        told[2].contains("no text layer") && told[2].contains("没有保存"),
+        "{}",
+        told[2]
+    );
+    assert_eq!(std::fs::read_dir(&corpus).unwrap().count(), files_before);
+
+    // An admin's page, saved under a safe name and indexed in the background.
+    api.push(
+        "message",
+        document(5, 1000, ("news", "../港口 新闻.html", html.len() as u64)),
+    );
+    api.wait_for("the rebuild report", |_| {
+        api.sent_to(1000)
+            .iter()
+            .any(|m| visible(m).contains("索引已重建"))
+    })
+    .await;
+    let texts: Vec<String> = api.sent_to(1000).iter().map(visible).collect();
+    assert!(
+        texts.iter().any(|t| t.contains("corpus/港口_新闻.html")),
+        "{texts:#?}"
+    );
+    assert!(corpus.join("港口_新闻.html").is_file());
+    api.push(
+        "message",
+        updates::text(6, updates::private_chat(1000), 1000, "/docs"),
+    );
+    let sent = api.wait_sent(1000, texts.len() + 1).await;
+    let listing = visible(sent.last().unwrap());
+    let number = Regex::new(r"\[(\d+)\] 《云海港吞吐量创新高》")
+        .unwrap()
+        .captures(&listing)
+        .unwrap_or_else(|| panic!("the page is listed: {listing}"))[1]
+        .to_string();
+
+    // /remove asks first; a non-admin's press does nothing; the admin's removes and rebuilds.
+    let n_sent = sent.len();
+    let remove = format!("/remove {number}");
+    api.push(
+        "message",
+        updates::text(7, updates::private_chat(1000), 1000, &remove),
+    );
+    let sent = api.wait_sent(1000, n_sent + 1).await;
+    let prompt = sent.last().unwrap();
+    assert!(visible(prompt).contains("删除文档"), "{}", visible(prompt));
+    let data: std::collections::HashMap<String, String> = buttons(prompt).into_iter().collect();
+    let prompt_message = updates::from_bot(2000, updates::private_chat(1000), &visible(prompt));
+    api.push(
+        "callback_query",
+        updates::callback("intruder", 1001, prompt_message.clone(), &data["确认删除"]),
+    );
+    api.wait_for("the refusal", |calls| {
+        calls
+            .iter()
+            .any(|c| c.method == "answercallbackquery" && c.body["callback_query_id"] == "intruder")
+    })
+    .await;
+    assert!(corpus.join("港口_新闻.html").is_file());
+    api.push(
+        "callback_query",
+        updates::callback("admin", 1000, prompt_message, &data["确认删除"]),
+    );
+    api.wait_for("the second rebuild report", |_| {
+        api.sent_to(1000)
+            .iter()
+            .filter(|m| visible(m).contains("索引已重建"))
+            .count()
+            == 2
+    })
+    .await;
+    assert!(!corpus.join("港口_新闻.html").exists());
+    assert_eq!(running.state.engine().documents().len(), FIXTURE.len());
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_chats_at_once_are_all_answered() {
     // Telegram's flood limits as shipped: Throttle spaces the sends, nothing is lost.
     let running = start(|config| config.telegram.throttle = Default::default()).await;

@@ -84,18 +84,23 @@ fn check_contract(line: &str, corpus: &Path) -> Value {
                 "confidence",
                 "doc",
                 "figures",
+                "page",
                 "paragraph",
                 "ref",
                 "score",
+                "section",
                 "sentence",
                 "text",
-                "title"
+                "title",
+                "url"
             ]
         );
         let text = answer["text"].as_str().expect("text");
         assert!(is_fixture_sentence(text), "a fixture sentence: {text}");
         assert!(answer["paragraph"].as_u64().is_some_and(|n| n > 0));
         assert!(answer["sentence"].as_u64().is_some_and(|n| n > 0));
+        // Plain-text fixture files have neither pages nor sections.
+        assert!(answer["page"].is_null() && answer["section"].is_null());
         assert!(answer["score"].as_f64().is_some_and(f64::is_finite));
         assert!(
             answer["confidence"]

@@ -26,7 +26,7 @@ fn gb18030_and_big5_files_decode_and_answer() {
     )
     .unwrap();
     std::fs::write(corpus.join("empty.md"), b"").unwrap();
-    std::fs::write(corpus.join("ignored.pdf"), b"%PDF-1.4").unwrap();
+    std::fs::write(corpus.join("broken.pdf"), b"%PDF-1.4").unwrap();
 
     let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default()).unwrap();
     let files: Vec<&str> = engine
@@ -43,7 +43,7 @@ fn gb18030_and_big5_files_decode_and_answer() {
         .map(|skip| skip.file.as_str())
         .collect();
     skipped.sort_unstable();
-    assert_eq!(skipped, ["empty.md", "photo.txt"]);
+    assert_eq!(skipped, ["broken.pdf", "empty.md", "photo.txt"]);
 
     let check = |question: &str, doc: &str, expected: &str| {
         let reply = engine.ask(question);

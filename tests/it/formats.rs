@@ -15,7 +15,7 @@ use tempfile::TempDir;
 use crate::support::{config_for, root};
 
 /// The fixtures and the refused files in a fresh corpus folder.
-fn corpus_of_every_format(dir: &Path) {
+pub fn corpus_of_every_format(dir: &Path) {
     let fixtures = root().join("tests/fixtures/formats");
     for name in [
         "report.pdf",
@@ -44,25 +44,50 @@ fn zip_bomb() -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
-fn engine(scratch: &TempDir) -> Engine {
+pub fn engine(scratch: &TempDir) -> Engine {
     let corpus = scratch.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
     corpus_of_every_format(&corpus);
     Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default()).unwrap()
 }
 
+/// A question, the file that answers it, the page or section of the answer, and a piece of
+/// the first quote.
+type Case = (
+    &'static str,
+    &'static str,
+    Option<u32>,
+    Option<&'static str>,
+    &'static str,
+);
+
 #[test]
 fn every_format_answers_with_its_page_or_section_and_a_verbatim_quote() {
     let scratch = TempDir::new().unwrap();
     let engine = engine(&scratch);
-    // (question, file, page, section, figure the first quote states)
-    let cases: [(&str, &str, Option<u32>, Option<&str>, &str); 8] = [
+    let cases: [Case; 10] = [
         (
             "云海港货物吞吐量达到多少",
             "report.pdf",
             Some(2),
             None,
             "8600万吨",
+        ),
+        // A sentence wrapped over two lines, and one cut by a page break: each joined again,
+        // cited at the page it begins on.
+        (
+            "高技术制造业增加值增长多少",
+            "report.pdf",
+            Some(1),
+            None,
+            "比重提高到18.3%",
+        ),
+        (
+            "新能源装机容量达到多少",
+            "report.pdf",
+            Some(2),
+            None,
+            "320万千瓦，占全部装机",
         ),
         (
             "全市计划新建多少个5G基站",

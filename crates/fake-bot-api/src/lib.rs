@@ -78,6 +78,8 @@ struct Inner {
     chats: HashMap<i64, Value>,
     webhook_url: String,
     privacy_off: bool,
+    /// Files the bot may fetch with `getFile` and download, by file id.
+    files: HashMap<String, Vec<u8>>,
 }
 
 impl FakeBotApi {
@@ -91,6 +93,7 @@ impl FakeBotApi {
         }
         let app = Router::new()
             .route("/{bot}/{method}", post(handle))
+            .route("/file/{bot}/{*path}", axum::routing::get(download))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -106,6 +109,12 @@ impl FakeBotApi {
             shared,
             server,
         }
+    }
+
+    /// Holds `bytes` as the file `file_id`, for `getFile` and its download.
+    pub fn add_file(&self, file_id: &str, bytes: Vec<u8>) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        inner.files.insert(file_id.to_string(), bytes);
     }
 
     /// Makes `getMe` say privacy mode is off (the bot reads every group message).
@@ -260,6 +269,22 @@ async fn handle(
     (status, axum::Json(answer)).into_response()
 }
 
+/// `GET /file/bot<token>/documents/<file_id>`: a file's bytes, as Telegram serves downloads.
+async fn download(
+    State(shared): State<Arc<Shared>>,
+    Path((bot, path)): Path<(String, String)>,
+) -> Response {
+    if bot.strip_prefix("bot") != Some(TOKEN) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let file_id = path.strip_prefix("documents/").unwrap_or_default();
+    let bytes = shared.inner.lock().unwrap().files.get(file_id).cloned();
+    match bytes {
+        Some(bytes) => (StatusCode::OK, bytes).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 fn record(shared: &Shared, call: Call) {
     shared.inner.lock().unwrap().calls.push(call);
     shared.changed.notify_waiters();
@@ -308,6 +333,23 @@ async fn answer(shared: &Shared, method: &str, body: &Value) -> (StatusCode, Val
             ok(json!(true))
         }
         "sendmessage" => send_message(shared, body),
+        "getfile" => {
+            let file_id = body["file_id"].as_str().unwrap_or_default();
+            let size = shared
+                .inner
+                .lock()
+                .unwrap()
+                .files
+                .get(file_id)
+                .map(Vec::len);
+            match size {
+                Some(size) => ok(json!({
+                    "file_id": file_id, "file_unique_id": format!("u-{file_id}"),
+                    "file_size": size, "file_path": format!("documents/{file_id}")
+                })),
+                None => error(400, "Bad Request: invalid file_id"),
+            }
+        }
         "answerinlinequery" => answer_inline_query(body),
         "answercallbackquery" => {
             let text = body["text"].as_str().unwrap_or_default();
@@ -581,6 +623,19 @@ pub mod updates {
             "sticker": {
                 "file_id": "sticker", "file_unique_id": "sticker", "type": "regular",
                 "width": 512, "height": 512, "is_animated": false, "is_video": false
+            }
+        })
+    }
+
+    /// A message carrying a file (`document`): its id (see [`super::FakeBotApi::add_file`]),
+    /// name and declared size.
+    pub fn document(message_id: i64, chat: Value, from: i64, file: (&str, &str, u64)) -> Value {
+        let (file_id, name, size) = file;
+        json!({
+            "message_id": message_id, "date": 1_700_000_000, "chat": chat, "from": user(from),
+            "document": {
+                "file_id": file_id, "file_unique_id": format!("u-{file_id}"),
+                "file_name": name, "file_size": size
             }
         })
     }

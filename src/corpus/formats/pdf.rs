@@ -110,10 +110,17 @@ fn readable_chars(text: &str) -> usize {
         .count()
 }
 
-/// The pages without the lines that stand first or last on most of them (at least three):
-/// running headers, footers and page numbers (a number line differs per page, so those are
-/// left to the cleaning rules).
+/// The pages without their furniture: lines that stand first or last on most of them (at
+/// least three: running headers and footers), and a page number standing first or last (`3`,
+/// `- 3 -`, `第3页`, `3/12`). What is left of a sentence cut by a page break is then one span of
+/// the text, whitespace aside.
 fn without_running_lines(pages: Vec<String>) -> Vec<String> {
+    static PAGE_NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:[-—–]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?(?:\s*[-—–])?$",
+        )
+        .expect("the page number pattern compiles")
+    });
     let edges = |page: &str| -> Vec<String> {
         let lines: Vec<&str> = page
             .lines()
@@ -143,7 +150,17 @@ fn without_running_lines(pages: Vec<String>) -> Vec<String> {
     pages
         .iter()
         .map(|page| {
-            let kept: Vec<&str> = page.lines().filter(|line| !running(line)).collect();
+            let mut kept: Vec<&str> = page.lines().filter(|line| !running(line)).collect();
+            for end in [true, false] {
+                let edge = if end {
+                    kept.iter().rposition(|line| !line.trim().is_empty())
+                } else {
+                    kept.iter().position(|line| !line.trim().is_empty())
+                };
+                if let Some(at) = edge.filter(|&at| PAGE_NUMBER.is_match(kept[at].trim())) {
+                    kept.remove(at);
+                }
+            }
             kept.join("\n")
         })
         .collect()
@@ -206,8 +223,10 @@ mod tests {
             .map(|n| format!("市政府公报\n第{n}页的正文。\n{n}"))
             .collect();
         let kept = without_running_lines(pages);
-        assert_eq!(kept[0], "第1页的正文。\n1");
-        assert_eq!(kept[3], "第4页的正文。\n4");
+        assert_eq!(kept[0], "第1页的正文。");
+        assert_eq!(kept[3], "第4页的正文。");
+        let numbered = vec!["- 7 -\n正文，".to_string(), "接着。\n第 8 页".to_string()];
+        assert_eq!(without_running_lines(numbered), ["正文，", "接着。"]);
         // Two pages are too few to tell a running header from a repeated line.
         let pages = vec!["标题\n甲。".to_string(), "标题\n乙。".to_string()];
         assert_eq!(without_running_lines(pages.clone()), pages);
