@@ -188,6 +188,11 @@ fn is_broken(line: &str) -> bool {
     if CLAUSE_MARKS.contains(&last) || line.chars().count() > MAX_HEADING_CHARS {
         return true;
     }
+    // A heading holds no finished sentence: a line that ended one and goes on without an end
+    // was cut ("…附加值，年内农产品加工" + "业产值增长15%以上。").
+    if line.contains(TERMINATORS) {
+        return true;
+    }
     match line.rfind(|ch: char| CLAUSE_MARKS.contains(&ch)) {
         Some(at) => {
             let tail = &line[at..];
@@ -222,6 +227,14 @@ mod tests {
         check(
             "在统筹源网荷储协同发展方面,电\n\n源端,晋北新能源基地项目建成。",
             &["在统筹源网荷储协同发展方面,电源端,晋北新能源基地项目建成。"],
+        );
+    }
+
+    #[test]
+    fn joins_a_line_that_ended_a_sentence_and_went_on() {
+        check(
+            "大力发展农产品加工业。提高产品附加值，年内农产品加工\n\n业产值增长15%以上。",
+            &["大力发展农产品加工业。提高产品附加值，年内农产品加工业产值增长15%以上。"],
         );
     }
 
