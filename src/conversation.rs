@@ -48,7 +48,11 @@ pub fn parse_command(text: &str) -> Command {
     let name = head.split('@').next().unwrap_or_default().to_lowercase();
     let args = args.trim().to_string();
     match name.as_str() {
-        "start" => Command::Start,
+        // A deep link's payload (`t.me/<bot>?start=src-4-5-2`): the context of that sentence.
+        "start" => match args.strip_prefix("src-") {
+            Some(reference) => Command::Source(reference.to_string()),
+            None => Command::Start,
+        },
         "help" => Command::Help,
         "ask" => Command::Ask(args),
         "source" => Command::Source(args),
@@ -202,6 +206,7 @@ mod tests {
         check("/sources", Command::Sources);
         check("/docs", Command::Sources);
         check("/start", Command::Start);
+        check("/start src-4-12-1", Command::Source("4-12-1".into()));
         check("/help@quotebot", Command::Help);
         check("/frobnicate x", Command::Unknown("/frobnicate".into()));
         check("大同GDP", Command::Text("大同GDP".into()));

@@ -151,10 +151,12 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    // The PDF reader reports every font it loads; only its errors are worth an operator's eye.
+    // The PDF reader logs what it makes of every font; only its errors are worth an
+    // operator's eye, and the skip reason names the file anyway.
     let filter = tracing_subscriber::filter::Targets::new()
         .with_default(tracing::Level::INFO)
-        .with_target("pdf_oxide", tracing::Level::ERROR);
+        .with_target("pdf_extract", tracing::Level::ERROR)
+        .with_target("lopdf", tracing::Level::ERROR);
     tracing_subscriber::fmt()
         .with_writer(quotebot::bot::LogWriter::stderr)
         .with_target(false)

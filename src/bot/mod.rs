@@ -282,6 +282,7 @@ pub async fn run(
     let me = get_me(&bot, &config)
         .await
         .map_err(|err| start_error(&api_url, err))?;
+    render::set_bot_name(me.username());
     let inbox = match state.inbox.get() {
         Some(inbox) => inbox.clone(),
         None => {

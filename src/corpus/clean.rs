@@ -114,6 +114,7 @@ pub fn clean_blocks(blocks: &[Block], rules: &CleaningRules) -> Vec<(String, usi
     let mut paragraphs: Vec<(String, usize)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut joining = false;
+    let full_width = full_line_width(blocks);
     'blocks: for (block_idx, block) in blocks.iter().enumerate() {
         let unified;
         let text = if block.text.contains('\r') {
@@ -146,17 +147,44 @@ pub fn clean_blocks(blocks: &[Block], rules: &CleaningRules) -> Vec<(String, usi
                 Some((last, _)) if joining => last.push_str(line),
                 _ => paragraphs.push((line.to_string(), block_idx)),
             }
-            joining = is_broken(
-                paragraphs
-                    .last()
-                    .map(|(p, _)| p.as_str())
-                    .unwrap_or_default(),
-            );
+            let full_line = block.flows
+                && full_width.is_some_and(|width| line.chars().count() * 10 >= width * 9);
+            let last = paragraphs
+                .last()
+                .map(|(p, _)| p.as_str())
+                .unwrap_or_default();
+            joining = is_broken(last) || (full_line && !ends_a_sentence(last));
         }
     }
     // Dropping repeats after joining compares whole paragraphs, not line fragments.
     paragraphs.retain(|(paragraph, _)| seen.insert(strip_whitespace(&normalize(paragraph))));
     paragraphs
+}
+
+/// The width of a full line of laid-out text, in characters: the 90th percentile of the
+/// lengths of the flowing blocks' lines, when there are enough of them to tell (a PDF's pages).
+/// A line that long was wrapped by the layout, whatever it ends with, unless it ends a sentence.
+fn full_line_width(blocks: &[Block]) -> Option<usize> {
+    /// Fewest lines to read a page width from.
+    const MIN_LINES: usize = 20;
+    let mut lengths: Vec<usize> = blocks
+        .iter()
+        .filter(|block| block.flows && block.page.is_some())
+        .flat_map(|block| block.text.lines())
+        .map(|line| line.trim().chars().count())
+        .filter(|&len| len > 0)
+        .collect();
+    if lengths.len() < MIN_LINES {
+        return None;
+    }
+    lengths.sort_unstable();
+    Some(lengths[lengths.len() * 9 / 10])
+}
+
+/// Whether a line ends with the end of a sentence (a terminator, maybe closed by a quote).
+fn ends_a_sentence(line: &str) -> bool {
+    let trimmed = line.trim_end_matches(CLOSERS);
+    trimmed.ends_with(TERMINATORS)
 }
 
 /// Characters that end a sentence; a line ending in one of them is complete.
@@ -188,10 +216,14 @@ fn is_broken(line: &str) -> bool {
     if CLAUSE_MARKS.contains(&last) || line.chars().count() > MAX_HEADING_CHARS {
         return true;
     }
-    // A heading holds no finished sentence: a line that ended one and goes on without an end
-    // was cut ("…附加值，年内农产品加工" + "业产值增长15%以上。").
-    if line.contains(TERMINATORS) {
-        return true;
+    // A line that ended a sentence and goes on into a clause without an end was cut
+    // ("…加工业。提高产品附加值，年内农产品加工" + "业产值增长15%以上。"); one that goes on
+    // into a short phrase is followed by a caption or a label ("…守护“大同蓝”。图为…一景").
+    if let Some(end) = line.rfind(TERMINATORS) {
+        let tail = &line[end..];
+        if tail.contains(CLAUSE_MARKS) {
+            return true;
+        }
     }
     match line.rfind(|ch: char| CLAUSE_MARKS.contains(&ch)) {
         Some(at) => {
@@ -281,6 +313,19 @@ mod tests {
                 ("另一句。".to_string(), 1)
             ]
         );
+        // On pages, a line as wide as a full line was wrapped, whatever it ends with.
+        let mut page = String::new();
+        for n in 0..30 {
+            page.push_str(&format!("第{n:02}行是一整行宽的文字没有标点到这里就换行\n"));
+        }
+        page.push_str("最后一行结束。\n短标题\n正文。");
+        let page = Block {
+            page: Some(1),
+            ..block(&page, true)
+        };
+        let joined = clean_blocks(&[page], &rules());
+        assert_eq!(joined.len(), 3, "{joined:?}");
+        assert!(joined[0].0.ends_with("这里就换行最后一行结束。"));
         let paragraphs = [block("一、总体要求，", false), block("正文。", false)];
         assert_eq!(clean_blocks(&paragraphs, &rules()).len(), 2);
         // A cut line ends the whole document, not only its block.
