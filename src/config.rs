@@ -114,6 +114,9 @@ pub struct AnswerConfig {
     pub other_source_ratio: f32,
     /// Most sources shown when sources disagree.
     pub max_sources: usize,
+    /// Distinct sentences below those worth showing in which a figure question looks for other
+    /// sources' figures (each must name the asked attribute).
+    pub source_depth: usize,
     /// Share of shared bigrams above which two sentences say the same thing (the second is
     /// not quoted).
     pub same_text_overlap: f32,

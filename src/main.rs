@@ -4,17 +4,17 @@
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tracing_subscriber::prelude::*;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
+use tracing_subscriber::prelude::*;
 
 use quotebot::config::{Config, DEFAULT_CONFIG};
 use quotebot::engine::{Engine, OpenOptions};
 use quotebot::measure::bench::{self, BenchOptions};
 use quotebot::measure::squad::{self, Script};
 use quotebot::measure::unanswerable;
-use quotebot::measure::{decision, eval};
+use quotebot::measure::{decision, desk, eval};
 use quotebot::render::{json, plain};
 use quotebot::store::{Asker, AuditLog, Channel, Filter};
 
@@ -363,10 +363,9 @@ fn source(config: Config, reference: &str, raw: bool) -> Result<()> {
     let engine = open(config, false)?;
     if raw {
         println!("{}", engine.document_text(reference)?);
-        return Ok(());
+    } else {
+        println!("{}", plain::context(&engine.context(reference)?));
     }
-    let found = engine.context(reference)?;
-    println!("{}", plain::context(&found));
     Ok(())
 }
 
@@ -453,6 +452,12 @@ fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
 fn run_eval(config: Config, file: &Path, script: Script, dump: Dump) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if let Some(set) =
+        desk::parse_set(&text).with_context(|| format!("{} is not readable", file.display()))?
+    {
+        print!("{}", desk::report(&open(config, false)?, &set));
+        return Ok(());
+    }
     let mut questions = eval::parse_questions(&text)
         .with_context(|| format!("{} is not a question file", file.display()))?;
     let engine = open(config, false)?;

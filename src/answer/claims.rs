@@ -14,7 +14,7 @@ use crate::question::QueryTerm;
 use crate::text::values::{Kind, Quantity, agrees};
 
 /// What the corpus says of a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// The newest source stating this measure (for this period) agrees.

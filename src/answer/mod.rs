@@ -111,16 +111,20 @@ impl Reply {
 /// Builds the reply for `question` from ranked `hits`, skipping the first `skip` quotes (for
 /// "more results"). When the question asks about years, quotes of the asked years come first,
 /// quotes of other years are left out, and when only those remain the reply says so. A
-/// question asking for an amount gets the quotes' facts and the line of their figures.
+/// question asking for an amount gets the quotes' facts and the line of their figures, and
+/// every source's figure: other sources are looked for in `hits` and, deeper, in `pool` (the
+/// ranked sentences below the ones worth showing), where only a sentence whose figure names
+/// the asked attribute counts.
 pub fn reply(
     question: &Question,
     text: &str,
     hits: &[Hit],
+    pool: &[Hit],
     corpus: &Corpus,
     config: &AnswerConfig,
     skip: usize,
 ) -> Reply {
-    let mut reply = quoted(question, text, hits, corpus, config, skip);
+    let mut reply = quoted(question, text, hits, pool, corpus, config, skip);
     if question.wants_figure && !reply.quotes.is_empty() {
         let per_quote: Vec<Vec<Fact>> = reply
             .quotes
@@ -140,6 +144,7 @@ fn quoted(
     question: &Question,
     text: &str,
     hits: &[Hit],
+    pool: &[Hit],
     corpus: &Corpus,
     config: &AnswerConfig,
     skip: usize,
@@ -165,6 +170,25 @@ fn quoted(
     if distinct.is_empty() {
         return done(Status::NotFound, Vec::new());
     }
+    // Deeper sentences, for other sources' figures only; never shown for themselves.
+    let mut deeper: Vec<Quote> = Vec::new();
+    if skip == 0 && question.wants_figure && question.attribute.is_some() {
+        let shown: Vec<usize> = distinct.iter().map(Quote::sentence_idx).collect();
+        // As much of the question as the first quote covers: the same subject, not only the
+        // same attribute (项目投资 is not 产业链累计投资).
+        let covered = hits.first().map_or(1.0, |hit| hit.coverage);
+        let below: Vec<Hit> = pool
+            .iter()
+            .filter(|hit| !shown.contains(&hit.sentence_idx) && hit.coverage >= covered * 0.8)
+            .cloned()
+            .collect();
+        deeper = distinct_quotes(
+            &below,
+            corpus,
+            config.source_depth,
+            config.same_text_overlap,
+        );
+    }
     if !question.years.is_empty() {
         let matched: Vec<PeriodMatch> = distinct
             .iter()
@@ -187,12 +211,16 @@ fn quoted(
         ordered.retain(|(m, _)| *m != PeriodMatch::Other);
         ordered.sort_by_key(|(m, _)| *m != PeriodMatch::Asked);
         distinct = ordered.into_iter().map(|(_, quote)| quote).collect();
+        deeper.retain(|quote| {
+            period_match(corpus, quote.sentence_idx(), &question.years) != PeriodMatch::Other
+        });
     }
     let asked_unit = question.unit.and_then(canonical_unit_of);
     if skip == 0
         && question.wants_figure
         && let Some(compared) = compare_sources(
             &distinct,
+            &deeper,
             corpus,
             asked_unit,
             question.attribute.as_ref(),
@@ -285,6 +313,7 @@ pub(crate) mod tests {
             &parsed,
             question,
             &hits(scores),
+            &hits(scores),
             &corpus,
             &AnswerConfig::default(),
             0,
@@ -352,6 +381,7 @@ pub(crate) mod tests {
                 &parsed,
                 question,
                 &hits(&[(0, 1.0), (1, 0.9)]),
+                &[],
                 &corpus,
                 &AnswerConfig::default(),
                 0,

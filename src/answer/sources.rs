@@ -22,9 +22,11 @@ pub(super) struct Compared {
 
 /// The sources of `quotes` (best first) that state the asked figure, when there are two or
 /// more; `asked_unit` is the canonical unit the question names and `attribute` what it asks
-/// the figure of (see `facts::headline`).
+/// the figure of (see `facts::headline`). `deeper` quotes (ranked below those worth showing)
+/// add a source only when their figure names the attribute, whatever their confidence.
 pub(super) fn compare_sources(
     quotes: &[Quote],
+    deeper: &[Quote],
     corpus: &Corpus,
     asked_unit: Option<&str>,
     attribute: Option<&QueryTerm>,
@@ -36,10 +38,11 @@ pub(super) fn compare_sources(
         .unit;
     // One fact a source: the first quote's is found again first in the loop.
     let mut per_source: Vec<(Fact, Quote)> = Vec::new();
-    for quote in quotes
+    let confident = quotes
         .iter()
-        .filter(|quote| quote.confidence() >= first.confidence() * config.other_source_ratio)
-    {
+        .filter(|quote| quote.confidence() >= first.confidence() * config.other_source_ratio);
+    let named = deeper.iter().filter(|_| attribute.is_some());
+    for quote in confident.chain(named) {
         if per_source
             .iter()
             .any(|(_, taken)| taken.doc() == quote.doc())

@@ -64,6 +64,13 @@ pub(super) fn out_of_range(config: &Config) -> Option<OutOfRange> {
         ),
         share("answer.other_source_ratio", a.other_source_ratio),
         whole("answer.max_sources", a.max_sources as u64, 1, 50, "1 to 50"),
+        whole(
+            "answer.source_depth",
+            a.source_depth as u64,
+            0,
+            200,
+            "0 to 200",
+        ),
         share("answer.same_text_overlap", a.same_text_overlap),
         whole("answer.over_fetch", a.over_fetch as u64, 1, 100, "1 to 100"),
         whole(

@@ -209,15 +209,17 @@ impl Engine {
         let decided = search::decide(ranking, &self.decision);
         let n_decided = decided.len();
         // The second floor shapes the first page; "more results" asks for what lies below it.
+        // What lies below may still hold other sources' figures for a figure question.
         let hits = if skip == 0 {
-            search::worth_showing(decided, &self.decision)
+            search::worth_showing(decided.clone(), &self.decision)
         } else {
-            decided
+            decided.clone()
         };
         let mut reply = answer::reply(
             &parsed,
             &text,
             &hits,
+            &decided,
             &self.corpus,
             &self.config.answer,
             skip,

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod decision;
+pub mod desk;
 pub mod eval;
 pub mod heap;
 pub mod squad;

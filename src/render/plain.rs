@@ -137,6 +137,7 @@ mod tests {
             &parsed,
             "服务器",
             &hits(&[(3, 1.0)]),
+            &[],
             &corpus,
             &AnswerConfig::default(),
             0,

@@ -317,8 +317,9 @@ fn bounds(q: &Quantity, slack: f64) -> (f64, f64) {
     let high = q.high.unwrap_or(q.value);
     match q.qualifier {
         Qualifier::Exact => (q.value - slack, high + slack),
-        Qualifier::AtLeast => (q.value - slack, f64::INFINITY),
-        Qualifier::AtMost => (f64::NEG_INFINITY, high + slack),
+        // A bound is stated exactly: 突破1亿吨 allows no 8600万吨, however round 1亿 is.
+        Qualifier::AtLeast => (q.value, f64::INFINITY),
+        Qualifier::AtMost => (f64::NEG_INFINITY, high),
         // 约/近/左右: within a tenth of the value, and at least the stated precision.
         Qualifier::About => {
             let spread = (q.value.abs() * 0.1).max(slack);

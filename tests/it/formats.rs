@@ -295,3 +295,36 @@ fn the_shipped_corpus_keeps_no_caption_credit_label_or_page_turn() {
             .any(|s| s.text.contains("全力守护“大同蓝”"))
     );
 }
+
+#[test]
+fn eval_reads_figure_and_claim_sets_and_scores_each_class() {
+    use quotebot::measure::desk::{parse_set, report};
+    let scratch = TempDir::new().unwrap();
+    let engine = engine(&scratch);
+    let figures = r#"{"id": "f1", "question": "云海港货物吞吐量达到多少", "sources": [{"doc": "report.pdf", "figure": "8600万吨", "kind": "actual"}], "agree": null}
+{"id": "f2", "question": "全市新建5G基站多少个", "sources": [{"doc": "report.pdf", "figure": "1200个", "kind": "target"}, {"doc": "news.html", "figure": "99个", "kind": "actual"}], "agree": null}"#;
+    let set = parse_set(figures).unwrap().expect("a figure set");
+    let printed = report(&engine, &set);
+    assert!(
+        printed.starts_with("figure questions 2: statements present 0.667 (2/3)"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("99个 in news.html"),
+        "the missing statement is named: {printed}"
+    );
+    let claims = r#"{"id": "c1", "draft": "全年新增城镇就业2.3万人。", "verdict": "supported"}
+{"id": "c2", "draft": "全年新增城镇就业3.1万人。", "verdict": "contradicted"}
+{"id": "c3", "draft": "全年新增城镇就业3.1万人。", "verdict": "supported"}"#;
+    let set = parse_set(claims).unwrap().expect("a claim set");
+    let printed = report(&engine, &set);
+    assert!(
+        printed.starts_with("claims 3: accuracy 0.667 (2/3)"),
+        "{printed}"
+    );
+    assert!(printed.contains("contradicted  1.000 (1/1)"), "{printed}");
+    assert!(
+        printed.contains("c3 全年新增城镇就业3.1万人。 — expected supported, got contradicted"),
+        "{printed}"
+    );
+}
