@@ -29,6 +29,8 @@ pub fn run_chat(
         "quotebot 本地对话（{mode}；/help 查看命令，Ctrl-D 结束）"
     )?;
     output.flush()?;
+    // What /why explains when it names no question.
+    let mut last_question = String::new();
     for line in input.lines() {
         let line = match line {
             Ok(line) => line,
@@ -44,6 +46,16 @@ pub fn run_chat(
         }
         let Some(command) = addressed(&line, group) else {
             continue;
+        };
+        let command = match &command {
+            Command::Ask(question) | Command::Text(question) if !question.trim().is_empty() => {
+                last_question = question.clone();
+                command
+            }
+            Command::Why(question) if question.trim().is_empty() => {
+                Command::Why(last_question.clone())
+            }
+            _ => command,
         };
         let response = conversation::respond(engine, command);
         if let (Response::Reply(reply), Some(audit)) = (&response, audit)

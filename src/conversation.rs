@@ -18,6 +18,9 @@ pub enum Command {
     Sources,
     /// `/check 草稿`: every figure of a draft checked against the sources.
     Check(String),
+    /// `/why [问题]`: how a question (the channel's last one when none is given) was read and
+    /// why it got its reply.
+    Why(String),
     /// A `/command` that is not ours.
     Unknown(String),
     /// Text that is not a command: a question.
@@ -58,6 +61,7 @@ pub fn parse_command(text: &str) -> Command {
         "source" => Command::Source(args),
         "sources" | "docs" => Command::Sources,
         "check" => Command::Check(args),
+        "why" => Command::Why(args),
         _ => Command::Unknown(format!("/{name}")),
     }
 }
@@ -159,6 +163,10 @@ pub fn respond(engine: &Engine, command: Command) -> Response {
                 .to_string(),
         ),
         Command::Check(draft) => Response::Check(engine.check(&draft)),
+        Command::Why(question) if question.trim().is_empty() => {
+            Response::Notice("先问一个问题，再发送 /why 看它是怎么读的。".to_string())
+        }
+        Command::Why(question) => Response::Notice(engine.why(&question)),
         Command::Unknown(name) => {
             Response::Notice(format!("不认识的命令 {name}。发送 /help 查看用法。"))
         }
@@ -175,6 +183,7 @@ pub const HELP: &str = "用法：\n\
 /source 编号 —— 查看某句的上下文，例如 /source 4·12.1\n\
 /sources 或 /docs —— 列出全部文档（编号、标题、发布者、日期、句数）\n\
 /check 草稿 —— 核对草稿中的每个数字：有来源支持、已过时、与来源不符或资料中没有\n\
+/why —— 上一个问题是怎么读的、为什么这样回答（或 /why 问题）\n\
 /help —— 本说明";
 
 /// Renders a response as plain text (terminal chat).
@@ -205,6 +214,7 @@ mod tests {
         check("/source 4·12.1", Command::Source("4·12.1".into()));
         check("/sources", Command::Sources);
         check("/docs", Command::Sources);
+        check("/why", Command::Why(String::new()));
         check("/start", Command::Start);
         check("/start src-4-12-1", Command::Source("4-12-1".into()));
         check("/help@quotebot", Command::Help);

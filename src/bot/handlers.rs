@@ -201,7 +201,10 @@ async fn handle_message(
             state.stats.refusals.fetch_add(1, Ordering::Relaxed);
             out.notice(ADMIN_ONLY).await
         }
-        Request::Core(command) => answer(out, state, command, asker, &who, started, true).await,
+        Request::Core(command) => {
+            let command = state.with_last_question(msg.chat.id.0, command);
+            answer(out, state, command, asker, &who, started, true).await
+        }
     }
 }
 

@@ -20,7 +20,7 @@ pub mod render;
 mod request;
 pub mod stats;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -38,6 +38,7 @@ use teloxide::update_listeners::{Polling, UpdateListener, webhooks};
 use teloxide::{ApiError, RequestError};
 
 use crate::config::{TelegramConfig, ThrottleConfig};
+use crate::conversation::Command;
 use crate::engine::Engine;
 use crate::store::{Asker, AuditLog, Channel, Inbox, Outcome, StoreError};
 
@@ -101,6 +102,8 @@ pub struct BotState {
     /// Inline queries come as the user types, so they have a limiter of their own.
     pub inline_limiter: RateLimiter,
     pub questions: QuestionStore,
+    /// Each chat's last question, for `/why` without one.
+    last_questions: Mutex<HashMap<i64, String>>,
     /// Chats already told they are not served (they hear it once).
     refused: Mutex<HashSet<i64>>,
     reloading: AtomicBool,
@@ -130,6 +133,7 @@ impl BotState {
             config,
             stats: Stats::new(),
             questions: QuestionStore::new(epoch),
+            last_questions: Mutex::new(HashMap::new()),
             refused: Mutex::new(HashSet::new()),
             reloading: AtomicBool::new(false),
             reload_task: Mutex::new(None),
@@ -184,6 +188,29 @@ impl BotState {
     /// The counters now.
     pub fn stats(&self) -> StatsSnapshot {
         self.stats.snapshot()
+    }
+
+    /// Remembers a chat's question, and gives `/why` without one the chat's last question.
+    pub(super) fn with_last_question(&self, chat: i64, command: Command) -> Command {
+        /// Chats remembered; past it the memory starts again (a /why then asks for a question).
+        const MAX_CHATS: usize = 100_000;
+        let mut last = self
+            .last_questions
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &command {
+            Command::Ask(question) | Command::Text(question) if !question.trim().is_empty() => {
+                if last.len() >= MAX_CHATS {
+                    last.clear();
+                }
+                last.insert(chat, question.clone());
+                command
+            }
+            Command::Why(question) if question.trim().is_empty() => {
+                Command::Why(last.get(&chat).cloned().unwrap_or_default())
+            }
+            _ => command,
+        }
     }
 
     /// Whether the bot serves `user` in chat `chat` (admins always in their private chat).
@@ -375,6 +402,7 @@ pub fn public_commands() -> Vec<BotCommand> {
         BotCommand::new("ask", "提问：/ask 问题（群组中用这个命令）"),
         BotCommand::new("source", "查看某句的上下文：/source 4·5.2"),
         BotCommand::new("sources", "列出全部文档"),
+        BotCommand::new("why", "上一个问题是怎么读的、为什么这样回答"),
         BotCommand::new("help", "用法"),
         BotCommand::new("start", "开始"),
     ]

@@ -3,6 +3,7 @@
 //! the index (with a progress bar); answering does no I/O.
 
 mod check;
+mod why;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

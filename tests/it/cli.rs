@@ -342,6 +342,26 @@ fn source_shows_context_of_a_cited_sentence() {
 }
 
 #[test]
+fn why_explains_the_last_question_or_asks_for_one() {
+    let (_scratch, config) = fixture();
+    let (reference, _) = first_answer(&config, TEA);
+    let input = format!("/why\n{TEA}\n/why\n/why {MARS_CAFE}\n");
+    let stdout = stdout_of(quotebot(&config).arg("chat").write_stdin(input));
+    assert!(stdout.contains("先问一个问题"), "no question yet: {stdout}");
+    let explained: Vec<&str> = stdout.split("的读法：").skip(1).collect();
+    assert_eq!(explained.len(), 2, "{stdout}");
+    assert!(explained[0].contains("检索词："), "{stdout}");
+    assert!(
+        explained[0].contains(&format!("结论：引用了 {reference}")),
+        "the quoted sentence is named: {stdout}"
+    );
+    assert!(
+        explained[1].contains("所以回答“没有找到”"),
+        "a refusal explained: {stdout}"
+    );
+}
+
+#[test]
 fn chat_runs_the_conversation_over_stdin() {
     let (_scratch, config) = fixture();
     let (reference, text) = first_answer(&config, TEA);
