@@ -201,6 +201,17 @@ async fn handle_message(
             state.stats.refusals.fetch_add(1, Ordering::Relaxed);
             out.notice(ADMIN_ONLY).await
         }
+        Request::Core(Command::Check(draft)) if !draft.trim().is_empty() => {
+            // The draft is the command's text, or the message the command replies to.
+            let (id, text) = match msg.text().filter(|text| text.contains(draft.as_str())) {
+                Some(text) => (msg.id, text),
+                None => match msg.reply_to_message() {
+                    Some(replied) => (replied.id, replied.text().unwrap_or_default()),
+                    None => (msg.id, text),
+                },
+            };
+            super::drafts::check(out, state, draft, id, text).await
+        }
         Request::Core(command) => {
             let command = state.with_last_question(msg.chat.id.0, command);
             answer(out, state, command, asker, &who, started, true).await
@@ -530,7 +541,7 @@ fn count_reply(state: &BotState, reply: &Reply, started: Instant) {
 
 /// Runs `work` on the engine on a blocking thread: answering is CPU-bound, and a panic there
 /// becomes an error instead of taking the handler down.
-async fn on_engine<T: Send + 'static>(
+pub(super) async fn on_engine<T: Send + 'static>(
     engine: Arc<Engine>,
     work: impl FnOnce(&Engine) -> T + Send + 'static,
 ) -> Result<T, HandleError> {

@@ -11,6 +11,7 @@
 mod admin;
 pub mod callback;
 pub mod documents;
+mod drafts;
 mod handlers;
 mod inbox;
 pub mod limits;

@@ -71,6 +71,30 @@ impl Outbox {
         &self.bot
     }
 
+    /// Messages replying to `message` and quoting `quote` of its text at `position` (UTF-16
+    /// units), so the reader sees which words of the message each answers.
+    pub(super) async fn send_quoting(
+        &self,
+        parts: Vec<String>,
+        message: MessageId,
+        quote: &str,
+        position: usize,
+    ) -> Result<(), HandleError> {
+        for part in parts {
+            let mut reply = ReplyParameters::new(message).allow_sending_without_reply();
+            reply.quote = Some(quote.to_string());
+            reply.quote_position = Some(position as u32);
+            let request = self
+                .bot
+                .send_message(self.chat, part)
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview())
+                .reply_parameters(reply);
+            self.send_retrying(request).await?;
+        }
+        Ok(())
+    }
+
     /// A short plain message, escaped.
     pub(super) async fn notice(&self, text: &str) -> Result<(), HandleError> {
         self.send(render::render_notice(text), None).await

@@ -2,7 +2,7 @@
 //! with 【】.
 
 use super::{heading, pieces};
-use crate::answer::{CheckReport, Context, Quote, Reply, Verdict};
+use crate::answer::{CheckReport, Claim, Context, Quote, Reply, Verdict};
 use crate::corpus::DocumentSummary;
 
 /// A reply: its heading, then one numbered quote with its citation per block, then the notes.
@@ -42,26 +42,24 @@ pub fn check(report: &CheckReport) -> String {
         .claims
         .iter()
         .enumerate()
-        .map(|(n, claim)| {
-            let mut out = format!(
-                "{}. {}：{}",
-                n + 1,
-                claim.figure,
-                verdict_label(claim.verdict)
-            );
-            for (fact, quote) in claim.evidence.iter().take(EVIDENCE_SHOWN) {
-                out.push_str(&format!(
-                    "\n   【{}】「{}」\n   —— {} {}",
-                    fact.figure,
-                    quote.text(),
-                    quote.citation(),
-                    quote.source_label()
-                ));
-            }
-            out
-        })
+        .map(|(n, claim)| check_claim(n + 1, claim))
         .collect();
     blocks.join("\n")
+}
+
+/// One claim of a checked draft, numbered `n`: the figure, the verdict, the evidence.
+pub fn check_claim(n: usize, claim: &Claim) -> String {
+    let mut out = format!("{n}. {}：{}", claim.figure, verdict_label(claim.verdict));
+    for (fact, quote) in claim.evidence.iter().take(EVIDENCE_SHOWN) {
+        out.push_str(&format!(
+            "\n   【{}】「{}」\n   —— {} {}",
+            fact.figure,
+            quote.text(),
+            quote.citation(),
+            quote.source_label()
+        ));
+    }
+    out
 }
 
 /// Evidence quotes shown per claim in text (JSON has them all).

@@ -988,6 +988,51 @@ async fn admins_add_list_and_remove_documents_from_the_chat() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checked_draft_gets_one_reply_per_claim_quoting_its_figure() {
+    let running = start(|_| {}).await;
+    let api = &running.api;
+    let draft = "/check 😀青禾镇茶农合作社现有社员910户。澜石湖环湖绿道全长70公里。";
+    api.push(
+        "message",
+        updates::text(41, updates::private_chat(1300), 1300, draft),
+    );
+    let sent = api.wait_sent(1300, 2).await;
+    let calls = api.calls_of("sendMessage");
+    let quotes: Vec<(&str, u64, i64)> = calls
+        .iter()
+        .map(|call| {
+            let reply = &call.body["reply_parameters"];
+            (
+                reply["quote"].as_str().unwrap_or_default(),
+                reply["quote_position"].as_u64().unwrap_or(u64::MAX),
+                reply["message_id"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    // The fake server refuses a quote that is not the draft's text at its position.
+    assert!(calls.iter().all(|call| call.status == 200), "{calls:#?}");
+    let utf16 = |text: &str| draft[..draft.find(text).unwrap()].encode_utf16().count() as u64;
+    assert_eq!(
+        quotes,
+        [
+            ("910户", utf16("910户"), 41),
+            ("70公里", utf16("70公里"), 41)
+        ]
+    );
+    assert!(
+        visible(&sent[0]).contains("910户：有来源支持"),
+        "{}",
+        visible(&sent[0])
+    );
+    assert!(
+        visible(&sent[1]).contains("70公里：与来源不符"),
+        "{}",
+        visible(&sent[1])
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_chats_at_once_are_all_answered() {
     // Telegram's flood limits as shipped: Throttle spaces the sends, nothing is lost.
     let running = start(|config| config.telegram.throttle = Default::default()).await;

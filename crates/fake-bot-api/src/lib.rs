@@ -80,6 +80,8 @@ struct Inner {
     privacy_off: bool,
     /// Files the bot may fetch with `getFile` and download, by file id.
     files: HashMap<String, Vec<u8>>,
+    /// Texts of the messages pushed, by chat and message id, to check reply quotes against.
+    texts: HashMap<(i64, i64), String>,
 }
 
 impl FakeBotApi {
@@ -132,6 +134,13 @@ impl FakeBotApi {
                 if let Some(chat_id) = chat["id"].as_i64() {
                     inner.chats.insert(chat_id, chat.clone());
                 }
+            }
+            if let (Some(chat), Some(id), Some(text)) = (
+                payload["chat"]["id"].as_i64(),
+                payload["message_id"].as_i64(),
+                payload["text"].as_str(),
+            ) {
+                inner.texts.insert((chat, id), text.to_string());
             }
             inner
                 .updates
@@ -408,6 +417,19 @@ fn send_message(shared: &Shared, body: &Value) -> (StatusCode, Value) {
         return error(400, "Bad Request: message is too long");
     }
     let mut inner = shared.inner.lock().unwrap();
+    // A reply quote must be the replied message's text at its UTF-16 position, as Telegram
+    // checks it (for messages this server has seen).
+    let reply = &body["reply_parameters"];
+    if let (Some(quote), Some(replied)) = (reply["quote"].as_str(), reply["message_id"].as_i64())
+        && let Some(text) = inner.texts.get(&(chat_id, replied))
+    {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let quote_units: Vec<u16> = quote.encode_utf16().collect();
+        let at = reply["quote_position"].as_u64().unwrap_or(0) as usize;
+        if units.get(at..at + quote_units.len()) != Some(quote_units.as_slice()) {
+            return error(400, "Bad Request: QUOTE_TEXT_INVALID");
+        }
+    }
     let message_id = inner.next_message_id;
     inner.next_message_id += 1;
     let chat = inner.chats.get(&chat_id).cloned().unwrap_or_else(|| {
