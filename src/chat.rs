@@ -63,6 +63,9 @@ pub fn run_chat(
         {
             tracing::warn!("not recorded in the audit log: {err}");
         }
+        if let (Response::Check(report), Some(audit)) = (&response, audit) {
+            audit.record_check(Channel::Chat, &Asker::default(), report);
+        }
         writeln!(output, "{}\n", conversation::render_plain(&response))?;
         output.flush()?;
     }

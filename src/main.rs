@@ -342,20 +342,18 @@ fn ask(config: Config, json: bool, explain: bool, question: Option<String>) -> R
 fn check(config: Config, json: bool, file: Option<PathBuf>) -> Result<()> {
     let bytes = match file.filter(|path| path.as_os_str() != "-") {
         Some(path) => std::fs::read(&path).with_context(|| format!("cannot read {path:?}"))?,
-        None => std::io::stdin()
-            .lock()
-            .bytes()
-            .collect::<Result<Vec<u8>, _>>()?,
+        None => std::io::stdin().lock().bytes().collect::<Result<_, _>>()?,
     };
     // A draft that is not UTF-8 is read as GB18030 or Big5, as the corpus is.
     let (draft, _) = quotebot::corpus::decode(&bytes).context("the draft cannot be read")?;
+    let log = audit_log(&config);
     let report = open(config, false)?.check(&draft);
-    let text = if json {
-        json::check(&report).to_string()
-    } else {
-        plain::check(&report)
-    };
-    println!("{text}");
+    log.iter()
+        .for_each(|log| log.record_check(Channel::Cli, &Asker::default(), &report));
+    match json {
+        true => println!("{}", json::check(&report)),
+        false => println!("{}", plain::check(&report)),
+    }
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use super::handlers::{HandleError, on_engine};
 use super::outbox::Outbox;
 use super::{BotState, render};
 use crate::render::plain;
+use crate::store::{Asker, Channel};
 
 /// Claims answered each in a message of its own; a longer draft gets the rest in one.
 const MAX_QUOTED_CLAIMS: usize = 10;
@@ -24,9 +25,13 @@ pub(super) async fn check(
     draft: String,
     message: MessageId,
     message_text: &str,
+    who: &Asker,
 ) -> Result<(), HandleError> {
     let engine = state.engine();
     let report = on_engine(engine, move |engine| engine.check(&draft)).await?;
+    if let Some(log) = state.audit() {
+        log.record_check(Channel::Telegram, who, &report);
+    }
     if report.claims.is_empty() {
         return out.notice(&plain::check(&report)).await;
     }

@@ -210,7 +210,7 @@ async fn handle_message(
                     None => (msg.id, text),
                 },
             };
-            super::drafts::check(out, state, draft, id, text).await
+            super::drafts::check(out, state, draft, id, text, &who).await
         }
         Request::Core(command) => {
             let command = state.with_last_question(msg.chat.id.0, command);

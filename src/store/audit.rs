@@ -8,7 +8,7 @@ use std::path::Path;
 use rusqlite::params;
 
 use super::{Database, StoreError};
-use crate::answer::Reply;
+use crate::answer::{CheckReport, Reply};
 
 /// Where a question came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,11 +136,50 @@ impl AuditLog {
             .iter()
             .map(|quote| quote.source().label())
             .collect();
-        let json = |values: &[String]| serde_json::to_string(values).unwrap_or_default();
         let status = serde_json::to_value(reply.status)
             .ok()
             .and_then(|value| value.as_str().map(str::to_string))
             .unwrap_or_default();
+        // The decision's confidence, as `ask --json` rounds it.
+        let confidence = (f64::from(reply.confidence) * 1e4).round() / 1e4;
+        let row = (reply.question.as_str(), status.as_str(), confidence);
+        self.insert(channel, asker, row, &refs, &sources)
+    }
+
+    /// Records a checked draft, a row per claim: the claim's figure in 【】 and its sentence,
+    /// `check_<verdict>` as its status, the evidence's references and sources. A failure is logged, not returned: the
+    /// report has been given already.
+    pub fn record_check(&self, channel: Channel, asker: &Asker, report: &CheckReport) {
+        for claim in &report.claims {
+            let refs: Vec<String> = claim.evidence.iter().map(|(_, q)| q.citation()).collect();
+            let sources: Vec<String> = claim
+                .evidence
+                .iter()
+                .map(|(_, quote)| quote.source().label())
+                .collect();
+            let verdict = serde_json::to_value(claim.verdict)
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let status = format!("check_{verdict}");
+            let checked = format!("【{}】{}", claim.figure, claim.sentence);
+            let row = (checked.as_str(), status.as_str(), 0.0);
+            if let Err(err) = self.insert(channel, asker, row, &refs, &sources) {
+                tracing::warn!("a checked claim is not recorded in the audit log: {err}");
+            }
+        }
+    }
+
+    /// One row: what was asked, its status and confidence, the references and sources given.
+    fn insert(
+        &self,
+        channel: Channel,
+        asker: &Asker,
+        (question, status, confidence): (&str, &str, f64),
+        refs: &[String],
+        sources: &[String],
+    ) -> Result<(), StoreError> {
+        let json = |values: &[String]| serde_json::to_string(values).unwrap_or_default();
         self.db.lock()
             .execute(
                 "INSERT INTO audit (channel, chat_id, chat_type, user_id, question, status, confidence, refs, sources)
@@ -150,12 +189,11 @@ impl AuditLog {
                     asker.chat_id,
                     asker.chat_type,
                     asker.user_id,
-                    reply.question,
+                    question,
                     status,
-                    // The decision's confidence, as `ask --json` rounds it.
-                    (f64::from(reply.confidence) * 1e4).round() / 1e4,
-                    json(&refs),
-                    json(&sources),
+                    confidence,
+                    json(refs),
+                    json(sources),
                 ],
             )
             .map_err(|err| self.db.sqlite(err))?;

@@ -629,6 +629,40 @@ fn audit_lists_what_was_quoted_from_ask_and_chat() {
     let plain = stdout_of(quotebot(&config).arg("audit"));
     assert_eq!(plain.lines().count(), 2, "{plain}");
     assert!(plain.contains(TEA), "{plain}");
+    // A checked draft is recorded a row per claim, with its verdict and evidence.
+    quotebot(&config)
+        .arg("check")
+        .write_stdin("青禾镇茶农合作社现有社员910户。澜石湖环湖绿道全长70公里。")
+        .assert()
+        .success();
+    let lines: Vec<Value> = stdout_of(quotebot(&config).args(["audit", "--json"]))
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object a line"))
+        .collect();
+    let checked: Vec<(&str, &str)> = lines[2..]
+        .iter()
+        .map(|line| {
+            (
+                line["status"].as_str().unwrap(),
+                line["question"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        checked,
+        [
+            (
+                "check_supported",
+                "【910户】青禾镇茶农合作社现有社员910户。"
+            ),
+            ("check_contradicted", "【70公里】澜石湖环湖绿道全长70公里。")
+        ]
+    );
+    assert!(
+        lines[2]["refs"]
+            .as_array()
+            .is_some_and(|refs| !refs.is_empty())
+    );
 }
 
 #[test]
