@@ -211,15 +211,17 @@ impl Engine {
         let n_decided = decided.len();
         // The second floor shapes the first page; "more results" asks for what lies below it.
         // What lies below may still hold other sources' figures for a figure question.
-        let hits = if skip == 0 {
-            search::worth_showing(decided.clone(), &self.decision)
+        let shown;
+        let hits: &[Hit] = if skip == 0 {
+            shown = search::worth_showing(decided.clone(), &self.decision);
+            &shown
         } else {
-            decided.clone()
+            &decided
         };
         let mut reply = answer::reply(
             &parsed,
             &text,
-            &hits,
+            hits,
             &decided,
             &self.corpus,
             &self.config.answer,

@@ -9,7 +9,8 @@ use std::fmt::Write as _;
 use serde::Deserialize;
 
 use super::MeasureError;
-use crate::answer::{Status, Verdict, is_verbatim};
+use super::eval::verbatim_quotes;
+use crate::answer::{Status, Verdict};
 use crate::engine::Engine;
 use crate::text::normalize::comparable;
 use crate::text::values::Kind;
@@ -160,18 +161,8 @@ fn figures_report(engine: &Engine, questions: &[FigureQuestion]) -> String {
                 wrong_flag = Some(format!("status {:?}, expected {expected:?}", reply.status));
             }
         }
-        for quote in &reply.quotes {
-            n_quotes += 1;
-            let doc_text = engine.corpus().document_text(
-                engine
-                    .corpus()
-                    .documents
-                    .iter()
-                    .position(|doc| doc.file == quote.doc())
-                    .unwrap_or_default(),
-            );
-            n_verbatim += usize::from(is_verbatim(quote.text(), doc_text));
-        }
+        n_quotes += reply.quotes.len();
+        n_verbatim += verbatim_quotes(engine, &reply);
         if !missing.is_empty() || wrong_flag.is_some() {
             let _ = writeln!(misses, "  {} {}", question.id, question.question);
             if !missing.is_empty() {

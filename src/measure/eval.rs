@@ -76,6 +76,19 @@ impl Outcome {
     }
 }
 
+/// How many of the reply's quotes are spans of their document's text (whitespace aside).
+pub fn verbatim_quotes(engine: &Engine, reply: &Reply) -> usize {
+    let corpus = engine.corpus();
+    reply
+        .quotes
+        .iter()
+        .filter(|quote| {
+            let doc_idx = corpus.sentence(quote.sentence_idx()).doc_idx;
+            is_verbatim(quote.text(), corpus.document_text(doc_idx))
+        })
+        .count()
+}
+
 /// Figures over a group of outcomes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scores {
@@ -112,16 +125,7 @@ pub fn judge(engine: &Engine, question: &EvalQuestion, reply: &Reply) -> Outcome
                 .any(|answer| !answer.is_empty() && text.contains(answer.as_str()))
         })
         .map(|at| at + 1);
-    let n_verbatim = reply
-        .quotes
-        .iter()
-        .filter(|quote| {
-            let corpus = engine.corpus();
-            corpus.documents.iter().enumerate().any(|(doc_idx, doc)| {
-                doc.file == quote.doc() && is_verbatim(quote.text(), corpus.document_text(doc_idx))
-            })
-        })
-        .count();
+    let n_verbatim = verbatim_quotes(engine, reply);
     let failed = reply.status == Status::SearchFailed;
     Outcome {
         question: question.clone(),

@@ -243,10 +243,4 @@ mod tests {
             assert_eq!(normalize_date(raw).as_deref(), date, "{raw}");
         }
     }
-
-    #[test]
-    fn a_file_over_the_limit_is_refused_before_it_is_read() {
-        let reason = too_big(MAX_DOCUMENT_BYTES + 1);
-        assert!(reason.contains("200 MB"));
-    }
 }
