@@ -109,19 +109,45 @@ pub struct AnswerConfig {
     pub max_quotes: usize,
     /// Longer questions are answered for their start, with a note.
     pub max_question_chars: usize,
-    /// Another source's figure is set beside the first quote's when its sentence states the
-    /// asked figure and its confidence is at least this share of the first quote's.
-    pub other_source_ratio: f32,
     /// Most sources shown when sources disagree.
     pub max_sources: usize,
-    /// Distinct sentences below those worth showing in which a figure question looks for other
-    /// sources' figures (each must name the asked attribute).
+    /// Sentences (the index's best for the question) in which a figure question looks for
+    /// every source's statement of the asked measure.
     pub source_depth: usize,
+    /// How much of the question a figure's own part of its sentence must name (IDF-weighted)
+    /// for the figure to count as a statement of the asked measure.
+    pub measure_fit: f32,
     /// Share of shared bigrams above which two sentences say the same thing (the second is
     /// not quoted).
     pub same_text_overlap: f32,
     /// Distinct quotes gathered per quote or source shown, for comparing sources.
     pub over_fetch: usize,
+    /// The day questions are asked on, `YYYY-MM-DD` (今年 and 去年 are read against it); empty
+    /// means the clock's day in China Standard Time.
+    pub today: String,
+}
+
+impl AnswerConfig {
+    /// The set `today` as a date; `None` when it is empty or not a date.
+    pub fn today_date(&self) -> Option<time::Date> {
+        let mut parts = self.today.splitn(3, '-').map(str::parse::<u16>);
+        let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+        time::Date::from_calendar_date(year.into(), month, u8::try_from(day).ok()?).ok()
+    }
+
+    /// The year questions are asked in: `today`'s, else the clock's in China Standard Time.
+    pub fn this_year(&self) -> u16 {
+        let date = self.today_date().unwrap_or_else(|| {
+            let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+            time::OffsetDateTime::now_utc().to_offset(china).date()
+        });
+        u16::try_from(date.year()).unwrap_or(u16::MAX)
+    }
 }
 
 /// Knobs of the Telegram bot (`quotebot serve`). Chat and user ids are Telegram's numbers:

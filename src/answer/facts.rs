@@ -21,6 +21,8 @@ pub struct Fact {
     pub period: String,
     /// The quote's sentence position, to find its citation and source.
     pub sentence_idx: usize,
+    /// The figure's bytes in the sentence's normalised text.
+    pub span: std::ops::Range<usize>,
     /// The part of the sentence the figure belongs to (normalised): where the measure it
     /// quantifies is named (在用服务器25.3万台, 建成6座智能化煤矿).
     pub context: String,
@@ -38,7 +40,8 @@ pub fn facts_of(quote: &Quote, corpus: &Corpus) -> Vec<Fact> {
                 figure: figure.text.clone(),
                 quantity: quantity_at(normalized, span.clone())?,
                 kind: kind_at(normalized, span.clone()),
-                context: context_of(normalized, span).to_string(),
+                context: context_of(normalized, span.clone()).to_string(),
+                span,
                 period: period.clone(),
                 sentence_idx: quote.sentence_idx(),
             })
@@ -144,11 +147,19 @@ pub fn figures_line(
     asked_unit: Option<&str>,
     attribute: Option<&QueryTerm>,
 ) -> Option<String> {
-    let parts: Vec<String> = quotes
+    let chosen: Vec<(&Fact, &Quote)> = quotes
         .iter()
         .zip(facts)
-        .filter_map(|(quote, facts)| {
-            let fact = headline(facts, asked_unit, attribute)?;
+        .filter_map(|(quote, facts)| Some((headline(facts, asked_unit, attribute)?, quote)))
+        .collect();
+    line_of(&chosen)
+}
+
+/// The figures line of facts already chosen, one per quote (see [`figures_line`]).
+pub fn line_of(chosen: &[(&Fact, &Quote)]) -> Option<String> {
+    let parts: Vec<String> = chosen
+        .iter()
+        .map(|(fact, quote)| {
             let source = quote.source();
             let who = source.publisher.as_deref().unwrap_or(&source.title);
             let date = source.date.as_deref().unwrap_or("");
@@ -162,7 +173,7 @@ pub fn figures_line(
             if !fact.period.is_empty() && !date.starts_with(&fact.period) {
                 label = format!("{label}，{}", fact.period);
             }
-            Some(format!("{}（{label}）", fact.figure))
+            format!("{}（{label}）", fact.figure)
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join("｜"))

@@ -6,6 +6,7 @@
 mod claims;
 mod context;
 mod facts;
+mod gather;
 mod periods;
 mod quote;
 mod sources;
@@ -13,14 +14,15 @@ mod sources;
 use crate::config::AnswerConfig;
 use crate::corpus::Corpus;
 use crate::question::Question;
-use crate::search::Hit;
+use crate::search::{Hit, MeasurePool};
 use crate::text::normalize::strip_whitespace;
 
-use crate::text::values::canonical_unit_of;
+use crate::text::values::{Kind, canonical_unit_of};
 pub use claims::{Asked, CheckReport, Claim, Measure, Verdict, judge, measure_of};
 pub use context::{Context, context};
 pub use facts::Fact;
-use facts::{facts_of, figures_line};
+use facts::{facts_of, figures_line, line_of};
+use gather::AskedMeasure;
 use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
 use quote::distinct_quotes;
@@ -112,14 +114,14 @@ impl Reply {
 /// "more results"). When the question asks about years, quotes of the asked years come first,
 /// quotes of other years are left out, and when only those remain the reply says so. A
 /// question asking for an amount gets the quotes' facts and the line of their figures, and
-/// every source's figure: other sources are looked for in `hits` and, deeper, in `pool` (the
-/// ranked sentences below the ones worth showing), where only a sentence whose figure names
-/// the asked attribute counts.
+/// every source's statement of it: other sources are looked for in `hits` and, deeper, in
+/// `pool` (the index's best sentences for the question), where a figure counts when its own
+/// part of the sentence names the question's words (`gather`).
 pub fn reply(
     question: &Question,
     text: &str,
     hits: &[Hit],
-    pool: &[Hit],
+    pool: &MeasurePool,
     corpus: &Corpus,
     config: &AnswerConfig,
     skip: usize,
@@ -132,8 +134,10 @@ pub fn reply(
             .map(|quote| facts_of(quote, corpus))
             .collect();
         let unit = question.unit.and_then(canonical_unit_of);
-        reply.figures_line =
-            figures_line(&reply.quotes, &per_quote, unit, question.attribute.as_ref());
+        if reply.figures_line.is_none() {
+            reply.figures_line =
+                figures_line(&reply.quotes, &per_quote, unit, question.attribute.as_ref());
+        }
         reply.facts = per_quote.into_iter().flatten().collect();
     }
     reply
@@ -144,7 +148,7 @@ fn quoted(
     question: &Question,
     text: &str,
     hits: &[Hit],
-    pool: &[Hit],
+    pool: &MeasurePool,
     corpus: &Corpus,
     config: &AnswerConfig,
     skip: usize,
@@ -170,25 +174,6 @@ fn quoted(
     if distinct.is_empty() {
         return done(Status::NotFound, Vec::new());
     }
-    // Deeper sentences, for other sources' figures only; never shown for themselves.
-    let mut deeper: Vec<Quote> = Vec::new();
-    if skip == 0 && question.wants_figure && question.attribute.is_some() {
-        let shown: Vec<usize> = distinct.iter().map(Quote::sentence_idx).collect();
-        // As much of the question as the first quote covers: the same subject, not only the
-        // same attribute (项目投资 is not 产业链累计投资).
-        let covered = hits.first().map_or(1.0, |hit| hit.coverage);
-        let below: Vec<Hit> = pool
-            .iter()
-            .filter(|hit| !shown.contains(&hit.sentence_idx) && hit.coverage >= covered * 0.8)
-            .cloned()
-            .collect();
-        deeper = distinct_quotes(
-            &below,
-            corpus,
-            config.source_depth,
-            config.same_text_overlap,
-        );
-    }
     if !question.years.is_empty() {
         let matched: Vec<PeriodMatch> = distinct
             .iter()
@@ -211,28 +196,40 @@ fn quoted(
         ordered.retain(|(m, _)| *m != PeriodMatch::Other);
         ordered.sort_by_key(|(m, _)| *m != PeriodMatch::Asked);
         distinct = ordered.into_iter().map(|(_, quote)| quote).collect();
-        deeper.retain(|quote| {
-            period_match(corpus, quote.sentence_idx(), &question.years) != PeriodMatch::Other
-        });
     }
     let asked_unit = question.unit.and_then(canonical_unit_of);
     if skip == 0
         && question.wants_figure
         && let Some(compared) = compare_sources(
             &distinct,
-            &deeper,
-            corpus,
+            &AskedMeasure {
+                question,
+                pool,
+                corpus,
+                min_fit: config.measure_fit,
+            },
             asked_unit,
             question.attribute.as_ref(),
             config,
         )
     {
-        let status = if compared.agree {
-            Status::SourcesAgree
-        } else {
-            Status::SourcesDisagree
+        let status = match compared.agree {
+            Some(true) => Status::SourcesAgree,
+            Some(false) => Status::SourcesDisagree,
+            None => Status::Answered,
         };
-        return done(status, compared.quotes);
+        // Targets and forecasts stay in the quotes and the facts, never in the first line.
+        let chosen: Vec<(&Fact, &Quote)> = compared
+            .facts
+            .iter()
+            .zip(&compared.quotes)
+            .filter(|(fact, _)| matches!(fact.kind, Kind::Actual | Kind::Change))
+            .collect();
+        let line = line_of(&chosen);
+        return Reply {
+            figures_line: line,
+            ..done(status, compared.quotes)
+        };
     }
     let quotes: Vec<Quote> = distinct
         .into_iter()
@@ -309,11 +306,15 @@ pub(crate) mod tests {
     fn check(question: &str, scores: &[(usize, f32)], status: Status, refs: &[&str]) {
         let corpus = corpus();
         let parsed = parse_question(question, &Synonyms::default());
+        let pool = MeasurePool {
+            sentences: scores.iter().map(|(ord, _)| *ord).collect(),
+            weights: vec![1.0; parsed.terms.len()],
+        };
         let reply = reply(
             &parsed,
             question,
             &hits(scores),
-            &hits(scores),
+            &pool,
             &corpus,
             &AnswerConfig::default(),
             0,
@@ -336,7 +337,7 @@ pub(crate) mod tests {
         );
         // 25.3万台 and 253000台 are one figure: the sources agree.
         check(
-            "在用服务器有多少台",
+            "服务器有多少台",
             &[(0, 9.0), (5, 8.0)],
             Status::SourcesAgree,
             &["[4·1.1]", "[1·1.1]"],
@@ -347,11 +348,12 @@ pub(crate) mod tests {
             Status::Answered,
             &["[1·1.1]", "[2·1.1]"],
         );
+        // Another source's statement of the measure is compared however low it ranks.
         check(
             "服务器有多少台",
             &[(0, 9.0), (3, 0.05)],
-            Status::Answered,
-            &["[1·1.1]", "[2·1.1]"],
+            Status::SourcesDisagree,
+            &["[2·1.1]", "[1·1.1]"],
         );
         check(
             "游客有多少",
@@ -381,7 +383,7 @@ pub(crate) mod tests {
                 &parsed,
                 question,
                 &hits(&[(0, 1.0), (1, 0.9)]),
-                &[],
+                &MeasurePool::default(),
                 &corpus,
                 &AnswerConfig::default(),
                 0,

@@ -5,7 +5,7 @@
 //! before: a report early in 2022 reviews 2021).
 
 use crate::corpus::Corpus;
-use crate::text::periods::{dated_years, years_in};
+use crate::text::periods::{dated_years, period_years};
 
 /// How a quote's period compares with the asked one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub fn period_match(corpus: &Corpus, ord: usize, asked: &[u16]) -> PeriodMatch {
 /// The years the sentence at `ord` speaks of (see the module doc), sorted; empty when none is
 /// stated nearby.
 pub fn stated_years(corpus: &Corpus, ord: usize) -> Vec<u16> {
-    years_around(corpus, ord, years_in)
+    years_around(corpus, ord, period_years)
 }
 
 /// As [`stated_years`], with the years named by number only (no five-year plans): the year a

@@ -5,66 +5,108 @@
 
 use super::Quote;
 use super::facts::{Fact, facts_of, headline, newest_first};
+use super::gather::{AskedMeasure, BEST_SHARE};
 use crate::config::AnswerConfig;
-use crate::corpus::Corpus;
 use crate::question::QueryTerm;
-use crate::text::values::agrees;
+use crate::text::normalize::comparable;
+use crate::text::values::{Kind, agrees};
 
 /// Sources compared on one figure.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Compared {
-    /// The best sentence of each source, newest figure first (by the period it states, then
-    /// the publication date; undated last).
+    /// The statements of the measure: actual figures newest first (by the period they state,
+    /// then the publication date; undated last), then targets and forecasts, newest first.
     pub quotes: Vec<Quote>,
-    /// Every pair of their figures agrees.
-    pub agree: bool,
+    /// The figure of each quote that states the measure.
+    pub facts: Vec<Fact>,
+    /// Every pair of actual figures of different sources agrees; `None` when fewer than two
+    /// sources state an actual figure.
+    pub agree: Option<bool>,
 }
 
-/// The sources of `quotes` (best first) that state the asked figure, when there are two or
-/// more; `asked_unit` is the canonical unit the question names and `attribute` what it asks
-/// the figure of (see `facts::headline`). `deeper` quotes (ranked below those worth showing)
-/// add a source only when their figure names the attribute, whatever their confidence.
+/// Every source's statement of the figure `quotes` (best first) answers with, when two or more
+/// sources state it; `asked_unit` is the canonical unit the question names and `attribute` what
+/// it asks the figure of (see `facts::headline`). The statements are the confident quotes'
+/// headline figures and `gathered` (the measure's statements found deeper, see
+/// `gather::statements`, best first), one per sentence and per figure of a source.
 pub(super) fn compare_sources(
     quotes: &[Quote],
-    deeper: &[Quote],
-    corpus: &Corpus,
+    measure: &AskedMeasure,
     asked_unit: Option<&str>,
     attribute: Option<&QueryTerm>,
     config: &AnswerConfig,
 ) -> Option<Compared> {
+    let corpus = measure.corpus;
     let first = quotes.first()?;
-    let unit = headline(&facts_of(first, corpus), asked_unit, attribute)?
-        .quantity
-        .unit;
-    // One fact a source: the first quote's is found again first in the loop.
-    let mut per_source: Vec<(Fact, Quote)> = Vec::new();
-    let confident = quotes
-        .iter()
-        .filter(|quote| quote.confidence() >= first.confidence() * config.other_source_ratio);
-    let named = deeper.iter().filter(|_| attribute.is_some());
-    for quote in confident.chain(named) {
-        if per_source
-            .iter()
-            .any(|(_, taken)| taken.doc() == quote.doc())
-        {
-            continue;
+    let first_facts = facts_of(first, corpus);
+    // The answer's figure: the one naming the asked attribute, else the one that fits the
+    // measure best.
+    let headline = headline(&first_facts, asked_unit, attribute)
+        .cloned()
+        .or_else(|| {
+            first_facts
+                .iter()
+                .filter(|fact| matches!(fact.kind, Kind::Actual | Kind::Change))
+                .filter(|fact| asked_unit.is_none_or(|unit| fact.quantity.unit == unit))
+                .map(|fact| (fact, measure.fit(fact)))
+                .filter(|(_, fit)| *fit >= measure.min_fit)
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(fact, _)| fact.clone())
+        })?;
+    let (unit, kind) = (headline.quantity.unit, headline.kind);
+    // A change is compared with changes; an amount with amounts, targets and forecasts
+    // (shown after them).
+    let kinds = |found: Kind| match kind {
+        Kind::Change => found == Kind::Change,
+        _ => matches!(found, Kind::Actual | Kind::Target | Kind::Forecast),
+    };
+    let headline_fit = measure.fit(&headline);
+    let gathered = measure.statements(unit, &kinds, 0.0);
+    let best = gathered.first().map_or(0.0, |statement| statement.fit);
+    let mut taken: Vec<(Fact, Quote)> = Vec::new();
+    let mut take = |fact: Fact, quote: Quote| {
+        let repeated = taken.iter().any(|(had, with)| {
+            with.sentence_idx() == quote.sentence_idx()
+                || (with.doc() == quote.doc()
+                    && comparable(&had.figure) == comparable(&fact.figure))
+        });
+        if !repeated {
+            taken.push((fact, quote));
         }
-        if let Some(fact) = headline(&facts_of(quote, corpus), Some(unit), attribute) {
-            per_source.push((fact.clone(), quote.clone()));
-        }
+    };
+    // The answer's figure is compared unless it fits the measure far worse than the
+    // statements found (装机容量929万千瓦 asked 全市电力总装机容量).
+    if headline_fit >= measure.min_fit.max(best * BEST_SHARE) {
+        take(headline, first.clone());
     }
-    if per_source.len() < 2 {
+    for statement in gathered {
+        take(statement.fact, statement.quote);
+    }
+    let mut docs: Vec<&str> = taken.iter().map(|(_, quote)| quote.doc()).collect();
+    docs.sort_unstable();
+    docs.dedup();
+    if docs.len() < 2 {
         return None;
     }
-    per_source.truncate(config.max_sources);
-    let agree = per_source.iter().enumerate().all(|(at, (a, _))| {
-        per_source[at + 1..]
-            .iter()
-            .all(|(b, _)| agrees(&a.quantity, &b.quantity))
+    // Actual figures first (a change counts as one when a change is what is asked).
+    let planned = |fact: &Fact| matches!(fact.kind, Kind::Target | Kind::Forecast);
+    taken.sort_by(|a, b| planned(&a.0).cmp(&planned(&b.0)).then(newest_first(a, b)));
+    taken.truncate(config.max_sources);
+    let actual: Vec<&(Fact, Quote)> = taken.iter().filter(|(fact, _)| !planned(fact)).collect();
+    let mut actual_docs: Vec<&str> = actual.iter().map(|(_, quote)| quote.doc()).collect();
+    actual_docs.sort_unstable();
+    actual_docs.dedup();
+    let agree = (actual_docs.len() >= 2).then(|| {
+        actual.iter().enumerate().all(|(at, (a, qa))| {
+            actual[at + 1..]
+                .iter()
+                .all(|(b, qb)| qa.doc() == qb.doc() || agrees(&a.quantity, &b.quantity))
+        })
     });
-    per_source.sort_by(newest_first);
+    let (facts, quotes) = taken.into_iter().unzip();
     Some(Compared {
-        quotes: per_source.into_iter().map(|(_, quote)| quote).collect(),
+        quotes,
+        facts,
         agree,
     })
 }

@@ -62,16 +62,16 @@ pub(super) fn out_of_range(config: &Config) -> Option<OutOfRange> {
             100_000,
             "1 to 100000",
         ),
-        share("answer.other_source_ratio", a.other_source_ratio),
         whole("answer.max_sources", a.max_sources as u64, 1, 50, "1 to 50"),
         whole(
             "answer.source_depth",
             a.source_depth as u64,
             0,
-            200,
-            "0 to 200",
+            1000,
+            "0 to 1000",
         ),
         share("answer.same_text_overlap", a.same_text_overlap),
+        share("answer.measure_fit", a.measure_fit),
         whole("answer.over_fetch", a.over_fetch as u64, 1, 100, "1 to 100"),
         whole(
             "telegram.questions_per_minute",
@@ -151,7 +151,16 @@ pub(super) fn out_of_range(config: &Config) -> Option<OutOfRange> {
             "1 to 100000",
         ),
     ];
-    knobs.into_iter().find_map(|knob| knob.out_of_range())
+    knobs
+        .into_iter()
+        .find_map(|knob| knob.out_of_range())
+        .or_else(|| {
+            (a.today_date().is_none() && !a.today.is_empty()).then(|| OutOfRange {
+                key: "answer.today",
+                value: format!("{:?}", a.today),
+                range: "a date written YYYY-MM-DD, or \"\" for the clock",
+            })
+        })
 }
 
 /// A knob's value against its range.

@@ -7,7 +7,7 @@ use crate::corpus::split_sentences;
 use crate::question::parse_question;
 use crate::text::figures::{figure_spans, find_figures};
 use crate::text::normalize::normalize;
-use crate::text::periods::years_in;
+use crate::text::periods::{years_back, years_in};
 use crate::text::values::{kind_at, quantity_at};
 
 /// How many of the best-ranked sentences for a claim are read for its evidence.
@@ -48,7 +48,16 @@ impl Engine {
                 );
                 // The years of the figure's part only: in 「2021年GDP为1686亿元，服务器达80万台」
                 // the year sets the period of the GDP, not of the servers.
-                let years = years_in(&normalized[measure.part.clone()]);
+                let part = &normalized[measure.part.clone()];
+                let this_year = self.config.answer.this_year();
+                let mut years = years_in(part);
+                years.extend(
+                    years_back(part)
+                        .iter()
+                        .filter_map(|back| this_year.checked_sub(*back)),
+                );
+                years.sort_unstable();
+                years.dedup();
                 // The measure's word nearest the figure names it: 服务器 in 大同投运服务器,
                 // 智能化 in 智能化煤矿 (the words after a figure read outwards from it).
                 let measure_terms = parse_question(&measure.text, &self.synonyms).terms;

@@ -17,7 +17,9 @@ use crate::corpus::{
 use crate::index::{self, IndexError, IndexStatus, SentenceIndex};
 use crate::question::{Question, Synonyms, parse_question};
 use crate::rank::{Features, Ranker, RankerError};
-use crate::search::{self, Candidates, Decision, DecisionError, Hit, Ranking, SearchError};
+use crate::search::{
+    self, Candidates, Decision, DecisionError, Hit, MeasurePool, Ranking, SearchError,
+};
 
 /// Why the engine could not start.
 #[derive(Debug, thiserror::Error)]
@@ -218,11 +220,26 @@ impl Engine {
         } else {
             &decided
         };
+        // Every source's statement of an asked figure: a second, deeper search of the index.
+        let pool = if parsed.wants_figure && skip == 0 && !hits.is_empty() {
+            search::measure_pool(
+                &parsed,
+                &self.index,
+                &self.config.retrieval,
+                self.config.answer.source_depth,
+            )
+            .unwrap_or_else(|err| {
+                tracing::error!("{err}");
+                MeasurePool::default()
+            })
+        } else {
+            MeasurePool::default()
+        };
         let mut reply = answer::reply(
             &parsed,
             &text,
             hits,
-            &decided,
+            &pool,
             &self.corpus,
             &self.config.answer,
             skip,
@@ -245,7 +262,7 @@ impl Engine {
     /// Every ranked sentence with the decision's inputs, nothing refused: what
     /// `eval --decision` writes out for fitting the decision.
     pub fn ranking(&self, question: &str) -> Result<(Question, Ranking), SearchError> {
-        let parsed = parse_question(question, &self.synonyms);
+        let parsed = self.parse(question);
         let ranking = search::rank_all(
             &parsed,
             &self.index,
@@ -257,6 +274,13 @@ impl Engine {
         Ok((parsed, ranking))
     }
 
+    /// A question read for search, its 今年 and 去年 read against the day of asking.
+    fn parse(&self, question: &str) -> Question {
+        let mut parsed = parse_question(question, &self.synonyms);
+        parsed.resolve_years(self.config.answer.this_year());
+        parsed
+    }
+
     /// The decision's model and floors.
     pub fn decision(&self) -> &Decision {
         &self.decision
@@ -265,7 +289,7 @@ impl Engine {
     /// The index's candidates for a question with their features, before scoring: what
     /// `eval --squad --features` writes out for fitting the ranker.
     pub fn candidates(&self, question: &str) -> Result<Candidates, SearchError> {
-        self.candidates_of(&parse_question(question, &self.synonyms))
+        self.candidates_of(&self.parse(question))
     }
 
     fn candidates_of(&self, parsed: &Question) -> Result<Candidates, SearchError> {
@@ -283,7 +307,7 @@ impl Engine {
     /// and the decision on them (the re-ranker's order, each confidence, what is quoted).
     pub fn explain(&self, question: &str) -> String {
         let (text, _) = sanitize_question(question, self.config.answer.max_question_chars);
-        let parsed = parse_question(&text, &self.synonyms);
+        let parsed = self.parse(&text);
         let mut out = format!(
             "terms: {:?}\nwants figure: {}, wants date: {}, asks for: {:?}, numbers: {:?}\n",
             parsed

@@ -5,7 +5,6 @@
 
 use super::{Engine, sanitize_question};
 use crate::answer::Status;
-use crate::question::parse_question;
 
 /// Sentences listed with their confidence.
 const SHOWN: usize = 3;
@@ -16,7 +15,7 @@ impl Engine {
     /// How `question` was read and why it got the reply it gets.
     pub fn why(&self, question: &str) -> String {
         let (text, _) = sanitize_question(question, self.config.answer.max_question_chars);
-        let parsed = parse_question(&text, &self.synonyms);
+        let parsed = self.parse(&text);
         let mut out = format!("“{text}”的读法：\n");
         let terms: Vec<String> = parsed
             .terms

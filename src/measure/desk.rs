@@ -139,7 +139,7 @@ fn figures_report(engine: &Engine, questions: &[FigureQuestion]) -> String {
             let figure = comparable(&statement.figure);
             let kind = found
                 .iter()
-                .find(|(f, doc, _)| *f == figure && *doc == statement.doc)
+                .find(|(f, doc, _)| *doc == statement.doc && same_figure(f, &figure))
                 .map(|(_, _, kind)| *kind);
             present.add(kind.is_some());
             if kind.is_none() {
@@ -193,6 +193,16 @@ fn figures_report(engine: &Engine, questions: &[FigureQuestion]) -> String {
         let _ = write!(out, "missed\n{misses}");
     }
     out
+}
+
+/// A fact's figure is the statement's: the same text, or the statement's text with the
+/// qualifier the fact keeps apart (超过100亿元 for the figure 100亿元 qualified by 超过).
+fn same_figure(fact: &str, statement: &str) -> bool {
+    fact == statement
+        || (!fact.is_empty()
+            && statement.split_once(fact).is_some_and(|(before, after)| {
+                !format!("{before}{after}").contains(|c: char| c.is_ascii_digit())
+            }))
 }
 
 /// Accuracy per verdict class, then the claims judged otherwise.

@@ -54,12 +54,21 @@ pub fn asked_attribute(normalized: &str) -> Option<String> {
         .map(|(word, _)| word.to_string())
 }
 
-/// The unit a "how many" question wants (多少亿元 → 元, 几座 → 座, 多少 → none).
+/// Words that ask for a share, whatever follows them: 比例是多少 wants a percentage.
+const SHARE_WORDS: &[&str] = &["比例", "占比", "比重", "百分比", "比率", "百分之几", "几成"];
+
+/// The unit a "how many" question wants (多少亿元 → 元, 几座 → 座, 占比多少 → %, 多少 → none).
 pub fn asked_unit(normalized: &str) -> Option<&'static str> {
     ASKING_RE
         .find_iter(normalized)
         .filter(|asking| matches!(asking.as_str(), "多少" | "几"))
         .find_map(|asking| leading_unit(&normalized[asking.end()..]))
+        .or_else(|| {
+            SHARE_WORDS
+                .iter()
+                .any(|word| normalized.contains(word))
+                .then_some("%")
+        })
 }
 
 #[cfg(test)]
@@ -92,6 +101,11 @@ mod tests {
         assert_eq!(asked_unit("有几座智能化煤矿"), Some("座"));
         assert_eq!(asked_unit("装机多少万千瓦"), Some("千瓦"));
         assert_eq!(asked_unit("大同GDP是多少"), None);
+        assert_eq!(
+            asked_unit("新能源装机占全市电力总装机的比例是多少"),
+            Some("%")
+        );
+        assert_eq!(asked_unit("先进产能占比有多高"), Some("%"));
         assert_eq!(asked_unit("什么时候"), None);
     }
 }

@@ -13,7 +13,7 @@ use std::ops::Range;
 use rustc_hash::FxHashSet;
 
 use crate::text::normalize::normalize;
-use crate::text::periods::asked_years;
+use crate::text::periods::{asked_years, years_back};
 use crate::text::segment::{EntityKind, names_a_thing, tagged_words, word_boundaries};
 
 pub use synonyms::Synonyms;
@@ -53,8 +53,23 @@ pub struct Question {
     pub attribute: Option<QueryTerm>,
     /// The unit an amount is asked in (多少亿元 → 元).
     pub unit: Option<&'static str>,
-    /// The years the question asks about (2020年, 二〇二〇年, 18年), sorted.
+    /// The years the question asks about (2020年, 二〇二〇年, 18年; 今年 and 去年 once
+    /// [`Question::resolve_years`] has read them), sorted.
     pub years: Vec<u16>,
+    /// Years counted back from the year of asking (今年 → 0, 去年 → 1), not yet in `years`.
+    pub years_back: Vec<u16>,
+}
+
+impl Question {
+    /// Adds the years that 今年, 去年 and 前年 name when the question is asked in `this_year`:
+    /// the question is read against the day it is asked, not against a document's date.
+    pub fn resolve_years(&mut self, this_year: u16) {
+        for back in std::mem::take(&mut self.years_back) {
+            self.years.extend(this_year.checked_sub(back));
+        }
+        self.years.sort_unstable();
+        self.years.dedup();
+    }
 }
 
 /// One content term of a question and the words that may stand for it in the corpus.
@@ -137,6 +152,7 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
         }),
         unit: asked::asked_unit(&normalized),
         years: asked_years(&normalized),
+        years_back: years_back(&normalized),
         terms,
         normalized,
         content,

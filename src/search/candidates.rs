@@ -97,6 +97,53 @@ fn with_best_passage(
     proposed
 }
 
+/// The sentences that may state a figure question's measure, for gathering every source's
+/// figure: the index's best `depth` sentences for the question (no re-ranking), and each of
+/// the question's terms' weight (its IDF, as the ranker weighs it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MeasurePool {
+    /// Positions in `Corpus::sentences`, best first.
+    pub sentences: Vec<usize>,
+    /// One weight per `Question::terms`.
+    pub weights: Vec<f32>,
+}
+
+/// The [`MeasurePool`] of `question`: one index search, `depth` deep.
+pub fn measure_pool(
+    question: &Question,
+    index: &SentenceIndex,
+    config: &RetrievalConfig,
+    depth: usize,
+) -> Result<MeasurePool, SearchError> {
+    if question.terms.is_empty() || depth == 0 {
+        return Ok(MeasurePool::default());
+    }
+    let tokens = query_tokens(question, config.synonym_weight);
+    let searcher = index.reader.searcher();
+    let query = build_query(&tokens, index, config);
+    let found = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
+    let stats = TermStats::new(&searcher);
+    let weights = term_weights(
+        question,
+        &stats,
+        index.fields.words,
+        config.single_char_weight,
+    );
+    let mut columns = HashMap::new();
+    let mut sentences = Vec::with_capacity(found.len());
+    for (_, address) in found {
+        if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(address.segment_ord)
+        {
+            let reader = searcher.segment_reader(address.segment_ord);
+            slot.insert(reader.fast_fields().u64(ORD_FIELD)?);
+        }
+        if let Some(ord) = columns[&address.segment_ord].first(address.doc_id) {
+            sentences.push(ord as usize);
+        }
+    }
+    Ok(MeasurePool { sentences, weights })
+}
+
 /// The index's best `config.candidates` sentences for `question`, with their features.
 pub fn candidates(
     question: &Question,

@@ -14,7 +14,7 @@ use crate::index::SentenceIndex;
 use crate::question::Question;
 use crate::rank::Ranker;
 
-pub use candidates::{Candidate, Candidates, candidates};
+pub use candidates::{Candidate, Candidates, MeasurePool, candidates, measure_pool};
 pub use confidence::{Decision, DecisionError, DecisionFile, Inputs, N_INPUTS};
 pub use decision::covers_enough;
 

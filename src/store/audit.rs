@@ -295,7 +295,7 @@ mod tests {
             &parsed,
             "服务器",
             &hits(&[(3, 1.0)]),
-            &[],
+            &crate::search::MeasurePool::default(),
             &corpus,
             &AnswerConfig::default(),
             0,

@@ -30,6 +30,17 @@ pub fn years_in(normalized: &str) -> Vec<u16> {
     years_stated(normalized, true)
 }
 
+/// The years a sentence speaks of: those it names by number, else its five-year plans' (in
+/// 「刚刚过去的2021年……实现了“十四五”良好开局」 the year is 2021, not 2021–2025).
+pub fn period_years(normalized: &str) -> Vec<u16> {
+    let dated = dated_years(normalized);
+    if dated.is_empty() {
+        years_in(normalized)
+    } else {
+        dated
+    }
+}
+
 /// The years `normalized` names by number (2021年, 二〇二一年, 2021至2024年), five-year plans
 /// left out: the period a figure is dated to, where “十四五” would say five years for one.
 pub fn dated_years(normalized: &str) -> Vec<u16> {
@@ -89,6 +100,29 @@ pub fn asked_years(normalized: &str) -> Vec<u16> {
     years
 }
 
+/// How many years back from the year of asking a question's relative words point (今年 → 0,
+/// 去年 → 1, 前年 → 2), sorted, each once. 如今年轻 and 过去年份 are not years.
+pub fn years_back(normalized: &str) -> Vec<u16> {
+    let mut back = Vec::new();
+    for (word, years) in [
+        ("今年", 0),
+        ("本年", 0),
+        ("去年", 1),
+        ("上年", 1),
+        ("前年", 2),
+    ] {
+        let found = normalized.match_indices(word).any(|(at, _)| {
+            let before = normalized[..at].chars().next_back();
+            !matches!((word, before), ("今年", Some('如')) | ("去年", Some('过')))
+        });
+        if found {
+            back.push(years);
+        }
+    }
+    back.sort_unstable();
+    back
+}
+
 fn chinese_digit(digit: char) -> u16 {
     "〇一二三四五六七八九"
         .chars()
@@ -126,6 +160,8 @@ mod tests {
         for (text, years) in cases {
             assert_eq!(years_in(text), *years, "{text}");
         }
+        assert_eq!(period_years("2021年，实现了“十四五”良好开局"), [2021]);
+        assert_eq!(period_years("“十四五”期间"), [2021, 2022, 2023, 2024, 2025]);
     }
 
     #[test]
@@ -143,5 +179,23 @@ mod tests {
             assert_eq!(asked_years(text), *years, "{text}");
         }
         assert_eq!(years_in("大同18年地区生产总值"), Vec::<u16>::new());
+    }
+
+    #[test]
+    fn reads_years_counted_back_from_the_asking() {
+        let cases: &[(&str, &[u16])] = &[
+            ("大同今年gdp多少", &[0]),
+            ("今年前三季度增长了多少", &[0]),
+            ("去年建了多少座驿站", &[1]),
+            ("比上年增长多少", &[1]),
+            ("前年的游客量", &[2]),
+            ("今年比去年多多少", &[0, 1]),
+            ("如今年轻人多少", &[]),
+            ("过去年份的数据", &[]),
+            ("2021年gdp", &[]),
+        ];
+        for (text, back) in cases {
+            assert_eq!(years_back(text), *back, "{text}");
+        }
     }
 }

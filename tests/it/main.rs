@@ -6,6 +6,7 @@ mod cli;
 mod encodings;
 mod formats;
 mod generations;
+mod periods;
 mod squad;
 mod support;
 mod verbatim;

@@ -1,0 +1,231 @@
+//! Every statement of the asked measure: the figures of the measure pool's sentences (the
+//! index's best sentences for a figure question, deeper than those ranked) whose part of the
+//! sentence names what the question asks about, in the asked unit. A figure of another
+//! measure in the same sentence (占全市电力总装机容量的53.7% beside 装机容量929万千瓦) is told
+//! apart by where the question's words stand: in the figure's own part of the sentence.
+
+use super::Quote;
+use super::claims::measure_of;
+use super::facts::{Fact, facts_of};
+use super::periods::{PeriodMatch, period_match};
+use crate::corpus::Corpus;
+use crate::question::{QueryTerm, Question};
+use crate::search::MeasurePool;
+use crate::text::normalize::{is_cjk, normalize};
+use crate::text::values::Kind;
+
+/// A statement of the measure: the figure, its sentence, and how well its part of the sentence
+/// names the question's terms (0–1).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Statement {
+    pub fact: Fact,
+    pub quote: Quote,
+    pub fit: f32,
+}
+
+/// What the measure's own words the question does not name take off a statement's fit
+/// (新能源和可再生能源装机容量 is not what 全市电力总装机容量 asks about).
+const OWN_WORDS: f32 = 0.5;
+
+/// The share of `measure`'s pairs of adjacent characters that the question's text or its
+/// terms' synonyms hold (1 when the measure names nothing).
+fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) -> f32 {
+    let chars: Vec<char> = measure.chars().filter(|c| is_cjk(*c)).collect();
+    if chars.len() < 2 {
+        return 1.0;
+    }
+    let mut pair = String::with_capacity(8);
+    let named = chars
+        .windows(2)
+        .filter(|two| {
+            pair.clear();
+            pair.extend(two.iter());
+            question.contains(pair.as_str())
+                || terms
+                    .iter()
+                    .flat_map(|term| &term.synonyms)
+                    .any(|word| word.contains(pair.as_str()))
+        })
+        .count();
+    named as f32 / (chars.len() - 1) as f32
+}
+
+/// What a term named only elsewhere in the sentence counts for, against its own part.
+const ELSEWHERE: f32 = 0.5;
+
+/// What a synonym counts for, against the question's own word.
+const SYNONYM: f32 = 0.8;
+
+/// Statements below this share of the best one's fit are of another measure.
+pub(super) const BEST_SHARE: f32 = 0.6;
+
+/// How well figures fit a figure question's measure (see the module doc).
+pub(super) struct AskedMeasure<'a> {
+    pub question: &'a Question,
+    pub pool: &'a MeasurePool,
+    pub corpus: &'a Corpus,
+    /// Statements fitting less are of another measure.
+    pub min_fit: f32,
+}
+
+impl AskedMeasure<'_> {
+    /// How well `fact` (of the sentence at `fact.sentence_idx`) states the asked measure, 0–1.
+    pub fn fit(&self, fact: &Fact) -> f32 {
+        let ord = fact.sentence_idx;
+        let normalized = self.corpus.sentence(ord).normalized;
+        // The sentence and its document's title: a report on 大同 need not name it again.
+        let title = &self
+            .corpus
+            .document_of(&self.corpus.sentence(ord))
+            .source
+            .title;
+        let sentence = format!("{normalized}\n{}", normalize(title));
+        let measure = measure_of(normalized, fact.span.clone()).text;
+        let own = named_share(&measure, &self.question.normalized, &self.question.terms);
+        fit(
+            &self.question.terms,
+            &self.pool.weights,
+            &fact.context,
+            &sentence,
+        ) * (1.0 - OWN_WORDS + OWN_WORDS * own)
+    }
+
+    /// The statements in the pool of a figure in `unit` (canonical) of the `kinds` wanted,
+    /// each sentence's best-fitting one, fitting at least `min_fit` and [`BEST_SHARE`] of
+    /// `floor_of` (the best fit, or the answer's when it is higher); best first. With asked
+    /// years, sentences of other years are left out.
+    pub fn statements(
+        &self,
+        unit: &str,
+        kinds: &dyn Fn(Kind) -> bool,
+        floor_of: f32,
+    ) -> Vec<Statement> {
+        let question = self.question;
+        let mut found: Vec<Statement> = Vec::new();
+        for &ord in &self.pool.sentences {
+            if !question.years.is_empty()
+                && period_match(self.corpus, ord, &question.years) == PeriodMatch::Other
+            {
+                continue;
+            }
+            let quote = Quote::from_corpus(self.corpus, ord, 0.0, 0.0);
+            let best = facts_of(&quote, self.corpus)
+                .into_iter()
+                .filter(|fact| fact.quantity.unit == unit && kinds(fact.kind))
+                .map(|fact| {
+                    let fit = self.fit(&fact);
+                    (fact, fit)
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((fact, fit)) = best
+                && fit >= self.min_fit
+            {
+                found.push(Statement { fact, quote, fit });
+            }
+        }
+        found.sort_by(|a, b| b.fit.total_cmp(&a.fit));
+        let best = found
+            .first()
+            .map_or(0.0, |statement| statement.fit)
+            .max(floor_of);
+        found.retain(|statement| statement.fit >= best * BEST_SHARE);
+        found
+    }
+}
+
+/// How much of the question `context` (a figure's part of its sentence) names: each term
+/// weighed by `weights`, counted by the share of its character pairs found (a synonym's at
+/// [`SYNONYM`]), in the part itself or, at [`ELSEWHERE`], in the rest of `sentence`.
+pub(super) fn fit(terms: &[QueryTerm], weights: &[f32], context: &str, sentence: &str) -> f32 {
+    let total: f32 = weights.iter().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let named: f32 = terms
+        .iter()
+        .zip(weights)
+        .map(|(term, weight)| {
+            let variants = std::iter::once((term.text.as_str(), 1.0))
+                .chain(term.synonyms.iter().map(|word| (word.as_str(), SYNONYM)));
+            let share = variants
+                .map(|(word, credit)| {
+                    let here = pair_share(word, context);
+                    let there = pair_share(word, sentence) * ELSEWHERE;
+                    credit * here.max(there)
+                })
+                .fold(0.0_f32, f32::max);
+            weight * share
+        })
+        .sum();
+    named / total
+}
+
+/// The share of `word`'s pairs of adjacent characters found in `text` (a one-character word:
+/// whether it is found).
+fn pair_share(word: &str, text: &str) -> f32 {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 2 {
+        return f32::from(u8::from(!word.is_empty() && text.contains(word)));
+    }
+    let mut pair = String::with_capacity(8);
+    let found = chars
+        .windows(2)
+        .filter(|two| {
+            pair.clear();
+            pair.extend(two.iter());
+            text.contains(pair.as_str())
+        })
+        .count();
+    found as f32 / (chars.len() - 1) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn term(text: &str, synonyms: &[&str]) -> QueryTerm {
+        QueryTerm {
+            text: text.into(),
+            synonyms: synonyms.iter().map(|word| word.to_string()).collect(),
+            names_a_thing: true,
+        }
+    }
+
+    #[test]
+    fn the_figures_own_part_names_the_measure() {
+        let terms = [
+            term("全市", &[]),
+            term("电力", &[]),
+            term("总装机容量", &[]),
+        ];
+        let weights = [1.0, 1.0, 1.0];
+        let sentence = "新能源和可再生能源装机容量达929万千瓦,占全市电力总装机容量的53.7%";
+        let other = fit(
+            &terms,
+            &weights,
+            "新能源和可再生能源装机容量达929万千瓦",
+            sentence,
+        );
+        let own = fit(
+            &terms,
+            &weights,
+            "全市电力总装机达1754.69万千瓦",
+            "全市电力总装机达1754.69万千瓦",
+        );
+        assert!(own > 0.8 && other < 0.65, "{own} {other}");
+    }
+
+    #[test]
+    fn synonyms_and_pairs_count_less_than_the_word() {
+        let terms = [term("在用服务器", &["服务器"])];
+        let whole = fit(&terms, &[1.0], "在用服务器25.3万台", "");
+        let synonym = fit(&terms, &[1.0], "投运服务器68万台", "");
+        let none = fit(&terms, &[1.0], "机架7.5万架", "");
+        assert_eq!(whole, 1.0);
+        assert!((0.7..1.0).contains(&synonym), "{synonym}");
+        assert_eq!(none, 0.0);
+        assert_eq!(fit(&terms, &[0.0], "在用服务器", ""), 0.0);
+        assert_eq!(pair_share("煤", "产煤1.6亿吨"), 1.0);
+        assert_eq!(pair_share("", "产煤"), 0.0);
+    }
+}

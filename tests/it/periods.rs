@@ -1,0 +1,99 @@
+//! Questions that count years from the day they are asked (今年, 去年, 前年): read against
+//! `answer.today`, so the same question asks of another year on another day, and a sentence's
+//! own 今年 is read against its source's date.
+
+use quotebot::answer::Status;
+use quotebot::engine::{Engine, OpenOptions};
+
+use crate::support::config_for;
+
+const SOURCES: &str = r#"
+[[document]]
+file = "1_review.txt"
+title = "青禾镇工作报告"
+date = "2022-02-10"
+
+[[document]]
+file = "2_news.txt"
+title = "青禾镇新闻"
+date = "2024-03-01"
+"#;
+
+/// An engine over two dated documents, asked on `today`.
+fn engine_on(today: &str, scratch: &std::path::Path) -> Engine {
+    let corpus = scratch.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("1_review.txt"),
+        "青禾镇工作报告\n\n2021年，青禾镇云雾茶产量达到1200吨，比上年增长8%。\n\n\
+         全镇新修乡村公路40公里，改造危房300户。",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("2_news.txt"),
+        "青禾镇新闻\n\n去年青禾镇接待游客35万人次，旅游收入2.1亿元。\n\n\
+         青禾镇今年将新建茶园500亩。",
+    )
+    .unwrap();
+    std::fs::write(corpus.join("sources.toml"), SOURCES).unwrap();
+    let mut config = config_for(&corpus, scratch);
+    config.answer.today = today.to_string();
+    Engine::open(config, OpenOptions::default()).expect("the dated corpus opens")
+}
+
+#[test]
+fn last_year_is_the_year_before_the_day_of_asking() {
+    let scratch = tempfile::tempdir().unwrap();
+    let in_2024 = engine_on("2024-06-01", scratch.path());
+    // 去年 asked in 2024 is 2023: the 2024 news item's 去年.
+    let reply = in_2024.ask("青禾镇去年接待游客多少人次");
+    assert_eq!(reply.asked_years, [2023]);
+    assert_ne!(reply.status, Status::OtherPeriod, "{reply:?}");
+    if let Some(first) = reply.answers().first() {
+        assert!(first.text().contains("35万人次"), "{}", first.text());
+    }
+    // The tea figure is stated for 2021 only: asked in 2024, 去年 is another year.
+    let reply = in_2024.ask("青禾镇去年云雾茶产量是多少");
+    assert_eq!(reply.asked_years, [2023]);
+    assert_eq!(reply.status, Status::OtherPeriod, "{reply:?}");
+    assert!(reply.answers().is_empty());
+    assert!(
+        reply
+            .quotes
+            .iter()
+            .any(|quote| quote.text().contains("1200吨"))
+    );
+    drop(in_2024);
+
+    // Asked in 2022, the same words ask of 2021, which the report states.
+    let scratch = tempfile::tempdir().unwrap();
+    let in_2022 = engine_on("2022-06-01", scratch.path());
+    let reply = in_2022.ask("青禾镇去年云雾茶产量是多少");
+    assert_eq!(reply.asked_years, [2021]);
+    assert_ne!(reply.status, Status::OtherPeriod, "{reply:?}");
+    assert!(
+        reply
+            .answers()
+            .iter()
+            .all(|quote| !quote.text().contains("35万"))
+    );
+}
+
+#[test]
+fn a_bad_day_is_a_config_error() {
+    for bad in ["2024-13-01", "yesterday", "2024-02-30"] {
+        let text = format!("[answer]\ntoday = \"{bad}\"\n");
+        let err = quotebot::config::Config::parse(std::path::Path::new("q.toml"), &text)
+            .expect_err(bad)
+            .to_string();
+        assert!(
+            err.contains("answer.today") && err.contains("line 2"),
+            "{err}"
+        );
+    }
+    let ok = quotebot::config::Config::parse(
+        std::path::Path::new("q.toml"),
+        "[answer]\ntoday = \"2024-02-29\"\n",
+    );
+    assert_eq!(ok.expect("a leap day is a day").answer.this_year(), 2024);
+}
