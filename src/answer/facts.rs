@@ -59,7 +59,7 @@ const MEASURE_AFTER_CHARS: usize = 8;
 
 /// The part of `normalized` around the figure at `span`: from the end of the part before it
 /// to a few characters after it, within its part.
-fn context_of(normalized: &str, span: std::ops::Range<usize>) -> &str {
+pub(super) fn context_of(normalized: &str, span: std::ops::Range<usize>) -> &str {
     let start = normalized[..span.start].rfind(PART_ENDS).map_or(0, |at| {
         at + normalized[at..].chars().next().map_or(1, char::len_utf8)
     });

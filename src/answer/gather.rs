@@ -6,7 +6,7 @@
 
 use super::Quote;
 use super::claims::measure_of;
-use super::facts::{Fact, facts_of};
+use super::facts::{Fact, context_of, facts_of};
 use super::periods::{PeriodMatch, period_match};
 use crate::corpus::Corpus;
 use crate::question::{QueryTerm, Question};
@@ -50,6 +50,10 @@ fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) -> f32 {
     named as f32 / (chars.len() - 1) as f32
 }
 
+/// The largest corpus whose every sentence's figures are read for a figure question; a
+/// larger one is read in the measure pool only.
+const FULL_SCAN_SENTENCES: usize = 20_000;
+
 /// What a term named only elsewhere in the sentence counts for, against its own part.
 const ELSEWHERE: f32 = 0.5;
 
@@ -71,27 +75,37 @@ pub(super) struct AskedMeasure<'a> {
 impl AskedMeasure<'_> {
     /// How well `fact` (of the sentence at `fact.sentence_idx`) states the asked measure, 0–1.
     pub fn fit(&self, fact: &Fact) -> f32 {
-        let ord = fact.sentence_idx;
-        let normalized = self.corpus.sentence(ord).normalized;
-        // The sentence and its document's title: a report on 大同 need not name it again.
-        let title = &self
-            .corpus
-            .document_of(&self.corpus.sentence(ord))
-            .source
-            .title;
-        let sentence = format!("{normalized}\n{}", normalize(title));
-        let measure = measure_of(normalized, fact.span.clone()).text;
-        let own = named_share(&measure, &self.question.normalized, &self.question.terms);
-        fit(
-            &self.question.terms,
-            &self.pool.weights,
-            &fact.context,
-            &sentence,
-        ) * (1.0 - OWN_WORDS + OWN_WORDS * own)
+        self.fit_at(fact.sentence_idx, fact.span.clone(), &fact.context)
     }
 
-    /// The statements in the pool of a figure in `unit` (canonical) of the `kinds` wanted,
-    /// each sentence's best-fitting one, fitting at least `min_fit` and [`BEST_SHARE`] of
+    /// [`AskedMeasure::fit`] of the figure at `span` of the sentence at `ord`, whose part of
+    /// the sentence is `context`.
+    fn fit_at(&self, ord: usize, span: std::ops::Range<usize>, context: &str) -> f32 {
+        let sentence = self.corpus.sentence(ord);
+        // The sentence and its document's title: a report on 大同 need not name it again.
+        let title = &self.corpus.document_of(&sentence).source.title;
+        let around = format!("{}\n{}", sentence.normalized, normalize(title));
+        let measure = measure_of(sentence.normalized, span).text;
+        let own = named_share(&measure, &self.question.normalized, &self.question.terms);
+        fit(&self.question.terms, &self.pool.weights, context, &around)
+            * (1.0 - OWN_WORDS + OWN_WORDS * own)
+    }
+
+    /// The sentences a statement is looked for in: the pool, or in a corpus of at most
+    /// [`FULL_SCAN_SENTENCES`] sentences every sentence (the fact index is read, not the text,
+    /// so a measure worded unlike the question is still found).
+    fn candidates(&self) -> Vec<usize> {
+        let n = self.corpus.n_sentences();
+        // An empty pool (the index found nothing, or no depth is configured) is not widened.
+        if n <= FULL_SCAN_SENTENCES && !self.pool.sentences.is_empty() {
+            (0..n).collect()
+        } else {
+            self.pool.sentences.clone()
+        }
+    }
+
+    /// The statements of a figure in `unit` (canonical) of the `kinds` wanted, each
+    /// sentence's best-fitting one, fitting at least `min_fit` and [`BEST_SHARE`] of
     /// `floor_of` (the best fit, or the answer's when it is higher); best first. With asked
     /// years, sentences of other years are left out.
     pub fn statements(
@@ -102,23 +116,30 @@ impl AskedMeasure<'_> {
     ) -> Vec<Statement> {
         let question = self.question;
         let mut found: Vec<Statement> = Vec::new();
-        for &ord in &self.pool.sentences {
+        for ord in self.candidates() {
+            let sentence = self.corpus.sentence(ord);
+            // The fact index first: most sentences state no figure in the unit.
+            let best = sentence
+                .figures
+                .iter()
+                .filter(|row| row.unit() == Some(unit) && kinds(row.kind()))
+                .map(|row| {
+                    let context = context_of(sentence.normalized, row.span());
+                    (row.span(), self.fit_at(ord, row.span(), context))
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            let Some((span, fit)) = best.filter(|(_, fit)| *fit >= self.min_fit) else {
+                continue;
+            };
             if !question.years.is_empty()
                 && period_match(self.corpus, ord, &question.years) == PeriodMatch::Other
             {
                 continue;
             }
             let quote = Quote::from_corpus(self.corpus, ord, 0.0, 0.0);
-            let best = facts_of(&quote, self.corpus)
+            if let Some(fact) = facts_of(&quote, self.corpus)
                 .into_iter()
-                .filter(|fact| fact.quantity.unit == unit && kinds(fact.kind))
-                .map(|fact| {
-                    let fit = self.fit(&fact);
-                    (fact, fit)
-                })
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((fact, fit)) = best
-                && fit >= self.min_fit
+                .find(|fact| fact.span == span)
             {
                 found.push(Statement { fact, quote, fit });
             }
@@ -213,6 +234,43 @@ mod tests {
             "全市电力总装机达1754.69万千瓦",
         );
         assert!(own > 0.8 && other < 0.65, "{own} {other}");
+    }
+
+    #[test]
+    fn every_sentence_of_a_small_corpus_is_read_for_the_measure() {
+        let corpus = crate::answer::tests::corpus();
+        let question = crate::question::parse_question(
+            "服务器有多少台",
+            &crate::question::Synonyms::default(),
+        );
+        // The index proposed one sentence; the fact index finds the other sources' servers.
+        let pool = MeasurePool {
+            sentences: vec![0],
+            weights: vec![1.0; question.terms.len()],
+        };
+        let measure = AskedMeasure {
+            question: &question,
+            pool: &pool,
+            corpus: &corpus,
+            min_fit: 0.5,
+        };
+        let found = measure.statements("台", &|kind| kind == Kind::Actual, 0.0);
+        let mut docs: Vec<&str> = found.iter().map(|s| s.quote.doc()).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        assert_eq!(
+            docs,
+            ["1_old.txt", "2_new.txt", "3_page.txt", "4_later.txt"]
+        );
+        assert!(found.iter().all(|s| s.fact.quantity.unit == "台"));
+        // Nothing in another unit, and nothing when the index found nothing.
+        assert!(measure.statements("元", &|_| true, 0.0).is_empty());
+        let empty = MeasurePool::default();
+        let nothing = AskedMeasure {
+            pool: &empty,
+            ..measure
+        };
+        assert!(nothing.statements("台", &|_| true, 0.0).is_empty());
     }
 
     #[test]

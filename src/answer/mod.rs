@@ -329,31 +329,26 @@ pub(crate) mod tests {
 
     #[test]
     fn builds_replies() {
+        // Every source's statement, the fact index read beyond the ranked sentences.
+        let every_source = ["[2·1.1]", "[4·1.1]", "[1·1.1]", "[3·1.1]"];
         check(
             "服务器有多少台",
             &[(0, 9.0), (1, 8.9), (3, 8.0), (4, 7.0)],
             Status::SourcesDisagree,
-            &["[2·1.1]", "[1·1.1]", "[3·1.1]"],
+            &every_source,
         );
-        // 25.3万台 and 253000台 are one figure: the sources agree.
+        // However low another source's statement ranks.
         check(
             "服务器有多少台",
-            &[(0, 9.0), (5, 8.0)],
-            Status::SourcesAgree,
-            &["[4·1.1]", "[1·1.1]"],
+            &[(0, 9.0), (3, 0.05)],
+            Status::SourcesDisagree,
+            &every_source,
         );
         check(
             "服务器",
             &[(0, 9.0), (1, 8.9), (3, 8.0)],
             Status::Answered,
             &["[1·1.1]", "[2·1.1]"],
-        );
-        // Another source's statement of the measure is compared however low it ranks.
-        check(
-            "服务器有多少台",
-            &[(0, 9.0), (3, 0.05)],
-            Status::SourcesDisagree,
-            &["[2·1.1]", "[1·1.1]"],
         );
         check(
             "游客有多少",
@@ -363,6 +358,49 @@ pub(crate) mod tests {
         );
         check("服务器有多少台", &[], Status::NotFound, &[]);
         check("？？", &[(0, 9.0)], Status::NoQuestion, &[]);
+    }
+
+    #[test]
+    fn one_figure_written_two_ways_agrees() {
+        let file = |name: &str, text: &str| RawFile {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let entry = |file: &str, date: &str| SourceEntry {
+            file: file.into(),
+            source: Source {
+                title: file.into(),
+                date: Some(date.into()),
+                ..Source::default()
+            },
+        };
+        let corpus = Corpus::build(
+            &[
+                file("1_old.txt", "全市在用服务器25.3万台。"),
+                file("2_later.txt", "截至年底，投运服务器达到253000台。"),
+            ],
+            &SourcesFile {
+                document: vec![entry("1_old.txt", "2022"), entry("2_later.txt", "2023")],
+            },
+            &CleaningRules::default(),
+        );
+        let parsed = parse_question("服务器有多少台", &Synonyms::default());
+        let pool = MeasurePool {
+            sentences: vec![0],
+            weights: vec![1.0; parsed.terms.len()],
+        };
+        let reply = reply(
+            &parsed,
+            "服务器有多少台",
+            &hits(&[(0, 9.0)]),
+            &pool,
+            &corpus,
+            &AnswerConfig::default(),
+            0,
+        );
+        let got: Vec<String> = reply.quotes.iter().map(Quote::citation).collect();
+        assert_eq!(reply.status, Status::SourcesAgree);
+        assert_eq!(got, ["[2·1.1]", "[1·1.1]"], "newest first");
     }
 
     #[test]

@@ -49,6 +49,7 @@ impl Corpus {
                 normalized: Strings::writing(dir, "sentence_normalized")?,
                 boundaries: Ragged::writing(dir, "sentence_boundaries")?,
                 entities: Ragged::writing(dir, "sentence_entities")?,
+                figures: Ragged::writing(dir, "sentence_figures")?,
             },
             passages: Passages::writing(dir)?,
             ..Corpus::default()

@@ -30,11 +30,12 @@ pub use passages::{Passages, bigram_key};
 pub use split::split_sentences;
 pub use stored::{StoredError, open_stored, write_stored};
 
+use crate::text::figures::{FigureRow, figure_rows};
 use crate::text::segment::{Analysis, Entity};
 use columns::{Column, Ragged, Strings};
 
 /// Bumped whenever cleaning, splitting or indexing changes, so old indexes are rebuilt.
-pub const PIPELINE_VERSION: &str = "quotebot-pipeline-2";
+pub const PIPELINE_VERSION: &str = "quotebot-pipeline-3";
 
 /// What is known of a document's origin (from `corpus/sources.toml`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
@@ -114,6 +115,8 @@ pub struct Sentence<'c> {
     pub boundaries: &'c [u32],
     /// Names of people, places, organisations and times in `normalized`.
     pub entities: &'c [Entity],
+    /// Its figures, read when the corpus was built (see `text::figures::figure_rows`).
+    pub figures: &'c [FigureRow],
     /// The page it is printed on (PDF), from 1.
     pub page: Option<u32>,
     /// The section heading it stands under (DOCX, HTML, Markdown).
@@ -143,6 +146,8 @@ pub(crate) struct SentenceTable {
     normalized: Strings,
     boundaries: Ragged<u32>,
     entities: Ragged<Entity>,
+    /// The fact index: each sentence's figures with their unit and kind.
+    figures: Ragged<FigureRow>,
 }
 
 impl SentenceTable {
@@ -160,6 +165,7 @@ impl SentenceTable {
         self.normalized.push(normalized);
         self.boundaries.push(&analysis.boundaries);
         self.entities.push(&analysis.entities);
+        self.figures.push(&figure_rows(normalized));
     }
 
     /// Appends `other`'s sentences, their document indexes moved up by `doc_offset`.
@@ -172,6 +178,7 @@ impl SentenceTable {
         self.normalized.append(&other.normalized);
         self.boundaries.append(&other.boundaries);
         self.entities.append(&other.entities);
+        self.figures.append(&other.figures);
     }
 
     fn len(&self) -> usize {
@@ -195,6 +202,7 @@ impl SentenceTable {
             normalized: self.normalized.get(ord),
             boundaries: self.boundaries.get(ord),
             entities: self.entities.get(ord),
+            figures: self.figures.get(ord),
             page: (page > 0).then_some(page),
             section,
         })
@@ -206,7 +214,8 @@ impl SentenceTable {
         self.text.finish()?;
         self.normalized.finish()?;
         self.boundaries.finish()?;
-        self.entities.finish()
+        self.entities.finish()?;
+        self.figures.finish()
     }
 
     fn shrink_to_fit(&mut self) {
@@ -215,6 +224,7 @@ impl SentenceTable {
         self.normalized.shrink_to_fit();
         self.boundaries.shrink_to_fit();
         self.entities.shrink_to_fit();
+        self.figures.shrink_to_fit();
     }
 }
 
@@ -376,6 +386,7 @@ pub(crate) mod tests {
                     x.normalized,
                     x.boundaries,
                     x.entities,
+                    x.figures,
                     x.page,
                     x.section
                 ),
@@ -386,6 +397,7 @@ pub(crate) mod tests {
                     y.normalized,
                     y.boundaries,
                     y.entities,
+                    y.figures,
                     y.page,
                     y.section
                 )

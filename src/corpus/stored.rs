@@ -11,7 +11,7 @@ use super::columns::{Column, Ragged, Strings};
 use super::{Corpus, Document, Passages, SentenceTable, SkippedFile, SourcesFile};
 
 /// Bumped whenever the stored layout changes: a generation in another layout is rebuilt.
-const LAYOUT: u32 = 1;
+const LAYOUT: u32 = 2;
 const META_FILE: &str = "corpus.json";
 
 /// Why a stored corpus cannot be used (the generation is then rebuilt).
@@ -46,6 +46,7 @@ pub fn write_stored(corpus: &Corpus, dir: &Path) -> std::io::Result<()> {
     table.normalized.write(dir, "sentence_normalized")?;
     table.boundaries.write(dir, "sentence_boundaries")?;
     table.entities.write(dir, "sentence_entities")?;
+    table.figures.write(dir, "sentence_figures")?;
     corpus.document_texts.write(dir, "document_text")?;
     corpus.passages.write(dir)?;
     write_meta(corpus, dir)
@@ -94,6 +95,7 @@ pub fn open_stored(dir: &Path) -> Result<Corpus, StoredError> {
         normalized: Strings::map(dir, "sentence_normalized").map_err(io)?,
         boundaries: Ragged::map(dir, "sentence_boundaries").map_err(io)?,
         entities: Ragged::map(dir, "sentence_entities").map_err(io)?,
+        figures: Ragged::map(dir, "sentence_figures").map_err(io)?,
     };
     let document_texts = Strings::map(dir, "document_text").map_err(io)?;
     let passages = Passages::map(dir, meta.mean_paragraph_length).map_err(io)?;
@@ -104,6 +106,7 @@ pub fn open_stored(dir: &Path) -> Result<Corpus, StoredError> {
         sentences.normalized.len(),
         sentences.boundaries.len(),
         sentences.entities.len(),
+        sentences.figures.len(),
         passages.n_sentences(),
     ];
     if lengths.iter().any(|&len| len != n) || document_texts.len() != meta.documents.len() {
@@ -168,6 +171,14 @@ mod tests {
         let opened = open_stored(dir.path()).unwrap();
         crate::corpus::tests::assert_same(&opened, &built);
         assert!(opened.sentences().any(|s| !s.entities.is_empty()));
+        // The fact index is stored with the sentences: 1686亿元 in yuan.
+        let gdp = opened
+            .sentences()
+            .find(|s| s.text.contains("1686"))
+            .unwrap();
+        assert_eq!(gdp.figures.len(), 1);
+        assert_eq!(gdp.figures[0].unit(), Some("元"));
+        assert_eq!(&gdp.normalized[gdp.figures[0].span()], "1686亿元");
     }
 
     #[test]

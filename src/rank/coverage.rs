@@ -120,6 +120,7 @@ mod tests {
                 text,
                 boundaries: &boundaries,
                 entities: &[],
+                figures: &[],
                 normalized: &normalized,
                 page: None,
                 section: None,

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::normalize::normalize;
-use super::values::{UNITS, quantity};
+use super::values::{Kind, UNITS, kind_at, quantity, quantity_at};
 
 /// A figure: its text as written in the original sentence and its byte range there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,68 @@ static FIGURE_RE: LazyLock<Regex> = LazyLock::new(|| {
     );
     Regex::new(&pattern).expect("figure pattern is valid")
 });
+
+/// One figure of a sentence as a corpus keeps it (the fact index): its span in the normalised
+/// sentence, the canonical unit of its value (an index into [`UNITS`]; [`FigureRow::NO_UNIT`]
+/// for a bare number such as 300万, [`FigureRow::UNREAD`] when the text reads as no value) and
+/// its kind. Plain numbers only, so a corpus's rows are mapped from a file as they are; rows
+/// stand in the order of [`figure_spans`], one per span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
+pub struct FigureRow {
+    pub start: u32,
+    pub end: u32,
+    unit: u32,
+    kind: u32,
+}
+
+impl FigureRow {
+    pub const NO_UNIT: u32 = u32::MAX;
+    pub const UNREAD: u32 = u32::MAX - 1;
+
+    /// The canonical unit ("" for a bare number), or None when the figure reads as no value.
+    pub fn unit(&self) -> Option<&'static str> {
+        match self.unit {
+            Self::UNREAD => None,
+            Self::NO_UNIT => Some(""),
+            at => UNITS.get(at as usize).copied(),
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        Kind::ALL
+            .get(self.kind as usize)
+            .copied()
+            .unwrap_or(Kind::Actual)
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// The figures of a normalised sentence as rows of the fact index.
+pub fn figure_rows(normalized: &str) -> Vec<FigureRow> {
+    figure_spans(normalized)
+        .map(|span| {
+            let unit = match quantity_at(normalized, span.clone()) {
+                None => FigureRow::UNREAD,
+                Some(quantity) if quantity.unit.is_empty() => FigureRow::NO_UNIT,
+                Some(quantity) => UNITS
+                    .iter()
+                    .position(|unit| *unit == quantity.unit)
+                    .map_or(FigureRow::UNREAD, |at| at as u32),
+            };
+            let kind = kind_at(normalized, span.clone());
+            FigureRow {
+                start: span.start as u32,
+                end: span.end as u32,
+                unit,
+                kind: Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u32,
+            }
+        })
+        .collect()
+}
 
 static YEAR_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:19|20)\d\d年$").expect("year pattern is valid"));
@@ -222,6 +284,23 @@ mod tests {
         check("11月8日10时公布成绩", &[]);
         check("没有数字", &[]);
         check("计划用5年时间", &["5年"]);
+    }
+
+    #[test]
+    fn keeps_figures_as_rows() {
+        let text = normalize(
+            "全市电力总装机达1754.69万千瓦，预计到“十四五”末服务器规模突破200万台，增长7.5%，共300万",
+        );
+        let rows = figure_rows(&text);
+        let units: Vec<Option<&str>> = rows.iter().map(FigureRow::unit).collect();
+        assert_eq!(units, [Some("千瓦"), Some("台"), Some("%"), Some("")]);
+        let kinds: Vec<Kind> = rows.iter().map(FigureRow::kind).collect();
+        assert_eq!(
+            kinds,
+            [Kind::Actual, Kind::Forecast, Kind::Forecast, Kind::Forecast]
+        );
+        assert_eq!(&text[rows[0].span()], "1754.69万千瓦");
+        assert_eq!(rows.len(), figure_spans(&text).count());
     }
 
     #[test]

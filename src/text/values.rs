@@ -47,6 +47,7 @@ pub enum Qualifier {
 /// that 千瓦时 wins over 千瓦. Month, day and hour are left out on purpose: they make dates.
 pub const UNITS: &[&str] = &[
     "个百分点",
+    "摄氏度",
     "平方公里",
     "平方米",
     "立方米",
@@ -113,6 +114,12 @@ pub const UNITS: &[&str] = &[
     "份",
     "颗",
     "枚",
+    "斤",
+    "℃",
+    // Normalised text is lower case: 1536TB is read as 1536tb.
+    "tb",
+    "pb",
+    "gb",
     "%",
     "‰",
 ];
@@ -140,6 +147,10 @@ const CONVERSIONS: &[(&str, &str, f64)] = &[
     ("名", "人", 1.0),
     ("位", "人", 1.0),
     ("‰", "%", 0.1),
+    ("斤", "千克", 0.5),
+    ("摄氏度", "℃", 1.0),
+    ("gb", "tb", 1e-3),
+    ("pb", "tb", 1e3),
 ];
 
 /// The canonical units this module knows, beyond those of `CONVERSIONS`: every unit of
@@ -342,6 +353,17 @@ pub enum Kind {
     Change,
     /// A place in a ranking (第3名, 第1位).
     Rank,
+}
+
+impl Kind {
+    /// Every kind, in the order the fact index numbers them.
+    pub const ALL: [Kind; 5] = [
+        Kind::Actual,
+        Kind::Target,
+        Kind::Forecast,
+        Kind::Change,
+        Kind::Rank,
+    ];
 }
 
 /// Words of a clause that make its figures goals.
