@@ -30,24 +30,34 @@ const OWN_WORDS: f32 = 0.5;
 /// The share of `measure`'s pairs of adjacent characters that the question's text or its
 /// terms' synonyms hold (1 when the measure names nothing).
 fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) -> f32 {
-    let chars: Vec<char> = measure.chars().filter(|c| is_cjk(*c)).collect();
+    let measure: String = measure.chars().filter(|c| is_cjk(*c)).collect();
+    share_of_pairs(&measure, |pair| {
+        question.contains(pair)
+            || terms
+                .iter()
+                .flat_map(|term| &term.synonyms)
+                .any(|word| word.contains(pair))
+    })
+    .unwrap_or(1.0)
+}
+
+/// The share of `word`'s pairs of adjacent characters for which `found` holds; None for a word
+/// of fewer than two characters.
+fn share_of_pairs(word: &str, found: impl Fn(&str) -> bool) -> Option<f32> {
+    let chars: Vec<char> = word.chars().collect();
     if chars.len() < 2 {
-        return 1.0;
+        return None;
     }
     let mut pair = String::with_capacity(8);
-    let named = chars
+    let n_found = chars
         .windows(2)
         .filter(|two| {
             pair.clear();
             pair.extend(two.iter());
-            question.contains(pair.as_str())
-                || terms
-                    .iter()
-                    .flat_map(|term| &term.synonyms)
-                    .any(|word| word.contains(pair.as_str()))
+            found(&pair)
         })
         .count();
-    named as f32 / (chars.len() - 1) as f32
+    Some(n_found as f32 / (chars.len() - 1) as f32)
 }
 
 /// The largest corpus whose every sentence's figures are read for a figure question; a
@@ -105,15 +115,9 @@ impl AskedMeasure<'_> {
     }
 
     /// The statements of a figure in `unit` (canonical) of the `kinds` wanted, each
-    /// sentence's best-fitting one, fitting at least `min_fit` and [`BEST_SHARE`] of
-    /// `floor_of` (the best fit, or the answer's when it is higher); best first. With asked
-    /// years, sentences of other years are left out.
-    pub fn statements(
-        &self,
-        unit: &str,
-        kinds: &dyn Fn(Kind) -> bool,
-        floor_of: f32,
-    ) -> Vec<Statement> {
+    /// sentence's best-fitting one, fitting at least `min_fit` and [`BEST_SHARE`] of the best
+    /// one's; best first. With asked years, sentences of other years are left out.
+    pub fn statements(&self, unit: &str, kinds: &dyn Fn(Kind) -> bool) -> Vec<Statement> {
         let question = self.question;
         let mut found: Vec<Statement> = Vec::new();
         for ord in self.candidates() {
@@ -145,10 +149,7 @@ impl AskedMeasure<'_> {
             }
         }
         found.sort_by(|a, b| b.fit.total_cmp(&a.fit));
-        let best = found
-            .first()
-            .map_or(0.0, |statement| statement.fit)
-            .max(floor_of);
+        let best = found.first().map_or(0.0, |statement| statement.fit);
         found.retain(|statement| statement.fit >= best * BEST_SHARE);
         found
     }
@@ -184,20 +185,8 @@ pub(super) fn fit(terms: &[QueryTerm], weights: &[f32], context: &str, sentence:
 /// The share of `word`'s pairs of adjacent characters found in `text` (a one-character word:
 /// whether it is found).
 fn pair_share(word: &str, text: &str) -> f32 {
-    let chars: Vec<char> = word.chars().collect();
-    if chars.len() < 2 {
-        return f32::from(u8::from(!word.is_empty() && text.contains(word)));
-    }
-    let mut pair = String::with_capacity(8);
-    let found = chars
-        .windows(2)
-        .filter(|two| {
-            pair.clear();
-            pair.extend(two.iter());
-            text.contains(pair.as_str())
-        })
-        .count();
-    found as f32 / (chars.len() - 1) as f32
+    share_of_pairs(word, |pair| text.contains(pair))
+        .unwrap_or_else(|| f32::from(u8::from(!word.is_empty() && text.contains(word))))
 }
 
 #[cfg(test)]
@@ -254,7 +243,7 @@ mod tests {
             corpus: &corpus,
             min_fit: 0.5,
         };
-        let found = measure.statements("台", &|kind| kind == Kind::Actual, 0.0);
+        let found = measure.statements("台", &|kind| kind == Kind::Actual);
         let mut docs: Vec<&str> = found.iter().map(|s| s.quote.doc()).collect();
         docs.sort_unstable();
         docs.dedup();
@@ -264,13 +253,13 @@ mod tests {
         );
         assert!(found.iter().all(|s| s.fact.quantity.unit == "台"));
         // Nothing in another unit, and nothing when the index found nothing.
-        assert!(measure.statements("元", &|_| true, 0.0).is_empty());
+        assert!(measure.statements("元", &|_| true).is_empty());
         let empty = MeasurePool::default();
         let nothing = AskedMeasure {
             pool: &empty,
             ..measure
         };
-        assert!(nothing.statements("台", &|_| true, 0.0).is_empty());
+        assert!(nothing.statements("台", &|_| true).is_empty());
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub(super) fn compare_sources(
         _ => matches!(found, Kind::Actual | Kind::Target | Kind::Forecast),
     };
     let headline_fit = measure.fit(&headline);
-    let gathered = measure.statements(unit, &kinds, 0.0);
+    let gathered = measure.statements(unit, &kinds);
     let best = gathered.first().map_or(0.0, |statement| statement.fit);
     let mut taken: Vec<(Fact, Quote)> = Vec::new();
     let mut take = |fact: Fact, quote: Quote| {

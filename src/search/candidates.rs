@@ -129,19 +129,32 @@ pub fn measure_pool(
         index.fields.words,
         config.single_char_weight,
     );
+    let sentences = sentence_positions(&searcher, found)?
+        .into_iter()
+        .map(|(_, ord)| ord)
+        .collect();
+    Ok(MeasurePool { sentences, weights })
+}
+
+/// The sentence positions (`Corpus::sentences`) of tantivy's hits, with their scores, in hit
+/// order; a hit without a position is left out.
+fn sentence_positions(
+    searcher: &tantivy::Searcher,
+    found: Vec<(f32, tantivy::DocAddress)>,
+) -> Result<Vec<(f32, usize)>, SearchError> {
     let mut columns = HashMap::new();
-    let mut sentences = Vec::with_capacity(found.len());
-    for (_, address) in found {
+    let mut positions = Vec::with_capacity(found.len());
+    for (score, address) in found {
         if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(address.segment_ord)
         {
             let reader = searcher.segment_reader(address.segment_ord);
             slot.insert(reader.fast_fields().u64(ORD_FIELD)?);
         }
         if let Some(ord) = columns[&address.segment_ord].first(address.doc_id) {
-            sentences.push(ord as usize);
+            positions.push((score, ord as usize));
         }
     }
-    Ok(MeasurePool { sentences, weights })
+    Ok(positions)
 }
 
 /// The index's best `config.candidates` sentences for `question`, with their features.
@@ -205,18 +218,8 @@ pub fn candidates(
         term_weights,
         config.coverage,
     );
-    let mut columns = HashMap::new();
     let mut proposed = Vec::with_capacity(found.len());
-    for (score, address) in found {
-        if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(address.segment_ord)
-        {
-            let reader = searcher.segment_reader(address.segment_ord);
-            slot.insert(reader.fast_fields().u64(ORD_FIELD)?);
-        }
-        let Some(ord) = columns[&address.segment_ord].first(address.doc_id) else {
-            continue;
-        };
-        let ord = ord as usize;
+    for (score, ord) in sentence_positions(&searcher, found)? {
         if let Some(paragraph) = corpus.passages.paragraph_of(ord) {
             proposed.push(Proposed {
                 score,
