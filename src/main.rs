@@ -155,11 +155,13 @@ fn main() -> ExitCode {
     // operator's eye, and the skip reason names the file anyway.
     let filter = tracing_subscriber::filter::Targets::new()
         .with_default(tracing::Level::INFO)
+        .with_target("quotebot", quotebot::bot::log_level())
         .with_target("pdf_extract", tracing::Level::ERROR)
         .with_target("lopdf", tracing::Level::ERROR);
     tracing_subscriber::fmt()
         .with_writer(quotebot::bot::LogWriter::stderr)
         .with_target(false)
+        .with_max_level(tracing::Level::TRACE)
         .finish()
         .with(filter)
         .init();

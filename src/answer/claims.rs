@@ -8,10 +8,12 @@ use super::Quote;
 use std::ops::Range;
 
 use super::facts::{Fact, PART_ENDS, facts_of, newest_first};
+use super::gather::AskedMeasure;
 use super::periods::{PeriodMatch, period_match};
 use crate::corpus::Corpus;
-use crate::question::QueryTerm;
-use crate::text::values::{Kind, Quantity, agrees};
+use crate::question::{Question, Synonyms, parse_question};
+use crate::search::MeasurePool;
+use crate::text::values::{Kind, Quantity, agrees, same_unit};
 
 /// What the corpus says of a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -88,6 +90,13 @@ const LINKING: &[&str] = &[
     "在",
     "稳定在",
     "控制在",
+    "位居",
+    "位列",
+    "稳居",
+    "排名",
+    "排在",
+    "排",
+    "居",
 ];
 
 /// Words after a figure that qualify it rather than name its measure.
@@ -124,10 +133,34 @@ pub fn measure_of(text: &str, span: Range<usize>) -> Measure {
 pub struct Asked<'a> {
     pub quantity: &'a Quantity,
     pub kind: Kind,
-    /// The noun the draft's figure quantifies (or its synonyms), if the draft names one.
-    pub attribute: Option<&'a QueryTerm>,
-    /// The years the draft's sentence names.
-    pub years: &'a [u16],
+    /// The claim's measure read as a figure question ([`measure_question`]).
+    pub question: &'a Question,
+    /// The index's weights of the question's terms (the sentences are `judge`'s quotes).
+    pub pool: &'a MeasurePool,
+    /// How much of the claim's measure a fact's part of its sentence must name.
+    pub min_fit: f32,
+}
+
+/// Words that say how a measure is counted, not what it is (规模 in 服务器规模): a fact need
+/// not name them.
+const GENERIC: &[&str] = &[
+    "规模", "数量", "总量", "总数", "数目", "水平", "总额", "体量", "量", "数",
+];
+
+/// The claim's measure as a figure question, for rating facts against it: the words of the
+/// measure that say what is counted (neither [`GENERIC`] words nor numbers and years: the
+/// period is `years`, matched on its own).
+pub fn measure_question(measure: &Measure, synonyms: &Synonyms, years: Vec<u16>) -> Question {
+    let mut question = parse_question(&measure.text, synonyms);
+    question.terms.retain(|term| {
+        !GENERIC.contains(&term.text.as_str())
+            && !term
+                .text
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '年' | '.' | '%'))
+    });
+    question.years = years;
+    question
 }
 
 /// The evidence for a claim among `quotes` (the search's best sentences for it) and the
@@ -139,24 +172,46 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
         Kind::Target | Kind::Forecast => matches!(kind, Kind::Target | Kind::Forecast),
         other => kind == other,
     };
+    let measure = AskedMeasure {
+        question: asked.question,
+        pool: asked.pool,
+        corpus,
+        min_fit: asked.min_fit,
+    };
+    let years = &asked.question.years;
     let mut evidence: Vec<(Fact, Quote)> = Vec::new();
     for quote in quotes {
-        if !asked.years.is_empty()
-            && period_match(corpus, quote.sentence_idx(), asked.years) == PeriodMatch::Other
+        if !years.is_empty()
+            && period_match(corpus, quote.sentence_idx(), years) == PeriodMatch::Other
         {
             continue;
         }
-        // One fact a sentence: the first of the measure.
-        let fact = facts_of(quote, corpus).into_iter().find(|fact| {
-            fact.quantity.unit == asked.quantity.unit
-                && same_kind(fact.kind)
-                && asked.attribute.is_none_or(|term| fact.names(term))
-        });
-        if let Some(fact) = fact
-            && !evidence
-                .iter()
-                .any(|(_, taken)| taken.sentence_idx() == quote.sentence_idx())
+        if evidence
+            .iter()
+            .any(|(_, taken)| taken.sentence_idx() == quote.sentence_idx())
         {
+            continue;
+        }
+        // One fact a sentence: the one of the measure that fits it best (the first on a tie).
+        let mut best: Option<(Fact, f32)> = None;
+        for fact in facts_of(quote, corpus) {
+            if !same_unit(fact.quantity.unit, asked.quantity.unit) || !same_kind(fact.kind) {
+                continue;
+            }
+            let rated = measure.rate(&fact);
+            tracing::debug!(
+                "claim evidence {} in {:?}: fit {rated:?}",
+                fact.figure,
+                fact.context
+            );
+            let Some(fit) = rated.filter(|fit| *fit >= asked.min_fit) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|(_, had)| fit > *had) {
+                best = Some((fact, fit));
+            }
+        }
+        if let Some((fact, _)) = best {
             evidence.push((fact, quote.clone()));
         }
     }

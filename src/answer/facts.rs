@@ -7,7 +7,8 @@ use super::periods::dated_years_around;
 use crate::corpus::Corpus;
 use crate::question::QueryTerm;
 use crate::text::figures::figure_spans;
-use crate::text::values::{Kind, Quantity, kind_at, quantity_at};
+use crate::text::periods::year_of_figure;
+use crate::text::values::{Kind, Quantity, RANK_UNIT, kind_at, quantity_at, same_unit};
 
 /// One figure of a quoted sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,13 +37,16 @@ pub fn facts_of(quote: &Quote, corpus: &Corpus) -> Vec<Fact> {
     figure_spans(normalized)
         .zip(quote.figures())
         .filter_map(|(span, figure)| {
+            // 由2013年的233天增加到2021年的315天: a year just before a figure dates it alone.
+            let period = year_of_figure(normalized, span.start)
+                .map_or_else(|| period.clone(), |year| year.to_string());
             Some(Fact {
                 figure: figure.text.clone(),
                 quantity: quantity_at(normalized, span.clone())?,
                 kind: kind_at(normalized, span.clone()),
                 context: context_of(normalized, span.clone()).to_string(),
                 span,
-                period: period.clone(),
+                period,
                 sentence_idx: quote.sentence_idx(),
             })
         })
@@ -54,15 +58,36 @@ pub(super) const PART_ENDS: &[char] = &[
     '，', ',', '；', ';', '。', '：', ':', '！', '!', '？', '?', '、',
 ];
 
+/// Words that open a part of a sentence stating how its measure changed, without naming it.
+const NO_SUBJECT: &[&str] = &[
+    "比", "较", "同比", "环比", "增长", "增加", "下降", "减少", "提高", "增速", "分别",
+];
+
 /// How far after a figure its measure may be named (6座智能化煤矿).
 const MEASURE_AFTER_CHARS: usize = 8;
 
 /// The part of `normalized` around the figure at `span`: from the end of the part before it
 /// to a few characters after it, within its part.
 pub(super) fn context_of(normalized: &str, span: std::ops::Range<usize>) -> &str {
-    let start = normalized[..span.start].rfind(PART_ENDS).map_or(0, |at| {
-        at + normalized[at..].chars().next().map_or(1, char::len_utf8)
-    });
+    let part_start = |end: usize| {
+        normalized[..end].rfind(PART_ENDS).map_or(0, |at| {
+            at + normalized[at..].chars().next().map_or(1, char::len_utf8)
+        })
+    };
+    let mut start = part_start(span.start);
+    // 接待游客1575万人次,比2023年增长107.5%: a change in a part with no subject is of the
+    // previous part's measure.
+    if start > 0
+        && NO_SUBJECT
+            .iter()
+            .any(|word| normalized[start..].starts_with(word))
+    {
+        let separator = normalized[..start]
+            .chars()
+            .next_back()
+            .map_or(0, char::len_utf8);
+        start = part_start(start - separator);
+    }
     let after = &normalized[span.end..];
     let end = after
         .char_indices()
@@ -117,25 +142,46 @@ pub fn newest_first(a: &(Fact, Quote), b: &(Fact, Quote)) -> std::cmp::Ordering 
         .then(b.1.source().date.cmp(&a.1.source().date))
 }
 
-/// The fact of a quote that answers a figure question: its first actual figure in the asked
-/// unit (canonical, `asked_unit`; without one, the first that is not a share) whose part of
-/// the sentence names the asked attribute (`attribute`, or a synonym, when the question names
-/// one), else its first change so; targets, forecasts and ranks never stand for what a source
-/// states.
+/// The fact of a quote that answers a figure question: among its actual figures in the asked
+/// unit (canonical, `asked_unit`; without one, those that are not shares) whose part of the
+/// sentence names the asked attribute (`attribute`, or a synonym, when the question names
+/// one and some figure's part names it), the one `rate` rates best (the first on a tie; `rate` leaves out a figure of a year
+/// not asked); else its best change so. Targets, forecasts and ranks never stand for what a
+/// source states.
 pub fn headline<'f>(
     facts: &'f [Fact],
     asked_unit: Option<&str>,
     attribute: Option<&QueryTerm>,
+    rate: &dyn Fn(&Fact) -> Option<f32>,
 ) -> Option<&'f Fact> {
-    let fits = |fact: &&Fact| {
-        let unit_fits = match asked_unit {
-            Some(unit) => fact.quantity.unit == unit,
-            None => !matches!(fact.quantity.unit, "%" | "个百分点"),
-        };
-        unit_fits && attribute.is_none_or(|term| fact.names(term))
+    let unit_fits = |fact: &&Fact| match asked_unit {
+        Some(unit) => same_unit(fact.quantity.unit, unit),
+        None => !matches!(fact.quantity.unit, "%" | "个百分点"),
     };
-    let first_of = |kind: Kind| facts.iter().filter(|f| f.kind == kind).find(fits);
-    first_of(Kind::Actual).or_else(|| first_of(Kind::Change))
+    // The attribute as the question words it need not be the sentence's (一年能产多少煤 asks
+    // of 能产, the sentence says 产量): it only sets apart the figures that name it.
+    let named = facts
+        .iter()
+        .filter(unit_fits)
+        .any(|fact| attribute.is_some_and(|term| fact.names(term)));
+    let fits =
+        |fact: &&Fact| unit_fits(fact) && (!named || attribute.is_none_or(|term| fact.names(term)));
+    let best_of = |kind: Kind| {
+        let mut best: Option<(&Fact, f32)> = None;
+        for fact in facts.iter().filter(|f| f.kind == kind).filter(fits) {
+            if let Some(score) = rate(fact)
+                && best.is_none_or(|(_, had)| score > had)
+            {
+                best = Some((fact, score));
+            }
+        }
+        best.map(|(fact, _)| fact)
+    };
+    // A place in a ranking answers only a question that asks for one (排第几).
+    let rank = || best_of(Kind::Rank).filter(|_| asked_unit == Some(RANK_UNIT));
+    best_of(Kind::Actual)
+        .or_else(|| best_of(Kind::Change))
+        .or_else(rank)
 }
 
 /// "1686亿元（大同市人民政府 2022）｜68萬臺（新華網 2025-03-12）": each quote's headline figure
@@ -146,11 +192,12 @@ pub fn figures_line(
     facts: &[Vec<Fact>],
     asked_unit: Option<&str>,
     attribute: Option<&QueryTerm>,
+    rate: &dyn Fn(&Fact) -> Option<f32>,
 ) -> Option<String> {
     let chosen: Vec<(&Fact, &Quote)> = quotes
         .iter()
         .zip(facts)
-        .filter_map(|(quote, facts)| Some((headline(facts, asked_unit, attribute)?, quote)))
+        .filter_map(|(quote, facts)| Some((headline(facts, asked_unit, attribute, rate)?, quote)))
         .collect();
     line_of(&chosen)
 }

@@ -12,7 +12,8 @@ use crate::corpus::Corpus;
 use crate::question::{QueryTerm, Question};
 use crate::search::MeasurePool;
 use crate::text::normalize::{is_cjk, normalize};
-use crate::text::values::Kind;
+use crate::text::periods::year_of_figure;
+use crate::text::values::{Kind, same_unit};
 
 /// A statement of the measure: the figure, its sentence, and how well its part of the sentence
 /// names the question's terms (0–1).
@@ -88,14 +89,52 @@ impl AskedMeasure<'_> {
         self.fit_at(fact.sentence_idx, fact.span.clone(), &fact.context)
     }
 
+    /// The terms' weights as far as the answer's sentence (at `ord`, with its document's title)
+    /// names them: words of the question's own phrasing (一年能产, 排) that the answer does not
+    /// use say nothing of which figures state the same measure.
+    pub fn weights_named_at(&self, ord: usize) -> Vec<f32> {
+        let around = self.around(ord);
+        self.question
+            .terms
+            .iter()
+            .zip(&self.pool.weights)
+            .map(|(term, weight)| {
+                let named = std::iter::once((term.text.as_str(), 1.0))
+                    .chain(term.synonyms.iter().map(|word| (word.as_str(), SYNONYM)))
+                    .map(|(word, credit)| credit * pair_share(word, &around))
+                    .fold(0.0_f32, f32::max);
+                weight * named
+            })
+            .collect()
+    }
+
+    /// The sentence at `ord` and its document's title: a report on 大同 need not name it again.
+    fn around(&self, ord: usize) -> String {
+        let sentence = self.corpus.sentence(ord);
+        let title = &self.corpus.document_of(&sentence).source.title;
+        format!("{}\n{}", sentence.normalized, normalize(title))
+    }
+
+    /// [`AskedMeasure::fit`], or `None` for a figure dated by its own year (2013年的233天) to a
+    /// year the question does not ask about.
+    pub fn rate(&self, fact: &Fact) -> Option<f32> {
+        (!self.other_year(fact.sentence_idx, fact.span.start)).then(|| self.fit(fact))
+    }
+
+    /// The figure starting at `start` of the sentence at `ord` is dated by its own year, and
+    /// the question asks about other years.
+    fn other_year(&self, ord: usize, start: usize) -> bool {
+        let asked = &self.question.years;
+        !asked.is_empty()
+            && year_of_figure(self.corpus.sentence(ord).normalized, start)
+                .is_some_and(|year| !asked.contains(&year))
+    }
+
     /// [`AskedMeasure::fit`] of the figure at `span` of the sentence at `ord`, whose part of
     /// the sentence is `context`.
     fn fit_at(&self, ord: usize, span: std::ops::Range<usize>, context: &str) -> f32 {
-        let sentence = self.corpus.sentence(ord);
-        // The sentence and its document's title: a report on 大同 need not name it again.
-        let title = &self.corpus.document_of(&sentence).source.title;
-        let around = format!("{}\n{}", sentence.normalized, normalize(title));
-        let measure = measure_of(sentence.normalized, span).text;
+        let around = self.around(ord);
+        let measure = measure_of(self.corpus.sentence(ord).normalized, span).text;
         let own = named_share(&measure, &self.question.normalized, &self.question.terms);
         fit(&self.question.terms, &self.pool.weights, context, &around)
             * (1.0 - OWN_WORDS + OWN_WORDS * own)
@@ -126,12 +165,19 @@ impl AskedMeasure<'_> {
             let best = sentence
                 .figures
                 .iter()
-                .filter(|row| row.unit() == Some(unit) && kinds(row.kind()))
+                .filter(|row| row.unit().is_some_and(|found| same_unit(found, unit)))
+                .filter(|row| kinds(row.kind()) && !self.other_year(ord, row.span().start))
                 .map(|row| {
                     let context = context_of(sentence.normalized, row.span());
                     (row.span(), self.fit_at(ord, row.span(), context))
                 })
                 .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((span, fit)) = &best {
+                tracing::debug!(
+                    "statement {:?} of sentence {ord}: fit {fit}",
+                    &sentence.normalized[span.clone()]
+                );
+            }
             let Some((span, fit)) = best.filter(|(_, fit)| *fit >= self.min_fit) else {
                 continue;
             };

@@ -18,7 +18,9 @@ use crate::search::{Hit, MeasurePool};
 use crate::text::normalize::strip_whitespace;
 
 use crate::text::values::{Kind, canonical_unit_of};
-pub use claims::{Asked, CheckReport, Claim, Measure, Verdict, judge, measure_of};
+pub use claims::{
+    Asked, CheckReport, Claim, Measure, Verdict, judge, measure_of, measure_question,
+};
 pub use context::{Context, context};
 pub use facts::Fact;
 use facts::{facts_of, figures_line, line_of};
@@ -133,10 +135,21 @@ pub fn reply(
             .iter()
             .map(|quote| facts_of(quote, corpus))
             .collect();
-        let unit = question.unit.and_then(canonical_unit_of);
+        let unit = asked_unit(question);
         if reply.figures_line.is_none() {
-            reply.figures_line =
-                figures_line(&reply.quotes, &per_quote, unit, question.attribute.as_ref());
+            let measure = AskedMeasure {
+                question,
+                pool,
+                corpus,
+                min_fit: config.measure_fit,
+            };
+            reply.figures_line = figures_line(
+                &reply.quotes,
+                &per_quote,
+                unit,
+                question.attribute.as_ref(),
+                &|fact| measure.rate(fact),
+            );
         }
         reply.facts = per_quote.into_iter().flatten().collect();
     }
@@ -197,7 +210,7 @@ fn quoted(
         ordered.sort_by_key(|(m, _)| *m != PeriodMatch::Asked);
         distinct = ordered.into_iter().map(|(_, quote)| quote).collect();
     }
-    let asked_unit = question.unit.and_then(canonical_unit_of);
+    let asked_unit = asked_unit(question);
     if skip == 0
         && question.wants_figure
         && let Some(compared) = compare_sources(
@@ -223,7 +236,7 @@ fn quoted(
             .facts
             .iter()
             .zip(&compared.quotes)
-            .filter(|(fact, _)| matches!(fact.kind, Kind::Actual | Kind::Change))
+            .filter(|(fact, _)| matches!(fact.kind, Kind::Actual | Kind::Change | Kind::Rank))
             .collect();
         let line = line_of(&chosen);
         return Reply {
@@ -242,6 +255,15 @@ fn quoted(
         Status::Answered
     };
     done(status, quotes)
+}
+
+/// The canonical unit a figure question asks for. 多少度 asks for a temperature as often as
+/// for kilowatt-hours: the figures' fit to the question decides, not the unit.
+fn asked_unit(question: &Question) -> Option<&'static str> {
+    question
+        .unit
+        .filter(|unit| *unit != "度")
+        .and_then(canonical_unit_of)
 }
 
 /// True when `quote` is a span of `document_text` once whitespace is removed from both.

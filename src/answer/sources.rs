@@ -8,8 +8,9 @@ use super::facts::{Fact, facts_of, headline, newest_first};
 use super::gather::{AskedMeasure, BEST_SHARE};
 use crate::config::AnswerConfig;
 use crate::question::QueryTerm;
+use crate::search::MeasurePool;
 use crate::text::normalize::comparable;
-use crate::text::values::{Kind, agrees};
+use crate::text::values::{Kind, agrees, same_unit};
 
 /// Sources compared on one figure.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,25 +40,47 @@ pub(super) fn compare_sources(
     let corpus = measure.corpus;
     let first = quotes.first()?;
     let first_facts = facts_of(first, corpus);
-    // The answer's figure: the one naming the asked attribute, else the one that fits the
-    // measure best.
-    let headline = headline(&first_facts, asked_unit, attribute)
+    let rate = |fact: &Fact| measure.rate(fact);
+    // The answer's figure: the actual one naming the asked attribute that fits the measure
+    // best; else the best-fitting figure of any kind, so that a quote stating only a forecast
+    // (预计…用电量突破100亿度) still says which unit the sources' figures are in.
+    let headline = headline(&first_facts, asked_unit, attribute, &rate)
         .cloned()
         .or_else(|| {
             first_facts
                 .iter()
-                .filter(|fact| matches!(fact.kind, Kind::Actual | Kind::Change))
-                .filter(|fact| asked_unit.is_none_or(|unit| fact.quantity.unit == unit))
-                .map(|fact| (fact, measure.fit(fact)))
+                .filter(|fact| fact.kind != Kind::Rank)
+                .filter(|fact| asked_unit.is_none_or(|unit| same_unit(fact.quantity.unit, unit)))
+                .filter_map(|fact| Some((fact, rate(fact)?)))
                 .filter(|(_, fit)| *fit >= measure.min_fit)
-                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .fold(None::<(&Fact, f32)>, |best, (fact, fit)| match best {
+                    Some((_, had)) if had >= fit => best,
+                    _ => Some((fact, fit)),
+                })
                 .map(|(fact, _)| fact.clone())
         })?;
+    tracing::debug!(
+        "comparing sources on {} ({}, {:?}) over {} pooled sentences",
+        headline.figure,
+        headline.quantity.unit,
+        headline.kind,
+        measure.pool.sentences.len()
+    );
     let (unit, kind) = (headline.quantity.unit, headline.kind);
+    // Other statements are measured by the words the answer itself names.
+    let focused = MeasurePool {
+        sentences: measure.pool.sentences.clone(),
+        weights: measure.weights_named_at(headline.sentence_idx),
+    };
+    let measure = &AskedMeasure {
+        pool: &focused,
+        ..*measure
+    };
     // A change is compared with changes; an amount with amounts, targets and forecasts
     // (shown after them).
     let kinds = |found: Kind| match kind {
         Kind::Change => found == Kind::Change,
+        Kind::Rank => found == Kind::Rank,
         _ => matches!(found, Kind::Actual | Kind::Target | Kind::Forecast),
     };
     let headline_fit = measure.fit(&headline);

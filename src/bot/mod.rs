@@ -44,7 +44,7 @@ use crate::engine::Engine;
 use crate::store::{Asker, AuditLog, Channel, Inbox, Outcome, StoreError};
 
 pub use handlers::HandleError;
-pub use redact::LogWriter;
+pub use redact::{LogWriter, log_level};
 
 use callback::QuestionStore;
 use limits::RateLimiter;

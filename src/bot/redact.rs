@@ -57,6 +57,15 @@ pub fn redact(text: &str) -> String {
     TOKEN_SHAPE.replace_all(&out, MASK).into_owned()
 }
 
+/// The level to log at: `QUOTEBOT_LOG` (error, warn, info, debug, trace), else info. At debug,
+/// figure questions and claim checks log how each statement was rated.
+pub fn log_level() -> tracing::Level {
+    std::env::var("QUOTEBOT_LOG")
+        .ok()
+        .and_then(|level| level.parse().ok())
+        .unwrap_or(tracing::Level::INFO)
+}
+
 /// A writer for `tracing_subscriber::fmt().with_writer(LogWriter::stderr)`: collects one log
 /// record and writes it to standard error, redacted, when dropped.
 pub struct LogWriter {

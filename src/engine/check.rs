@@ -2,9 +2,9 @@
 //! against the facts of the sentences found (`answer::claims`).
 
 use super::Engine;
-use crate::answer::{Asked, CheckReport, Claim, Quote, judge, measure_of};
+use crate::answer::{Asked, CheckReport, Claim, Quote, judge, measure_of, measure_question};
 use crate::corpus::split_sentences;
-use crate::question::parse_question;
+use crate::search::{self, MeasurePool};
 use crate::text::figures::{figure_spans, find_figures};
 use crate::text::normalize::normalize;
 use crate::text::periods::{years_back, years_in};
@@ -58,43 +58,43 @@ impl Engine {
                 );
                 years.sort_unstable();
                 years.dedup();
-                // The measure's word nearest the figure names it: 服务器 in 大同投运服务器,
-                // 智能化 in 智能化煤矿 (the words after a figure read outwards from it).
-                let measure_terms = parse_question(&measure.text, &self.synonyms).terms;
-                let placed = measure_terms.iter().filter_map(|term| {
-                    let at = measure.text.find(term.text.as_str())?;
-                    Some((at, at + term.text.len(), term))
-                });
-                let attribute = if measure.after_figure {
-                    placed.min_by_key(|(start, _, _)| *start)
-                } else {
-                    placed.max_by_key(|(_, end, _)| *end)
-                }
-                .map(|(_, _, term)| term);
-                let quotes: Vec<Quote> = match self.ranking(&question) {
-                    Ok((_, ranking)) => ranking
-                        .hits
-                        .iter()
-                        .take(EVIDENCE_DEPTH)
-                        .map(|hit| {
-                            Quote::from_corpus(
-                                &self.corpus,
-                                hit.sentence_idx,
-                                hit.score,
-                                hit.confidence,
-                            )
-                        })
-                        .collect(),
+                let quotes = match self.ranking(&question) {
+                    Ok((_, ranking)) => {
+                        let quotes: Vec<Quote> = ranking
+                            .hits
+                            .iter()
+                            .take(EVIDENCE_DEPTH)
+                            .map(|hit| {
+                                Quote::from_corpus(
+                                    &self.corpus,
+                                    hit.sentence_idx,
+                                    hit.score,
+                                    hit.confidence,
+                                )
+                            })
+                            .collect();
+                        quotes
+                    }
                     Err(err) => {
                         tracing::error!("checking {:?}: {err}", figure.text);
                         Vec::new()
                     }
                 };
+                // Facts are rated against the measure's own words, dated by the years of
+                // the figure's part of the draft (今年/去年 read against the day of checking).
+                let rated = measure_question(&measure, &self.synonyms, years);
+                // The terms' weights; the sentences read are the ranked ones above.
+                let pool = search::measure_pool(&rated, &self.index, &self.config.retrieval, 1)
+                    .unwrap_or_else(|err| {
+                        tracing::error!("checking {:?}: {err}", figure.text);
+                        MeasurePool::default()
+                    });
                 let asked = Asked {
                     quantity: &quantity,
                     kind,
-                    attribute,
-                    years: &years,
+                    question: &rated,
+                    pool: &pool,
+                    min_fit: self.config.answer.measure_fit,
                 };
                 let (verdict, evidence) = judge(&asked, &quotes, &self.corpus);
                 Some(Claim {

@@ -10,6 +10,7 @@ use regex::Regex;
 use super::vocabulary::{CLASSIFIERS, QUESTION_WORDS};
 use crate::text::figures::leading_unit;
 use crate::text::segment::{tagged_words, words};
+use crate::text::values::RANK_UNIT;
 
 /// Where the asking starts.
 static ASKING_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -59,6 +60,13 @@ const SHARE_WORDS: &[&str] = &["比例", "占比", "比重", "百分比", "比�
 
 /// The unit a "how many" question wants (多少亿元 → 元, 几座 → 座, 占比多少 → %, 多少 → none).
 pub fn asked_unit(normalized: &str) -> Option<&'static str> {
+    // 排第几, 第几名, 前几: a place in a ranking.
+    if ["第几", "前几", "排名多少", "排多少", "名次"]
+        .iter()
+        .any(|word| normalized.contains(word))
+    {
+        return Some(RANK_UNIT);
+    }
     ASKING_RE
         .find_iter(normalized)
         .filter(|asking| matches!(asking.as_str(), "多少" | "几"))
@@ -107,5 +115,7 @@ mod tests {
         );
         assert_eq!(asked_unit("先进产能占比有多高"), Some("%"));
         assert_eq!(asked_unit("什么时候"), None);
+        assert_eq!(asked_unit("城市算力指数在全国排第几"), Some(RANK_UNIT));
+        assert_eq!(asked_unit("进出口增速在全省排名多少"), Some(RANK_UNIT));
     }
 }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::normalize::normalize;
+use super::normalize::{is_cjk, normalize};
 use super::values::{Kind, UNITS, kind_at, quantity, quantity_at};
 
 /// A figure: its text as written in the original sentence and its byte range there.
@@ -40,6 +40,13 @@ static FIGURE_RE: LazyLock<Regex> = LazyLock::new(|| {
          |{chinese_amount}(?:多|余)?(?:{units})"
     );
     Regex::new(&pattern).expect("figure pattern is valid")
+});
+
+/// A place in a ranking: 全国第三, 稳居全国前三, 第3名 (whether it is one is checked after the
+/// match, see [`is_rank_at`]).
+static RANK_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:第|前)(?:\d+|[一二两三四五六七八九十]+)(?:名|位)?")
+        .expect("rank pattern is valid")
 });
 
 /// One figure of a sentence as a corpus keeps it (the fact index): its span in the normalised
@@ -129,6 +136,28 @@ pub fn figures_in_normalized(normalized: &str) -> impl Iterator<Item = &str> {
 /// (2021-2025年); a figure whose unit 年 begins a word (2万年轻人) is cut to its number when
 /// that still is one (2万), and a Chinese numeral must read as a number (十三五期 does not).
 pub fn figure_spans(normalized: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let ranks: Vec<Range<usize>> = RANK_RE
+        .find_iter(normalized)
+        .map(|found| found.range())
+        .filter(|span| is_rank_at(normalized, span.clone()))
+        .filter(|span| quantity(&normalized[span.clone()]).is_some())
+        .collect();
+    // 第3名 is a place, not three people: a rank takes the place of the amount inside it.
+    let amounts = amount_spans(normalized)
+        .filter(|span| {
+            !ranks
+                .iter()
+                .any(|rank| rank.start < span.end && span.start < rank.end)
+        })
+        .collect::<Vec<_>>();
+    let mut spans = ranks;
+    spans.extend(amounts);
+    spans.sort_by_key(|span| span.start);
+    spans.into_iter()
+}
+
+/// The spans of the amounts of a normalised text (figures other than ranks).
+fn amount_spans(normalized: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     FIGURE_RE.find_iter(normalized).filter_map(|found| {
         let mut span = found.range();
         let text = found.as_str();
@@ -148,6 +177,14 @@ pub fn figure_spans(normalized: &str) -> impl Iterator<Item = Range<usize>> + '_
         }
         Some(span)
     })
+}
+
+/// The 第三 or 前三 at `span` is a place in a ranking: it follows a word (位居全国第三, not the
+/// list's 第一,) and ends one (not 第三产业, 前三季度, 第一次).
+fn is_rank_at(normalized: &str, span: Range<usize>) -> bool {
+    let before = normalized[..span.start].chars().next_back();
+    let after = normalized[span.end..].chars().next();
+    before.is_some_and(is_cjk) && !after.is_some_and(|ch| is_cjk(ch) || ch.is_ascii_alphanumeric())
 }
 
 /// Characters that make 年 the start of a word rather than a unit: 年轻, 年代, 年级, 年龄, 年纪.
@@ -239,6 +276,15 @@ mod tests {
         check(
             "全年地区生产总值完成1686亿元,净增305亿元",
             &["1686亿元", "305亿元"],
+        );
+        // Places in a ranking, but not a list's 第一, 第三产业, 前三季度 or 目前8家.
+        check(
+            "城市算力分指数位居全国第三,连续两年稳居全国前三,位列全省第3名。",
+            &["第三", "前三", "第3名"],
+        );
+        check(
+            "第一,前三季度第三产业增加值增长5%,目前8家企业第一次落地。",
+            &["5%", "8家"],
         );
         check("在用服務器68萬臺", &["68萬臺"]);
         check("新能源装机占比达54.35%", &["54.35%"]);

@@ -59,7 +59,10 @@ fn years_stated(normalized: &str, with_plans: bool) -> Vec<u16> {
                 years.extend([from, to]);
             }
         } else if let Some(year) = group(3) {
-            years.extend(year.parse::<u16>().ok());
+            let whole = found.get(0).map_or(0..0, |m| m.range());
+            if !is_comparison_base(normalized, whole) {
+                years.extend(year.parse::<u16>().ok());
+            }
         } else if let Some(digits) = group(4) {
             years.extend(chinese_digits(digits));
         } else if let Some(plan) = group(5).or(group(6)).filter(|_| with_plans) {
@@ -75,6 +78,31 @@ fn years_stated(normalized: &str, with_plans: bool) -> Vec<u16> {
     years.sort_unstable();
     years.dedup();
     years
+}
+
+/// The year at `span` of `normalized` is what a figure is compared with, not its period:
+/// 比2023年增长, 较2020年, 与2019年相比.
+fn is_comparison_base(normalized: &str, span: std::ops::Range<usize>) -> bool {
+    let before = normalized[..span.start].chars().next_back();
+    let after = &normalized[span.end..];
+    matches!(before, Some('比' | '较'))
+        || (matches!(before, Some('与' | '同' | '和' | '跟'))
+            && ["相比", "同期相比", "比较"]
+                .iter()
+                .any(|word| after.starts_with(word)))
+}
+
+static FIGURE_YEAR_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20)\d\d)年(?:底|末|初)?(?:的)?(?:达到|达|为|是)?$")
+        .expect("figure year pattern is valid")
+});
+
+/// The year written just before a figure that starts at `start` of `normalized`, which dates
+/// that figure alone: 由2013年的233天增加到2021年的315天.
+pub fn year_of_figure(normalized: &str, start: usize) -> Option<u16> {
+    let before = normalized.get(..start)?;
+    let found = FIGURE_YEAR_RE.captures(before)?;
+    found.get(1)?.as_str().parse().ok()
 }
 
 /// The years a question asks about: as [`years_in`], and two-digit years (18年 → 2018, 99年 →
@@ -154,6 +182,11 @@ mod tests {
             ("1949—2021年的历史", &[1949, 2021]),
             ("增长10年", &[]),
             ("达到2021台", &[]),
+            // A year a figure is compared with is not its period.
+            ("今年截至目前接待游客1575万人次,比2023年增长107.5%", &[]),
+            ("2024年产量较2020年翻番", &[2024]),
+            ("与2019年相比增长12%", &[]),
+            ("与2019年的水平持平", &[2019]),
             ("近3年", &[]),
             ("2013年和2021年", &[2013, 2021]),
         ];
@@ -162,6 +195,16 @@ mod tests {
         }
         assert_eq!(period_years("2021年，实现了“十四五”良好开局"), [2021]);
         assert_eq!(period_years("“十四五”期间"), [2021, 2022, 2023, 2024, 2025]);
+    }
+
+    #[test]
+    fn dates_a_figure_by_the_year_just_before_it() {
+        let text = "优良天数由2013年的233天增加到2021年的315天,2022年达到320天,共计100天";
+        let year = |figure: &str| year_of_figure(text, text.find(figure).unwrap());
+        assert_eq!(year("233天"), Some(2013));
+        assert_eq!(year("315天"), Some(2021));
+        assert_eq!(year("320天"), Some(2022));
+        assert_eq!(year("100天"), None);
     }
 
     #[test]

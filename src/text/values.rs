@@ -8,8 +8,11 @@
 use std::ops::Range;
 
 mod numerals;
+mod units;
 
 use numerals::{chinese_number_prefix, plain_number, plain_number_prefix};
+use units::canonical_unit;
+pub use units::{RANK_UNIT, UNITS, canonical_unit_of, same_unit};
 
 /// What a figure states, as a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,137 +43,6 @@ pub enum Qualifier {
     AtMost,
     /// Near the value (约, 近, 左右).
     About,
-}
-
-/// Units that make a number a figure, in their Simplified form (matching is done on the
-/// normalised text, so 臺, 萬 and full-width digits are covered too). Longer units come first so
-/// that 千瓦时 wins over 千瓦. Month, day and hour are left out on purpose: they make dates.
-pub const UNITS: &[&str] = &[
-    "个百分点",
-    "摄氏度",
-    "平方公里",
-    "平方米",
-    "立方米",
-    "千瓦时",
-    "万千瓦",
-    "千瓦",
-    "千伏",
-    "千米",
-    "公里",
-    "公顷",
-    "亿元",
-    "万元",
-    "美元",
-    "元",
-    "人次",
-    "小时",
-    "分钟",
-    "微克",
-    "毫克",
-    "千克",
-    "公斤",
-    "吨",
-    "度",
-    "台",
-    "架",
-    "座",
-    "个",
-    "家",
-    "名",
-    "位",
-    "人",
-    "户",
-    "米",
-    "亩",
-    "天",
-    "年",
-    "倍",
-    "项",
-    "所",
-    "条",
-    "辆",
-    "次",
-    "件",
-    "栋",
-    "套",
-    "处",
-    "批",
-    "类",
-    "种",
-    "届",
-    "场",
-    "部",
-    "支",
-    "头",
-    "株",
-    "张",
-    "岁",
-    "周",
-    "期",
-    "层",
-    "道",
-    "组",
-    "片",
-    "份",
-    "颗",
-    "枚",
-    "斤",
-    "℃",
-    // Normalised text is lower case: 1536TB is read as 1536tb.
-    "tb",
-    "pb",
-    "gb",
-    "%",
-    "‰",
-];
-
-/// Surface units and the canonical unit and factor they stand for; the longest surface form is
-/// tried first. A unit not listed is its own canonical unit, factor 1.
-const CONVERSIONS: &[(&str, &str, f64)] = &[
-    ("度", "千瓦时", 1.0),
-    ("千瓦时", "千瓦时", 1.0),
-    ("万千瓦时", "千瓦时", 1e4),
-    ("亿千瓦时", "千瓦时", 1e8),
-    ("万千瓦", "千瓦", 1e4),
-    ("兆瓦", "千瓦", 1e3),
-    ("瓦", "千瓦", 1e-3),
-    ("亿元", "元", 1e8),
-    ("万元", "元", 1e4),
-    ("公里", "千米", 1.0),
-    ("米", "千米", 1e-3),
-    ("平方公里", "平方米", 1e6),
-    ("平方千米", "平方米", 1e6),
-    ("公顷", "平方米", 1e4),
-    ("亩", "平方米", 10_000.0 / 15.0),
-    ("公斤", "千克", 1.0),
-    ("克", "千克", 1e-3),
-    ("名", "人", 1.0),
-    ("位", "人", 1.0),
-    ("‰", "%", 0.1),
-    ("斤", "千克", 0.5),
-    ("摄氏度", "℃", 1.0),
-    ("gb", "tb", 1e-3),
-    ("pb", "tb", 1e3),
-];
-
-/// The canonical units this module knows, beyond those of `CONVERSIONS`: every unit of
-/// `UNITS` is one, so a unit is simply kept as written.
-fn canonical_unit(unit: &str) -> Option<(&'static str, f64)> {
-    CONVERSIONS
-        .iter()
-        .find(|(surface, _, _)| *surface == unit)
-        .map(|(_, canonical, factor)| (*canonical, *factor))
-        .or_else(|| {
-            UNITS
-                .iter()
-                .find(|known| **known == unit)
-                .map(|known| (*known, 1.0))
-        })
-}
-
-/// The canonical unit of a unit as written (度 → 千瓦时, 名 → 人, 台 → 台), if it is one.
-pub fn canonical_unit_of(unit: &str) -> Option<&'static str> {
-    canonical_unit(unit).map(|(canonical, _)| canonical)
 }
 
 /// Words before a figure that qualify it.
@@ -241,7 +113,7 @@ pub fn quantity_at(text: &str, span: Range<usize>) -> Option<Quantity> {
 
 /// A figure's text alone (normalised) as a value, its in-figure qualifier (300多, 20余) read.
 pub fn quantity(figure: &str) -> Option<Quantity> {
-    if let Some(quantity) = fraction(figure) {
+    if let Some(quantity) = fraction(figure).or_else(|| rank(figure)) {
         return Some(quantity);
     }
     let (factor, rest) = match PRODUCT_MARKS
@@ -301,7 +173,7 @@ pub fn quantity(figure: &str) -> Option<Quantity> {
 /// the coarser figure's last step, or compatible bounds (1.6亿 and 1.5亿以上 agree; 929万 and
 /// 突破1000万 do not). Ranges agree with a value inside them.
 pub fn agrees(a: &Quantity, b: &Quantity) -> bool {
-    if a.unit != b.unit {
+    if !same_unit(a.unit, b.unit) {
         return false;
     }
     let slack = a.precision.max(b.precision) / 2.0 + f64::EPSILON * a.value.abs().max(1.0);
@@ -328,6 +200,10 @@ fn bounds(q: &Quantity, slack: f64) -> (f64, f64) {
     let high = q.high.unwrap_or(q.value);
     match q.qualifier {
         Qualifier::Exact => (q.value - slack, high + slack),
+        // 6000多 and 20余 stop at the next step of their last digit: 6000–7000, 20–30.
+        Qualifier::AtLeast if matches!(q.qualifier_word, "多" | "余") => {
+            (q.value, high + more_step(q))
+        }
         // A bound is stated exactly: 突破1亿吨 allows no 8600万吨, however round 1亿 is.
         Qualifier::AtLeast => (q.value, f64::INFINITY),
         Qualifier::AtMost => (f64::NEG_INFINITY, high),
@@ -337,6 +213,21 @@ fn bounds(q: &Quantity, slack: f64) -> (f64, f64) {
             (q.value - spread, high + spread)
         }
     }
+}
+
+/// The step 多 or 余 adds to a figure at most: the place of its last non-zero digit (300多 →
+/// 100, 3万多 → 1万, 1.5万多 → 1000).
+fn more_step(q: &Quantity) -> f64 {
+    if q.precision <= 0.0 {
+        return 0.0;
+    }
+    let mut steps = (q.value / q.precision).round();
+    let mut step = q.precision;
+    while steps >= 10.0 && steps % 10.0 == 0.0 {
+        steps /= 10.0;
+        step *= 10.0;
+    }
+    step
 }
 
 /// What a figure is a figure of, read from the words before it in its clause.
@@ -381,7 +272,25 @@ const TARGET_CUES: &[&str] = &[
     "要完成",
 ];
 /// Words of a clause that make its figures expectations.
-const FORECAST_CUES: &[&str] = &["预计", "预期", "有望", "预测", "将达", "将突破", "将超过"];
+const FORECAST_CUES: &[&str] = &[
+    "预计",
+    "预期",
+    "有望",
+    "预测",
+    "将达",
+    "将突破",
+    "将超过",
+    "将提高",
+    "将提升",
+    "将增加",
+    "将增长",
+    "将新增",
+    "将建成",
+    "将形成",
+    "未来",
+    "届时",
+    "今后",
+];
 /// Words just before a figure that make it a change of a value.
 const CHANGE_CUES: &[&str] = &[
     "增长",
@@ -415,7 +324,8 @@ pub fn kind_at(text: &str, span: Range<usize>) -> Kind {
     };
     // 力争 and 预计 govern the list that follows them, to the end of the sentence's part.
     let scope = before.rfind(SCOPE_ENDS).map_or(before, |at| &before[at..]);
-    if before.ends_with('第') {
+    let figure = text.get(span).unwrap_or("");
+    if before.ends_with('第') || figure.starts_with(['第', '前']) {
         return Kind::Rank;
     }
     if TARGET_CUES.iter().any(|cue| scope.contains(cue)) {
@@ -495,6 +405,28 @@ fn multiplier_prefix(text: &str) -> Option<(f64, &str)> {
         _ => return None,
     };
     Some((factor, &text[first.len_utf8()..]))
+}
+
+/// 第三, 第3名, 前三, 前10位: a place in a ranking (前 is at most that place).
+fn rank(figure: &str) -> Option<Quantity> {
+    let (place, qualifier, qualifier_word) = if let Some(place) = figure.strip_prefix('第') {
+        (place, Qualifier::Exact, "")
+    } else {
+        (figure.strip_prefix('前')?, Qualifier::AtMost, "前")
+    };
+    let place = place.trim_end_matches(['名', '位']);
+    let (value, _) = plain_number(place).or_else(|| match chinese_number_prefix(place)? {
+        (value, precision, "") => Some((value, precision)),
+        _ => None,
+    })?;
+    (value >= 1.0 && value.fract() == 0.0).then_some(Quantity {
+        value,
+        high: None,
+        unit: RANK_UNIT,
+        precision: 1.0,
+        qualifier,
+        qualifier_word,
+    })
 }
 
 /// 三分之一, 2分之1, 百分之三十, 百分之三十点五: a share, in %.

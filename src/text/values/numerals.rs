@@ -2,7 +2,7 @@
 //! Chinese numerals (一千二百, 十二万三千, 三亿五千万, 三十点五, 二〇二一), each with the step of
 //! its last digit.
 
-use super::{CONVERSIONS, UNITS};
+use super::units::{CONVERSIONS, UNITS};
 
 /// An Arabic number that is the whole of `text`.
 pub(super) fn plain_number(text: &str) -> Option<(f64, f64)> {

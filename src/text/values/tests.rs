@@ -137,7 +137,9 @@ fn refuses_what_is_not_a_number() {
         "多少",
         "年",
         "GDP",
-        "第三",
+        "第",
+        "前",
+        "第0名",
         "三分之",
         "百分之",
         "0分之1",
@@ -194,6 +196,13 @@ fn judges_agreement_by_value_precision_and_bounds() {
         (at("约120万人", "120万人"), plain("118万人")),
         (plain("一千二百人"), plain("1200人")),
         (plain("三分之一"), plain("33.33%")),
+        (plain("300多公里"), plain("350公里")),
+        // 个 counts whatever the measure names.
+        (plain("24个"), plain("24座")),
+        // 前三 holds 第三.
+        (plain("前三"), plain("第三")),
+        (plain("第3名"), plain("第三")),
+        (plain("6000多人"), at("超过6000人", "6000人")),
     ];
     for (a, b) in agree {
         assert!(
@@ -209,10 +218,17 @@ fn judges_agreement_by_value_precision_and_bounds() {
         // Other units never agree: a share is not a count, 千瓦 is not 千瓦时.
         (plain("85%"), plain("85个百分点")),
         (plain("100万千瓦"), plain("100万千瓦时")),
+        (plain("24台"), plain("24架")),
+        (plain("第五"), plain("前三")),
+        (plain("24个"), plain("24吨")),
         (plain("1755万千瓦"), plain("1750万千瓦")),
         // Two lower bounds agree only on the bound.
         (at("超过100亿元", "100亿元"), at("超过700亿元", "700亿元")),
         (at("不到5%", "5%"), at("3%以内", "3%")),
+        // 多 stops at the next step of the last digit: 6000多 is under 7000.
+        (at("6000多人", "6000多人"), at("近3万人", "3万人")),
+        (plain("300多公里"), plain("450公里")),
+        (plain("2万多人"), plain("4万人")),
     ];
     for (a, b) in differ {
         assert!(
@@ -243,7 +259,14 @@ fn tells_actuals_from_targets_forecasts_changes_and_ranks() {
         ("比上年提高3.2个百分点", "3.2个百分点", Kind::Change),
         ("增长了9.0%", "9.0%", Kind::Change),
         ("一般公共预算收入增长超过23.5%", "23.5%", Kind::Change),
-        ("位列全省第3名", "3名", Kind::Rank),
+        ("位列全省第3名", "第3名", Kind::Rank),
+        ("稳居全国前三", "前三", Kind::Rank),
+        (
+            "未来2~3年全市发电量将提高至1100亿千瓦时",
+            "1100亿千瓦时",
+            Kind::Forecast,
+        ),
+        ("项目建成后年发电量将达到50亿度", "50亿度", Kind::Forecast),
         // A goal's word governs the list after it, not the next part of the sentence.
         (
             "预计到“十四五”末,总投资将达400亿元以上,服务器规模突破200万台",
