@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 mod ranges;
+mod removed;
 
 /// Default location of the main configuration file.
 pub const DEFAULT_CONFIG: &str = "config/quotebot.toml";
@@ -32,6 +33,14 @@ pub enum ConfigError {
         key: &'static str,
         value: String,
         range: &'static str,
+    },
+    /// A key an earlier version had: refused like an unknown key, with what became of it.
+    #[error("config file {file}{line}: {key} is no longer a setting ({why}); delete it", line = line.map(|n| format!(", line {n}")).unwrap_or_default())]
+    Removed {
+        file: PathBuf,
+        line: Option<usize>,
+        key: &'static str,
+        why: &'static str,
     },
 }
 
@@ -64,12 +73,6 @@ pub struct RetrievalConfig {
     /// Most sentences of the best-matching paragraph among the candidates' that join the
     /// candidates (those nearest its first candidate; 0 = none).
     pub passage_sentences: usize,
-    /// In the index's query: weight of the jieba word field against the character bigram field
-    /// (0 leaves it out).
-    pub words_weight: f32,
-    /// In the index's query: weight of the ±1 sentence window against the sentence itself (0
-    /// leaves it out).
-    pub window_weight: f32,
     /// Share of the question's content (IDF-weighted) the best sentence must cover; below it
     /// the reply is "not found".
     pub min_coverage: f32,
@@ -253,6 +256,14 @@ impl Config {
     /// [`Config::load`] of a text already read; `path` names it in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let own: toml::Table = parse_toml(path, text)?;
+        if let Some(removed) = removed::removed_key(&own) {
+            return Err(ConfigError::Removed {
+                file: path.to_path_buf(),
+                line: line_of(text, removed.key),
+                key: removed.key,
+                why: removed.why,
+            });
+        }
         let mut merged = SHIPPED_TABLE.clone();
         overlay(&mut merged, own);
         let config = Config::deserialize(merged).map_err(|err| {
@@ -412,8 +423,8 @@ mod tests {
             "line 2",
         );
         check(
-            "[retrieval]\nwords_weight = -0.5\n",
-            "retrieval.words_weight",
+            "[retrieval]\nsynonym_weight = 1.5\n",
+            "retrieval.synonym_weight",
             "line 2",
         );
         check(
@@ -430,6 +441,27 @@ mod tests {
     fn refuses_unknown_keys() {
         check_error("[answer]\nmax_quote = 3\n", &["q.toml", "max_quote"]);
         check_error("colour = 3\n", &["q.toml", "colour"]);
+    }
+
+    #[test]
+    fn refuses_removed_keys_saying_what_became_of_them() {
+        for key in ["words_weight", "window_weight"] {
+            let text = format!("[answer]\nmax_quotes = 3\n\n[retrieval]\n{key} = 0.0\n");
+            let err = Config::parse(Path::new("q.toml"), &text).unwrap_err();
+            assert!(
+                matches!(&err, ConfigError::Removed { key: removed, .. }
+                    if *removed == format!("retrieval.{key}")),
+                "{err}"
+            );
+            let message = err.to_string();
+            for part in ["q.toml", "line 5", "no longer a setting", "re-ranker"] {
+                assert!(message.contains(part), "{part} not in: {message}");
+            }
+        }
+        check_error(
+            "retrieval = { window_weight = 1.0 }\n",
+            &["q.toml", "retrieval.window_weight", "no longer"],
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! quotebot answers questions about a set of documents by quoting them, never in its own words.
 //!
-//! corpus (decode, clean, number sentences) → index (tantivy over jieba words and bigrams)
-//! → question (terms, synonyms, what it asks for) → search (candidates, re-ranking, the "not
-//! found" decision) → answer (`Reply`: verbatim quotes, numbers, figures, sources) → a front end
-//! renders it (terminal chat, JSON, Telegram).
+//! corpus (decode, clean, number sentences) → index (tantivy over character bigrams, document
+//! frequencies of jieba words and ±1 windows) → question (terms, synonyms, what it asks for) →
+//! search (candidates, re-ranking, the "not found" decision) → answer (`Reply`: verbatim
+//! quotes, numbers, figures, sources) → a front end renders it (terminal chat, JSON, Telegram).
 //!
 //! Modules are listed from the bottom layer up; each imports only the layers above it in this
 //! list (ARCHITECTURE.md, checked by `tests/it/architecture.rs`).

@@ -13,7 +13,6 @@ pub(super) fn out_of_range(config: &Config) -> Option<OutOfRange> {
     let t = &config.telegram;
     let th = &t.throttle;
     let share = |key, value: f32| Knob::float(key, value, 0.0, 1.0, "0 to 1");
-    let weight = |key, value: f32| Knob::float(key, value, 0.0, 10.0, "0 to 10");
     let whole = |key, value: u64, min, max, range| Knob::whole(key, value, min, max, range);
     let knobs = [
         whole(
@@ -37,8 +36,6 @@ pub(super) fn out_of_range(config: &Config) -> Option<OutOfRange> {
             1000,
             "0 to 1000",
         ),
-        weight("retrieval.words_weight", r.words_weight),
-        weight("retrieval.window_weight", r.window_weight),
         share("retrieval.min_coverage", r.min_coverage),
         whole(
             "retrieval.decision_depth",

@@ -1,7 +1,8 @@
 //! Generations on disk: each build goes to a new `gen-*` folder beside the one in use, with the
-//! corpus it was built from (`corpus/`), its fingerprint and the folder stamp; `CURRENT` names the folder in use and is
-//! replaced by an atomic rename only after the build committed and was synced, so a half-built
-//! index is never opened. One builder at a time: a builder holds `build.lock`, and a process
+//! corpus it was built from (`corpus/`), the frequency tables (`index::frequencies`), its
+//! fingerprint and the folder stamp; `CURRENT` names the folder in use and is replaced by an
+//! atomic rename only after the build committed and was synced, so a half-built index is never
+//! opened. One builder at a time: a builder holds `build.lock`, and a process
 //! that finds it held answers from the generation in use rather than racing it.
 
 use std::fs::{File, TryLockError};

@@ -1,26 +1,30 @@
 //! The sentence index: tantivy over the normalised sentences, one tantivy document per sentence
-//! (`schema`). Three text fields are indexed: jieba words, character bigrams, and the bigrams of
-//! the sentence's ±1 window (so neighbours can lend context without taking the sentence's rank).
-//! Only the sentence's position in the corpus is stored in tantivy; text, numbers and sources
-//! come from the `Corpus`, which each generation keeps beside its index (`corpus::stored`) and
-//! maps when it is opened. On disk an index is a generation folder named by `CURRENT`
-//! (`generations`).
+//! (`schema`) holding its character bigrams, the one field queries search. The re-ranker also
+//! weighs each sentence's jieba words and the bigrams of its ±1 window (so neighbours can lend
+//! context without taking the sentence's rank); of those it needs only document frequencies and
+//! mean lengths, which are counted while the index is built and kept beside it as two tables
+//! (`frequencies`). `stats` reads the three kinds alike. Only the sentence's position in the
+//! corpus is stored in tantivy; text, numbers and sources come from the `Corpus`, which each
+//! generation keeps beside its index (`corpus::stored`) and maps when it is opened. On disk an
+//! index is a generation folder named by `CURRENT` (`generations`).
 
+mod frequencies;
 mod generations;
 mod schema;
+mod stats;
 mod tokenizers;
 
 use std::path::{Path, PathBuf};
 
-use tantivy::schema::Field;
-use tantivy::tokenizer::{PreTokenizedString, Token};
-use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, TantivyDocument};
 
 use crate::corpus::{CleaningRules, Corpus, CorpusError, Folder, SourcesFile, open_stored};
-use crate::text::segment::words_at;
+use frequencies::Counter;
 
+pub use frequencies::{Frequencies, Table};
 pub use schema::{Fields, ORD_FIELD};
-pub use tokenizers::{BigramTokenizer, ChineseTokenizer};
+pub use stats::{TermStats, TokenKind};
+pub use tokenizers::BigramTokenizer;
 
 /// Why the index could not be opened or built.
 #[derive(Debug, thiserror::Error)]
@@ -43,11 +47,13 @@ pub struct SentenceIndex {
     pub fields: Fields,
     /// Folder of the generation in use (none for an index in memory).
     pub path: Option<PathBuf>,
-    /// Mean length in tokens of each text field, for BM25 in the re-ranker.
+    /// Document frequencies of the words and of the windows' bigrams.
+    pub frequencies: Frequencies,
+    /// Mean length in tokens of each kind of token, for BM25 in the re-ranker.
     pub mean_len: FieldLengths,
 }
 
-/// Mean tokens per sentence of the text fields.
+/// Mean tokens per sentence of each kind of token (`TokenKind`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FieldLengths {
     pub words: f32,
@@ -64,40 +70,12 @@ pub enum IndexStatus {
     Built,
 }
 
-/// Document frequencies and IDFs of one searcher, the one place the formula is written.
-pub struct TermStats<'s> {
-    searcher: &'s Searcher,
-    n_docs: f32,
-}
-
-impl<'s> TermStats<'s> {
-    pub fn new(searcher: &'s Searcher) -> Self {
-        TermStats {
-            searcher,
-            n_docs: searcher.num_docs() as f32,
-        }
-    }
-
-    /// Sentences of the index whose `field` holds `token` (0 when the lookup fails).
-    pub fn doc_freq(&self, field: Field, token: &str) -> u64 {
-        self.searcher
-            .doc_freq(&Term::from_field_text(field, token))
-            .unwrap_or(0)
-    }
-
-    /// BM25's inverse document frequency, as tantivy computes it: ln(1 + (N − df + 0.5) /
-    /// (df + 0.5)).
-    pub fn idf(&self, field: Field, token: &str) -> f32 {
-        let df = self.doc_freq(field, token) as f32;
-        (1.0 + (self.n_docs - df + 0.5) / (df + 0.5)).ln()
-    }
-}
-
 /// Builds a new generation of `dir` from `folder`: the index and the corpus written together,
-/// one batch of files at a time, the corpus kept in the generation with `stamp`, the folder
-/// stamp it was read under (none when it should not be trusted). Only one process builds at a
-/// time: one that finds another building waits for it, then opens what it built if that was
-/// built from `reuse` (the folder's fingerprint; none to build in any case). `progress` is
+/// one batch of files at a time, and the frequency tables counted as they go; the corpus kept
+/// in the generation with `stamp`, the folder stamp it was read under (none when it should not
+/// be trusted). Only one process builds at a time: one that finds another building waits for
+/// it, then opens what it built if that was built from `reuse` (the folder's fingerprint; none
+/// to build in any case). `progress` is
 /// called with (documents done, documents in the folder) while building.
 pub fn open_or_build(
     dir: &Path,
@@ -142,15 +120,18 @@ pub fn open_or_build(
     let fields = schema::fields(&index.schema()).map_err(tantivy_err)?;
     let mut writer = index.writer(WRITER_MEMORY).map_err(tantivy_err)?;
     let mut failed: Option<tantivy::TantivyError> = None;
+    let mut counter = Counter::default();
     let mut documents = 0;
     let corpus = folder.build_stored(
         rules,
         &generation.path().join(generations::CORPUS_FOLDER),
+        // Each part is one whole document, seen once: no window reaches beyond it.
         &mut |part, first| {
-            if failed.is_none()
-                && let Err(err) = add_sentences(&writer, fields, part, first)
-            {
-                failed = Some(err);
+            if failed.is_none() {
+                match add_sentences(&writer, fields, part, first) {
+                    Ok(()) => counter.add(part),
+                    Err(err) => failed = Some(err),
+                }
             }
             documents += 1;
             progress(documents, folder.len());
@@ -161,6 +142,7 @@ pub fn open_or_build(
     }
     writer.commit().map_err(tantivy_err)?;
     writer.wait_merging_threads().map_err(tantivy_err)?;
+    counter.write(generation.path()).map_err(not_writable)?;
     generations::write_synced(
         &generation.path().join(generations::FINGERPRINT_FILE),
         corpus.fingerprint.as_bytes(),
@@ -257,7 +239,15 @@ fn open_with_corpus(path: &Path) -> Option<(Corpus, SentenceIndex)> {
             return None;
         }
     };
-    let index = open_generation(path).ok()?;
+    // A generation of an older version has no tables: it is rebuilt like a damaged one.
+    let frequencies = match Frequencies::map(path) {
+        Ok(frequencies) => frequencies,
+        Err(err) => {
+            tracing::warn!("{err}; the index is rebuilt");
+            return None;
+        }
+    };
+    let index = open_generation(path, frequencies).ok()?;
     let n_docs = index.reader.searcher().num_docs();
     if n_docs != corpus.n_sentences() as u64 {
         tracing::warn!(
@@ -274,7 +264,7 @@ fn open_with_corpus(path: &Path) -> Option<(Corpus, SentenceIndex)> {
 pub fn build_in_ram(corpus: &Corpus) -> tantivy::Result<SentenceIndex> {
     let index = Index::create_in_ram(schema::schema());
     fill(&index, corpus, &|_, _| {})?;
-    wrap(index, None)
+    wrap(index, None, Frequencies::of(corpus))
 }
 
 /// Memory for the writer, shared by its threads. Measured on a 50 MB corpus (BENCHMARKS.md):
@@ -303,66 +293,42 @@ fn add_sentences(
     for (ord, sentence) in corpus.sentences().enumerate() {
         let mut doc = TantivyDocument::default();
         doc.add_u64(fields.ord, (first + ord) as u64);
-        // The words were cut when the corpus was built: not cut again.
-        let tokens = words_at(sentence.normalized, sentence.boundaries)
-            .enumerate()
-            .map(|(position, word)| Token {
-                position,
-                text: word.to_string(),
-                ..Token::default()
-            })
-            .collect();
-        let words = PreTokenizedString {
-            text: String::new(),
-            tokens,
-        };
-        doc.add_pre_tokenized_text(fields.words, words);
         doc.add_text(fields.bigrams, sentence.normalized);
-        doc.add_text(fields.window, window_text(corpus, ord));
         writer.add_document(doc)?;
     }
     Ok(())
 }
 
-/// The sentence with its neighbours in the same paragraph.
-fn window_text(corpus: &Corpus, ord: usize) -> String {
-    let mut parts: Vec<&str> = corpus
-        .neighbours_of(ord)
-        .map(|other| corpus.sentence(other).normalized)
-        .collect();
-    // Order does not matter to a bag of bigrams, but the sentence's own bigrams must not run
-    // into a neighbour's: the space keeps them apart.
-    parts.push(corpus.sentence(ord).normalized);
-    parts.join(" ")
-}
-
-fn open_generation(path: &Path) -> tantivy::Result<SentenceIndex> {
+fn open_generation(path: &Path, frequencies: Frequencies) -> tantivy::Result<SentenceIndex> {
     let index = Index::open_in_dir(path)?;
     schema::register_tokenizers(&index);
-    wrap(index, Some(path.to_path_buf()))
+    wrap(index, Some(path.to_path_buf()), frequencies)
 }
 
-fn wrap(index: Index, path: Option<PathBuf>) -> tantivy::Result<SentenceIndex> {
+fn wrap(
+    index: Index,
+    path: Option<PathBuf>,
+    frequencies: Frequencies,
+) -> tantivy::Result<SentenceIndex> {
     let fields = schema::fields(&index.schema())?;
     let reader = index.reader()?;
     let searcher = reader.searcher();
+    let mut bigram_tokens = 0;
+    for segment in searcher.segment_readers() {
+        bigram_tokens += segment.inverted_index(fields.bigrams)?.total_num_tokens();
+    }
     let n_docs = searcher.num_docs().max(1) as f32;
-    let mean = |field: Field| -> tantivy::Result<f32> {
-        let mut total = 0;
-        for segment in searcher.segment_readers() {
-            total += segment.inverted_index(field)?.total_num_tokens();
-        }
-        Ok(total as f32 / n_docs)
-    };
+    let mean = |tokens: u64| tokens as f32 / n_docs;
     let mean_len = FieldLengths {
-        words: mean(fields.words)?,
-        bigrams: mean(fields.bigrams)?,
-        window: mean(fields.window)?,
+        words: mean(frequencies.words.tokens()),
+        bigrams: mean(bigram_tokens),
+        window: mean(frequencies.window.tokens()),
     };
     Ok(SentenceIndex {
         reader,
         fields,
         path,
+        frequencies,
         mean_len,
     })
 }

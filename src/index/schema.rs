@@ -1,20 +1,17 @@
-//! The index schema: the field names (written once, here), the tokenizer each text field uses,
-//! and the handles to query them with.
+//! The index schema: the field names (written once, here), the tokenizer of the text field, and
+//! the handles to query them with.
 
 use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 
-use super::tokenizers::{BigramTokenizer, ChineseTokenizer};
+use super::tokenizers::BigramTokenizer;
 
 /// Position of the sentence in `Corpus::sentences`, the only stored value.
 pub const ORD_FIELD: &str = "ord";
-const WORDS_FIELD: &str = "words";
 const BIGRAMS_FIELD: &str = "bigrams";
-const WINDOW_FIELD: &str = "window";
 
-const WORDS_TOKENIZER: &str = "quotebot_words";
 const BIGRAMS_TOKENIZER: &str = "quotebot_bigrams";
 
 /// Field handles of the schema.
@@ -22,36 +19,27 @@ const BIGRAMS_TOKENIZER: &str = "quotebot_bigrams";
 pub struct Fields {
     /// Position of the sentence in `Corpus::sentences`.
     pub ord: Field,
-    /// jieba words of the sentence.
-    pub words: Field,
     /// Character bigrams of the sentence.
     pub bigrams: Field,
-    /// Character bigrams of the sentence and its neighbours in the paragraph (±1).
-    pub window: Field,
 }
 
-/// One tantivy document per sentence: its position, and three text fields.
+/// One tantivy document per sentence: its position and its character bigrams, the one field
+/// queries search. The jieba words and the ±1 window are weighed by the re-ranker only, which
+/// needs their document frequencies, not postings (`frequencies`).
 pub fn schema() -> Schema {
     let mut builder = Schema::builder();
-    let text = |tokenizer: &str| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        )
-    };
+    let bigrams = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(BIGRAMS_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     builder.add_u64_field(ORD_FIELD, INDEXED | FAST | STORED);
-    builder.add_text_field(WORDS_FIELD, text(WORDS_TOKENIZER));
-    builder.add_text_field(BIGRAMS_FIELD, text(BIGRAMS_TOKENIZER));
-    builder.add_text_field(WINDOW_FIELD, text(BIGRAMS_TOKENIZER));
+    builder.add_text_field(BIGRAMS_FIELD, bigrams);
     builder.build()
 }
 
-/// Registers the tokenizers the schema names; needed on every index built or opened.
+/// Registers the tokenizer the schema names; needed on every index built or opened.
 pub fn register_tokenizers(index: &Index) {
-    index
-        .tokenizers()
-        .register(WORDS_TOKENIZER, ChineseTokenizer);
     index
         .tokenizers()
         .register(BIGRAMS_TOKENIZER, BigramTokenizer);
@@ -61,8 +49,6 @@ pub fn register_tokenizers(index: &Index) {
 pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
     Ok(Fields {
         ord: schema.get_field(ORD_FIELD)?,
-        words: schema.get_field(WORDS_FIELD)?,
         bigrams: schema.get_field(BIGRAMS_FIELD)?,
-        window: schema.get_field(WINDOW_FIELD)?,
     })
 }

@@ -1,26 +1,13 @@
-//! The tantivy tokenizers: the same jieba words and character bigrams the re-ranker and the
-//! questions use (`text`), handed to tantivy as token streams cut in advance.
+//! The tantivy tokenizer: the same character bigrams the re-ranker and the questions use
+//! (`text::bigrams`), handed to tantivy as a token stream cut in advance.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use crate::text::bigrams::bigrams;
-use crate::text::segment::words;
-
-/// tantivy tokenizer over jieba words (`text::segment::words`).
-#[derive(Clone, Default)]
-pub struct ChineseTokenizer;
 
 /// tantivy tokenizer over character bigrams (`text::bigrams::bigrams`).
 #[derive(Clone, Default)]
 pub struct BigramTokenizer;
-
-impl Tokenizer for ChineseTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(words(text).into_iter().map(str::to_string))
-    }
-}
 
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = VecTokenStream;

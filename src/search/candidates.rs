@@ -10,13 +10,13 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::Term;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 
 use super::SearchError;
 use super::decision::unknown_share;
 use crate::config::RetrievalConfig;
 use crate::corpus::Corpus;
-use crate::index::{ORD_FIELD, SentenceIndex, TermStats};
+use crate::index::{ORD_FIELD, SentenceIndex, TermStats, TokenKind};
 use crate::question::{QueryTokens, Question, query_tokens};
 use crate::rank::{self, Features, FieldQuery, Ranker, RerankQuery, Standing};
 use crate::text::segment::words;
@@ -120,15 +120,10 @@ pub fn measure_pool(
     }
     let tokens = query_tokens(question, config.synonym_weight);
     let searcher = index.reader.searcher();
-    let query = build_query(&tokens, index, config);
+    let query = build_query(&tokens, index);
     let found = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
-    let stats = TermStats::new(&searcher);
-    let weights = term_weights(
-        question,
-        &stats,
-        index.fields.words,
-        config.single_char_weight,
-    );
+    let stats = TermStats::new(index, &searcher);
+    let weights = term_weights(question, &stats, config.single_char_weight);
     let sentences = sentence_positions(&searcher, found)?
         .into_iter()
         .map(|(_, ord)| ord)
@@ -170,48 +165,41 @@ pub fn candidates(
     }
     let tokens = query_tokens(question, config.synonym_weight);
     let searcher = index.reader.searcher();
-    let query = build_query(&tokens, index, config);
+    let query = build_query(&tokens, index);
     let found = searcher.search(
         &query,
         &TopDocs::with_limit(config.candidates).order_by_score(),
     )?;
-    let fields = index.fields;
-    let stats = TermStats::new(&searcher);
-    let term_weights = term_weights(question, &stats, fields.words, config.single_char_weight);
-    let unknown_share = unknown_share(
-        question,
-        &term_weights,
-        &stats,
-        fields,
-        config.unknown_action_share,
-    );
+    let stats = TermStats::new(index, &searcher);
+    let term_weights = term_weights(question, &stats, config.single_char_weight);
+    let unknown_share = unknown_share(question, &term_weights, &stats, config.unknown_action_share);
     let Some(best) = found.first().map(|(score, _)| *score) else {
         return Ok(Candidates {
             list: Vec::new(),
             unknown_share,
         });
     };
-    let idf = |field: Field| {
+    let idf = |kind: TokenKind| {
         let stats = &stats;
-        move |token: &str| stats.idf(field, token)
+        move |token: &str| stats.idf(kind, token)
     };
     let rerank_query = RerankQuery::new(
         question,
         FieldQuery::new(
             &tokens.bigrams,
-            idf(fields.bigrams),
+            idf(TokenKind::Bigrams),
             index.mean_len.bigrams,
             ranker.k1,
         ),
         FieldQuery::new(
             &tokens.words,
-            idf(fields.words),
+            idf(TokenKind::Words),
             index.mean_len.words,
             ranker.k1,
         ),
         FieldQuery::new(
             &tokens.bigrams,
-            idf(fields.window),
+            idf(TokenKind::Window),
             index.mean_len.window,
             ranker.k1,
         ),
@@ -279,35 +267,22 @@ pub fn candidates(
     })
 }
 
-/// Should-clauses of term queries over the three fields; a synonym counts a little less than
-/// the question's own word.
-fn build_query(
-    tokens: &QueryTokens,
-    index: &SentenceIndex,
-    config: &RetrievalConfig,
-) -> BooleanQuery {
-    let fields = index.fields;
-    let words = tokens
-        .words
+/// Should-clauses of term queries over the bigram field; a synonym's bigrams count a little
+/// less than the question's own.
+fn build_query(tokens: &QueryTokens, index: &SentenceIndex) -> BooleanQuery {
+    let field = index.fields.bigrams;
+    let clauses: Vec<(Occur, Box<dyn Query>)> = tokens
+        .bigrams
         .iter()
-        .map(|(token, weight)| (fields.words, token, weight * config.words_weight));
-    let bigrams = tokens.bigrams.iter().flat_map(|(token, weight)| {
-        [
-            (fields.bigrams, token, *weight),
-            (fields.window, token, weight * config.window_weight),
-        ]
-    });
-    let clauses: Vec<(Occur, Box<dyn Query>)> = words
-        .chain(bigrams)
-        .filter(|(_, _, boost)| *boost > 0.0)
-        .map(|(field, token, boost)| {
+        .filter(|(_, weight)| *weight > 0.0)
+        .map(|(token, weight)| {
             let query = TermQuery::new(
                 Term::from_field_text(field, token),
                 IndexRecordOption::WithFreqs,
             );
             (
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>,
+                Box::new(BoostQuery::new(Box::new(query), *weight)) as Box<dyn Query>,
             )
         })
         .collect();
@@ -316,13 +291,8 @@ fn build_query(
 
 /// IDF of each term (one-character terms at `single_char_weight`): the rarest of its words decides. A word the index has never seen gets the
 /// highest weight, so a question about something absent cannot be covered by common words.
-fn term_weights(
-    question: &Question,
-    stats: &TermStats,
-    words_field: Field,
-    single_char_weight: f32,
-) -> Vec<f32> {
-    let idf = |word: &str| stats.idf(words_field, word);
+fn term_weights(question: &Question, stats: &TermStats, single_char_weight: f32) -> Vec<f32> {
+    let idf = |word: &str| stats.idf(TokenKind::Words, word);
     question
         .terms
         .iter()

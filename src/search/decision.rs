@@ -1,11 +1,9 @@
 //! The "not found" decision: a question is answered only when little of it is unknown to the
 //! corpus and one of the best-ranked sentences covers enough of it.
 
-use tantivy::schema::Field;
-
 use super::Hit;
 use crate::config::RetrievalConfig;
-use crate::index::{Fields, TermStats};
+use crate::index::{TermStats, TokenKind};
 use crate::question::Question;
 use crate::text::bigrams::bigram_tokens;
 use crate::text::segment::inner_words;
@@ -33,22 +31,21 @@ pub(super) fn unknown_share(
     question: &Question,
     weights: &[f32],
     stats: &TermStats,
-    fields: Fields,
     unknown_action_share: f32,
 ) -> f32 {
     let total: f32 = weights.iter().sum();
     if total <= 0.0 {
         return 0.0;
     }
-    let seen = |field: Field, token: &str| stats.doc_freq(field, token) > 0;
+    let seen = |kind: TokenKind, token: &str| stats.doc_freq(kind, token) > 0;
     let known = |text: &str| {
         bigram_tokens(text)
             .into_iter()
-            .all(|bigram| seen(fields.bigrams, bigram))
+            .all(|bigram| seen(TokenKind::Bigrams, bigram))
     };
     // A part counts only as a word the corpus uses, not as characters inside another word
     // (马拉 in 小马拉大车 says nothing about 马拉松).
-    let known_word = |word: &str| seen(fields.words, word);
+    let known_word = |word: &str| seen(TokenKind::Words, word);
     let unknown: f32 = question
         .terms
         .iter()

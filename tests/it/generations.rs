@@ -1,12 +1,18 @@
 //! Index generations keep the corpus they were built from: opening an unchanged folder reads no
 //! document, touched files are hashed but not rebuilt, changed ones are, and a damaged
-//! generation is rebuilt rather than used.
+//! generation is rebuilt rather than used. Their frequency tables hold what a plain count of
+//! the corpus gives.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use quotebot::answer::Status;
+use quotebot::corpus::{Corpus, Sentence};
 use quotebot::engine::{Engine, OpenOptions};
+use quotebot::index::{Frequencies, Table};
+use quotebot::text::bigrams::bigrams;
+use quotebot::text::segment::words_at;
 
 use crate::support::{config_for, fixture_corpus, questions};
 
@@ -152,4 +158,117 @@ fn a_damaged_generation_is_rebuilt_not_used() {
     let reopened = Engine::open(config, OpenOptions::default()).unwrap();
     assert_ne!(current(scratch.path()), generation, "rebuilt");
     assert_eq!(first_quote(&reopened, questions::TEA), answer);
+}
+
+#[test]
+fn a_generation_without_its_frequency_tables_is_rebuilt() {
+    let scratch = tempfile::TempDir::new().unwrap();
+    let Built {
+        config,
+        answer,
+        generation,
+        ..
+    } = build(scratch.path());
+    // As a generation of an earlier version, which has none.
+    std::fs::remove_file(generation.join("window.df")).unwrap();
+    let reopened = Engine::open(config, OpenOptions::default()).unwrap();
+    assert_ne!(current(scratch.path()), file_name(&generation), "rebuilt");
+    assert_eq!(first_quote(&reopened, questions::TEA), answer);
+}
+
+/// Sentences holding each token and the tokens of all sentences, counted the plain way.
+struct Counts {
+    sentences: BTreeMap<String, u64>,
+    tokens: u64,
+}
+
+impl Counts {
+    fn of(per_sentence: impl Iterator<Item = Vec<String>>) -> Counts {
+        let mut counts = Counts {
+            sentences: BTreeMap::new(),
+            tokens: 0,
+        };
+        for mut tokens in per_sentence {
+            counts.tokens += tokens.len() as u64;
+            tokens.sort();
+            tokens.dedup();
+            for token in tokens {
+                *counts.sentences.entry(token).or_default() += 1;
+            }
+        }
+        counts
+    }
+
+    fn assert_held_by(&self, table: &Table, what: &str) {
+        for (token, sentences) in &self.sentences {
+            assert_eq!(table.doc_freq(token), *sentences, "{what}: {token}");
+        }
+        assert_eq!(
+            table.distinct(),
+            self.sentences.len(),
+            "{what}: distinct tokens"
+        );
+        assert_eq!(table.tokens(), self.tokens, "{what}: tokens");
+        for absent in ["火星", "xyz", "同青"] {
+            assert!(!self.sentences.contains_key(absent), "{absent}");
+            assert_eq!(table.doc_freq(absent), 0, "{what}: {absent}");
+        }
+    }
+}
+
+/// The jieba words of each sentence, and the bigrams of each sentence's window: the sentence
+/// and the sentences just before and after it in its paragraph, written as one text with a
+/// space between sentences (as the index's window field was).
+fn plain_counts(corpus: &Corpus) -> (Counts, Counts) {
+    let sentences: Vec<_> = corpus.sentences().collect();
+    let words = Counts::of(sentences.iter().map(|sentence| {
+        words_at(sentence.normalized, sentence.boundaries)
+            .map(str::to_string)
+            .collect()
+    }));
+    let window = Counts::of((0..sentences.len()).map(|ord| {
+        let same_paragraph = |other: &&Sentence| {
+            other.doc_idx == sentences[ord].doc_idx && other.id.para == sentences[ord].id.para
+        };
+        let before = ord.checked_sub(1).and_then(|at| sentences.get(at));
+        let after = sentences.get(ord + 1);
+        let text: Vec<&str> = [before, Some(&sentences[ord]), after]
+            .into_iter()
+            .flatten()
+            .filter(same_paragraph)
+            .map(|sentence| sentence.normalized)
+            .collect();
+        bigrams(&text.join(" "))
+    }));
+    (words, window)
+}
+
+#[test]
+fn frequency_tables_hold_the_plain_counts_of_the_corpus() {
+    let scratch = tempfile::TempDir::new().unwrap();
+    let corpus = fixture_corpus(scratch.path());
+    // Letters, digits, lone characters, a word twice in a sentence, a sentence twice in a
+    // paragraph, a paragraph of one sentence.
+    std::fs::write(
+        corpus.join("zz_mixed.txt"),
+        "大同GDP为1686亿元，GDP增速6%。大同大同，好。大同大同，好。\n湖。\n",
+    )
+    .unwrap();
+    let config = config_for(&corpus, scratch.path());
+    let engine = Engine::open(config, OpenOptions::default()).unwrap();
+    let generation = scratch.path().join("index").join(current(scratch.path()));
+    let (words, window) = plain_counts(engine.corpus());
+    assert!(
+        engine
+            .corpus()
+            .sentences()
+            .any(|s| s.normalized.contains("gdp")),
+        "the mixed file is read"
+    );
+    let mapped = Frequencies::map(&generation).unwrap();
+    words.assert_held_by(&mapped.words, "words, mapped");
+    window.assert_held_by(&mapped.window, "window, mapped");
+    let in_memory = Frequencies::of(engine.corpus());
+    words.assert_held_by(&in_memory.words, "words, in memory");
+    window.assert_held_by(&in_memory.window, "window, in memory");
 }
