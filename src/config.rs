@@ -120,6 +120,9 @@ pub struct AnswerConfig {
     /// How much of the question a figure's own part of its sentence must name (IDF-weighted)
     /// for the figure to count as a statement of the asked measure.
     pub measure_fit: f32,
+    /// How much of a figure question that names its unit (多少亿元, 几座) a quote's figure in
+    /// that unit must name (as `measure_fit` measures it) for the quote to answer it.
+    pub unit_fit: f32,
     /// Share of shared bigrams above which two sentences say the same thing (the second is
     /// not quoted).
     pub same_text_overlap: f32,

@@ -17,7 +17,7 @@ use crate::question::Question;
 use crate::search::{Hit, MeasurePool};
 use crate::text::normalize::strip_whitespace;
 
-use crate::text::values::{Kind, canonical_unit_of};
+use crate::text::values::{Kind, canonical_unit_of, same_unit};
 pub use claims::{
     Asked, CheckReport, Claim, Measure, Verdict, judge, measure_of, measure_question,
 };
@@ -211,6 +211,31 @@ fn quoted(
         distinct = ordered.into_iter().map(|(_, quote)| quote).collect();
     }
     let asked_unit = asked_unit(question);
+    // A question naming its figure's unit is answered by sentences stating a figure in it of
+    // what was asked, not by one whose figures in the unit are of another measure.
+    if let Some(unit) = asked_unit.filter(|_| question.wants_figure) {
+        let measure = AskedMeasure {
+            question,
+            pool,
+            corpus,
+            min_fit: config.measure_fit,
+        };
+        distinct.retain(|quote| {
+            let best = facts_of(quote, corpus)
+                .iter()
+                .filter(|fact| same_unit(fact.quantity.unit, unit))
+                .filter_map(|fact| measure.rate(fact))
+                .fold(-1.0_f32, f32::max);
+            tracing::debug!(
+                "sentence {}: best fit of a figure in {unit}: {best}",
+                quote.sentence_idx()
+            );
+            best >= config.unit_fit
+        });
+        if distinct.is_empty() {
+            return done(Status::NotFound, Vec::new());
+        }
+    }
     if skip == 0
         && question.wants_figure
         && let Some(compared) = compare_sources(

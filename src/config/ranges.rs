@@ -69,6 +69,7 @@ pub(super) fn out_of_range(config: &Config) -> Option<OutOfRange> {
         ),
         share("answer.same_text_overlap", a.same_text_overlap),
         share("answer.measure_fit", a.measure_fit),
+        share("answer.unit_fit", a.unit_fit),
         whole("answer.over_fetch", a.over_fetch as u64, 1, 100, "1 to 100"),
         whole(
             "telegram.questions_per_minute",

@@ -60,7 +60,13 @@ const SHARE_WORDS: &[&str] = &["比例", "占比", "比重", "百分比", "比�
 
 /// The unit a "how many" question wants (多少亿元 → 元, 几座 → 座, 占比多少 → %, 多少 → none).
 pub fn asked_unit(normalized: &str) -> Option<&'static str> {
-    // 排第几, 第几名, 前几: a place in a ranking.
+    // 排第几, 第几名, 前几: a place in a ranking; 第几批 and 第几届 ask for an ordinal, which
+    // is no figure.
+    if let Some((_, after)) = normalized.split_once("第几")
+        && leading_unit(after).is_some_and(|unit| !matches!(unit, "名" | "位"))
+    {
+        return None;
+    }
     if ["第几", "前几", "排名多少", "排多少", "名次"]
         .iter()
         .any(|word| normalized.contains(word))
@@ -117,5 +123,6 @@ mod tests {
         assert_eq!(asked_unit("什么时候"), None);
         assert_eq!(asked_unit("城市算力指数在全国排第几"), Some(RANK_UNIT));
         assert_eq!(asked_unit("进出口增速在全省排名多少"), Some(RANK_UNIT));
+        assert_eq!(asked_unit("大同是第几批国家历史文化名城"), None);
     }
 }

@@ -139,9 +139,12 @@ const COUNT_CLASSIFIERS: &[&str] = &[
     "栋", "套", "辆", "颗", "枚", "份", "片", "组", "道", "层", "期", "株", "头",
 ];
 
-/// Two canonical units measure the same thing: equal, or 个 beside another count classifier.
+/// Two canonical units measure the same thing: equal, 个 beside another count classifier, or
+/// 人 beside 人次.
 pub fn same_unit(a: &str, b: &str) -> bool {
+    // 多少人 is asked of visitors counted in 人次.
     a == b
+        || matches!((a, b), ("人", "人次") | ("人次", "人"))
         || ((a == "个" || b == "个")
             && COUNT_CLASSIFIERS.contains(&a)
             && COUNT_CLASSIFIERS.contains(&b))
