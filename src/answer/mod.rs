@@ -408,6 +408,38 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_unit_question_quotes_only_figures_of_what_it_asks() {
+        // The 台 of servers does not answer how many visitors, nor a share of them.
+        check("游客有多少台", &[(2, 9.0), (0, 8.0)], Status::NotFound, &[]);
+        // "More results" tells the measure apart with the terms' weights alone.
+        let question = "服务器有多少台";
+        let parsed = parse_question(question, &Synonyms::default());
+        let pool = MeasurePool {
+            sentences: Vec::new(),
+            weights: vec![1.0; parsed.terms.len()],
+        };
+        let scores = [(0, 9.0), (3, 8.0), (4, 7.0)];
+        let config = AnswerConfig::default();
+        let more = reply(
+            &parsed,
+            question,
+            &hits(&scores),
+            &pool,
+            &corpus(),
+            &config,
+            1,
+        );
+        let got: Vec<String> = more.quotes.iter().map(Quote::citation).collect();
+        assert_eq!(
+            (more.status, got),
+            (
+                Status::Answered,
+                vec!["[2·1.1]".to_string(), "[3·1.1]".to_string()]
+            )
+        );
+    }
+
+    #[test]
     fn one_figure_written_two_ways_agrees() {
         let file = |name: &str, text: &str| RawFile {
             name: name.into(),

@@ -84,7 +84,7 @@ impl Engine {
                 // the figure's part of the draft (今年/去年 read against the day of checking).
                 let rated = measure_question(&measure, &self.synonyms, years);
                 // The terms' weights; the sentences read are the ranked ones above.
-                let pool = search::measure_pool(&rated, &self.index, &self.config.retrieval, 1)
+                let pool = search::measure_pool(&rated, &self.index, &self.config.retrieval, 0)
                     .unwrap_or_else(|err| {
                         tracing::error!("checking {:?}: {err}", figure.text);
                         MeasurePool::default()

@@ -220,18 +220,19 @@ impl Engine {
         } else {
             &decided
         };
-        // Every source's statement of an asked figure: a second, deeper search of the index.
-        let pool = if parsed.wants_figure && skip == 0 && !hits.is_empty() {
-            search::measure_pool(
-                &parsed,
-                &self.index,
-                &self.config.retrieval,
-                self.config.answer.source_depth,
-            )
-            .unwrap_or_else(|err| {
-                tracing::error!("{err}");
-                MeasurePool::default()
-            })
+        // Every source's statement of an asked figure: a second, deeper search of the index
+        // (the terms' weights alone for "more results", to tell a figure's measure there too).
+        let pool = if parsed.wants_figure && !hits.is_empty() {
+            let depth = if skip == 0 {
+                self.config.answer.source_depth
+            } else {
+                0
+            };
+            search::measure_pool(&parsed, &self.index, &self.config.retrieval, depth)
+                .unwrap_or_else(|err| {
+                    tracing::error!("{err}");
+                    MeasurePool::default()
+                })
         } else {
             MeasurePool::default()
         };

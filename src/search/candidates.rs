@@ -108,22 +108,29 @@ pub struct MeasurePool {
     pub weights: Vec<f32>,
 }
 
-/// The [`MeasurePool`] of `question`: one index search, `depth` deep.
+/// The [`MeasurePool`] of `question`: one index search, `depth` deep (none at depth 0: the
+/// terms' weights only).
 pub fn measure_pool(
     question: &Question,
     index: &SentenceIndex,
     config: &RetrievalConfig,
     depth: usize,
 ) -> Result<MeasurePool, SearchError> {
-    if question.terms.is_empty() || depth == 0 {
+    if question.terms.is_empty() {
         return Ok(MeasurePool::default());
     }
-    let tokens = query_tokens(question, config.synonym_weight);
     let searcher = index.reader.searcher();
-    let query = build_query(&tokens, index);
-    let found = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
     let stats = TermStats::new(index, &searcher);
     let weights = term_weights(question, &stats, config.single_char_weight);
+    if depth == 0 {
+        return Ok(MeasurePool {
+            sentences: Vec::new(),
+            weights,
+        });
+    }
+    let tokens = query_tokens(question, config.synonym_weight);
+    let query = build_query(&tokens, index);
+    let found = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
     let sentences = sentence_positions(&searcher, found)?
         .into_iter()
         .map(|(_, ord)| ord)
