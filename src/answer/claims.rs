@@ -7,8 +7,8 @@
 use super::Quote;
 use std::ops::Range;
 
-use super::facts::{Fact, PART_ENDS, facts_of, newest_first};
-use super::gather::AskedMeasure;
+use super::facts::{Fact, PART_ENDS, facts_of, in_respective_list, newest_first};
+use super::gather::{AskedMeasure, is_number};
 use super::periods::{PeriodMatch, period_match};
 use crate::corpus::Corpus;
 use crate::question::{Question, Synonyms, parse_question};
@@ -152,13 +152,9 @@ const GENERIC: &[&str] = &[
 /// period is `years`, matched on its own).
 pub fn measure_question(measure: &Measure, synonyms: &Synonyms, years: Vec<u16>) -> Question {
     let mut question = parse_question(&measure.text, synonyms);
-    question.terms.retain(|term| {
-        !GENERIC.contains(&term.text.as_str())
-            && !term
-                .text
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '年' | '.' | '%'))
-    });
+    question
+        .terms
+        .retain(|term| !GENERIC.contains(&term.text.as_str()) && !is_number(&term.text));
     question.years = years;
     question
 }
@@ -195,7 +191,11 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
         // One fact a sentence: the one of the measure that fits it best (the first on a tie).
         let mut best: Option<(Fact, f32)> = None;
         for fact in facts_of(quote, corpus) {
-            if !same_unit(fact.quantity.unit, asked.quantity.unit) || !same_kind(fact.kind) {
+            let sentence = corpus.sentence(quote.sentence_idx());
+            if !same_unit(fact.quantity.unit, asked.quantity.unit)
+                || !same_kind(fact.kind)
+                || in_respective_list(sentence.normalized, fact.span.start)
+            {
                 continue;
             }
             let rated = measure.rate(&fact);

@@ -58,6 +58,17 @@ pub(super) const PART_ENDS: &[char] = &[
     '，', ',', '；', ';', '。', '：', ':', '！', '!', '？', '?', '、',
 ];
 
+/// The figure starting at `start` is one of a 分别 list (城乡居民人均可支配收入分别增长8.1%、11.2%):
+/// each figure is of one of several measures the sentence names together, and which one the
+/// words do not say, so it states no measure on its own.
+pub(super) fn in_respective_list(normalized: &str, start: usize) -> bool {
+    let before = &normalized[..start];
+    let clause = before
+        .rfind(['，', ',', '；', ';', '。', '：', ':'])
+        .map_or(before, |at| &before[at..]);
+    clause.contains("分别")
+}
+
 /// Words that open a part of a sentence stating how its measure changed, without naming it.
 const NO_SUBJECT: &[&str] = &[
     "比", "较", "同比", "环比", "增长", "增加", "下降", "减少", "提高", "增速", "分别",
@@ -145,18 +156,21 @@ pub fn newest_first(a: &(Fact, Quote), b: &(Fact, Quote)) -> std::cmp::Ordering 
 /// The fact of a quote that answers a figure question: among its actual figures in the asked
 /// unit (canonical, `asked_unit`; without one, those that are not shares) whose part of the
 /// sentence names the asked attribute (`attribute`, or a synonym, when the question names
-/// one and some figure's part names it), the one `rate` rates best (the first on a tie; `rate` leaves out a figure of a year
-/// not asked); else its best change so. Targets, forecasts and ranks never stand for what a
-/// source states.
+/// one and some figure's part names it), the one `rate` rates best (the first on a tie; `rate`
+/// leaves out a figure of a year not asked); else its best change so (a change first when the
+/// question `asks_change`: 增长了多少). Targets and forecasts never stand for what a source
+/// states, nor ranks unless the question asks for a place (排第几).
 pub fn headline<'f>(
     facts: &'f [Fact],
     asked_unit: Option<&str>,
     attribute: Option<&QueryTerm>,
+    asks_change: bool,
     rate: &dyn Fn(&Fact) -> Option<f32>,
 ) -> Option<&'f Fact> {
     let unit_fits = |fact: &&Fact| match asked_unit {
         Some(unit) => same_unit(fact.quantity.unit, unit),
-        None => !matches!(fact.quantity.unit, "%" | "个百分点"),
+        // A share answers only a question about a share or a change (增长了多少: 7.5%).
+        None => asks_change || !matches!(fact.quantity.unit, "%" | "个百分点"),
     };
     // The attribute as the question words it need not be the sentence's (一年能产多少煤 asks
     // of 能产, the sentence says 产量): it only sets apart the figures that name it.
@@ -179,9 +193,24 @@ pub fn headline<'f>(
     };
     // A place in a ranking answers only a question that asks for one (排第几).
     let rank = || best_of(Kind::Rank).filter(|_| asked_unit == Some(RANK_UNIT));
-    best_of(Kind::Actual)
-        .or_else(|| best_of(Kind::Change))
-        .or_else(rank)
+    let (first, then) = if asks_change {
+        (Kind::Change, Kind::Actual)
+    } else {
+        (Kind::Actual, Kind::Change)
+    };
+    best_of(first).or_else(|| best_of(then)).or_else(rank)
+}
+
+/// Words of a question that ask how much a measure changed (增长了多少), not its level.
+const CHANGE_ASKED: &[&str] = &[
+    "增长", "增速", "增幅", "涨", "提高", "提升", "下降", "降低", "减少", "降了", "降幅",
+];
+
+/// The question asks how much a measure changed.
+pub fn asks_change(question: &crate::question::Question) -> bool {
+    CHANGE_ASKED
+        .iter()
+        .any(|word| question.normalized.contains(word))
 }
 
 /// "1686亿元（大同市人民政府 2022）｜68萬臺（新華網 2025-03-12）": each quote's headline figure
@@ -192,12 +221,18 @@ pub fn figures_line(
     facts: &[Vec<Fact>],
     asked_unit: Option<&str>,
     attribute: Option<&QueryTerm>,
+    asks_change: bool,
     rate: &dyn Fn(&Fact) -> Option<f32>,
 ) -> Option<String> {
     let chosen: Vec<(&Fact, &Quote)> = quotes
         .iter()
         .zip(facts)
-        .filter_map(|(quote, facts)| Some((headline(facts, asked_unit, attribute, rate)?, quote)))
+        .filter_map(|(quote, facts)| {
+            Some((
+                headline(facts, asked_unit, attribute, asks_change, rate)?,
+                quote,
+            ))
+        })
         .collect();
     line_of(&chosen)
 }
@@ -224,4 +259,28 @@ pub fn line_of(chosen: &[(&Fact, &Quote)]) -> Option<String> {
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join("｜"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_respective_list_names_no_measure_for_one_figure() {
+        let text = "城乡居民人均可支配收入分别增长8.1%、11.2%,农村居民收入增长7.7%";
+        let at = |figure: &str| in_respective_list(text, text.find(figure).unwrap());
+        assert!(at("8.1%") && at("11.2%"));
+        assert!(!at("7.7%"));
+    }
+
+    #[test]
+    fn a_change_subject_comes_from_the_part_before() {
+        let text = "累计接待游客1575万人次,比2023年增长107.5%,同比增长5%";
+        let span = |figure: &str| {
+            let start = text.find(figure).unwrap();
+            start..start + figure.len()
+        };
+        assert!(context_of(text, span("107.5%")).contains("接待游客"));
+        assert_eq!(context_of(text, span("1575万人次")), "累计接待游客1575万人次");
+    }
 }

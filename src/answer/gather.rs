@@ -6,7 +6,7 @@
 
 use super::Quote;
 use super::claims::measure_of;
-use super::facts::{Fact, context_of, facts_of};
+use super::facts::{Fact, context_of, facts_of, in_respective_list};
 use super::periods::{PeriodMatch, period_match};
 use crate::corpus::Corpus;
 use crate::question::{QueryTerm, Question};
@@ -27,6 +27,30 @@ pub(super) struct Statement {
 /// What the measure's own words the question does not name take off a statement's fit
 /// (新能源和可再生能源装机容量 is not what 全市电力总装机容量 asks about).
 const OWN_WORDS: f32 = 0.5;
+
+/// Words that say how a measure moved, whichever it is.
+const CHANGE_WORDS: &[&str] = &[
+    "同比",
+    "环比",
+    "比上年",
+    "增长",
+    "增速",
+    "增幅",
+    "提高",
+    "提升",
+    "下降",
+    "降低",
+    "减少",
+    "增加",
+    "涨",
+    "降",
+];
+
+/// A term of digits (and 年, %): a year or a number, not a word of the measure.
+pub(super) fn is_number(term: &str) -> bool {
+    term.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '年' | '.' | '%'))
+}
 
 /// The share of `measure`'s pairs of adjacent characters that the question's text or its
 /// terms' synonyms hold (1 when the measure names nothing).
@@ -99,6 +123,11 @@ impl AskedMeasure<'_> {
             .iter()
             .zip(&self.pool.weights)
             .map(|(term, weight)| {
+                // A year is matched as a period, wherever the source dates it; 同比增长 says
+                // how a measure moved, not which one.
+                if is_number(&term.text) || CHANGE_WORDS.contains(&term.text.as_str()) {
+                    return 0.0;
+                }
                 let named = std::iter::once((term.text.as_str(), 1.0))
                     .chain(term.synonyms.iter().map(|word| (word.as_str(), SYNONYM)))
                     .map(|(word, credit)| credit * pair_share(word, &around))
@@ -167,6 +196,7 @@ impl AskedMeasure<'_> {
                 .iter()
                 .filter(|row| row.unit().is_some_and(|found| same_unit(found, unit)))
                 .filter(|row| kinds(row.kind()) && !self.other_year(ord, row.span().start))
+                .filter(|row| !in_respective_list(sentence.normalized, row.span().start))
                 .map(|row| {
                     let context = context_of(sentence.normalized, row.span());
                     (row.span(), self.fit_at(ord, row.span(), context))

@@ -23,7 +23,7 @@ pub use claims::{
 };
 pub use context::{Context, context};
 pub use facts::Fact;
-use facts::{facts_of, figures_line, line_of};
+use facts::{asks_change, facts_of, figures_line, line_of};
 use gather::AskedMeasure;
 use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
@@ -148,6 +148,7 @@ pub fn reply(
                 &per_quote,
                 unit,
                 question.attribute.as_ref(),
+                asks_change(question),
                 &|fact| measure.rate(fact),
             );
         }

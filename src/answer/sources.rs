@@ -4,7 +4,7 @@
 //! (1.6亿吨 and 1.5亿吨以上 agree; 929万 and 突破1000万 do not).
 
 use super::Quote;
-use super::facts::{Fact, facts_of, headline, newest_first};
+use super::facts::{Fact, asks_change, facts_of, headline, newest_first};
 use super::gather::{AskedMeasure, BEST_SHARE};
 use crate::config::AnswerConfig;
 use crate::question::QueryTerm;
@@ -44,7 +44,8 @@ pub(super) fn compare_sources(
     // The answer's figure: the actual one naming the asked attribute that fits the measure
     // best; else the best-fitting figure of any kind, so that a quote stating only a forecast
     // (预计…用电量突破100亿度) still says which unit the sources' figures are in.
-    let headline = headline(&first_facts, asked_unit, attribute, &rate)
+    let asks_change = asks_change(measure.question);
+    let headline = headline(&first_facts, asked_unit, attribute, asks_change, &rate)
         .cloned()
         .or_else(|| {
             first_facts
