@@ -281,6 +281,9 @@ mod tests {
             start..start + figure.len()
         };
         assert!(context_of(text, span("107.5%")).contains("接待游客"));
-        assert_eq!(context_of(text, span("1575万人次")), "累计接待游客1575万人次");
+        assert_eq!(
+            context_of(text, span("1575万人次")),
+            "累计接待游客1575万人次"
+        );
     }
 }
