@@ -7,7 +7,7 @@
 use super::Quote;
 use std::ops::Range;
 
-use super::facts::{Fact, PART_ENDS, facts_of, in_respective_list, newest_first};
+use super::facts::{Fact, PART_ENDS, best_rated, facts_of, in_respective_list, newest_first};
 use super::gather::{AskedMeasure, is_number};
 use super::periods::{PeriodMatch, period_match};
 use crate::corpus::Corpus;
@@ -189,30 +189,24 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
             continue;
         }
         // One fact a sentence: the one of the measure that fits it best (the first on a tie).
-        let mut best: Option<(Fact, f32)> = None;
-        for fact in facts_of(quote, corpus) {
-            let sentence = corpus.sentence(quote.sentence_idx());
-            if !same_unit(fact.quantity.unit, asked.quantity.unit)
-                || !same_kind(fact.kind)
-                || in_respective_list(sentence.normalized, fact.span.start)
-            {
-                continue;
-            }
-            let rated = measure.rate(&fact);
+        let normalized = corpus.sentence(quote.sentence_idx()).normalized;
+        let facts = facts_of(quote, corpus);
+        let candidates = facts.iter().filter(|fact| {
+            same_unit(fact.quantity.unit, asked.quantity.unit)
+                && same_kind(fact.kind)
+                && !in_respective_list(normalized, fact.span.start)
+        });
+        let fitting = |fact: &Fact| {
+            let rated = measure.rate(fact);
             tracing::debug!(
                 "claim evidence {} in {:?}: fit {rated:?}",
                 fact.figure,
                 fact.context
             );
-            let Some(fit) = rated.filter(|fit| *fit >= asked.min_fit) else {
-                continue;
-            };
-            if best.as_ref().is_none_or(|(_, had)| fit > *had) {
-                best = Some((fact, fit));
-            }
-        }
-        if let Some((fact, _)) = best {
-            evidence.push((fact, quote.clone()));
+            rated.filter(|fit| *fit >= asked.min_fit)
+        };
+        if let Some((fact, _)) = best_rated(candidates, &fitting) {
+            evidence.push((fact.clone(), quote.clone()));
         }
     }
     evidence.sort_by(newest_first);

@@ -181,15 +181,7 @@ pub fn headline<'f>(
     let fits =
         |fact: &&Fact| unit_fits(fact) && (!named || attribute.is_none_or(|term| fact.names(term)));
     let best_of = |kind: Kind| {
-        let mut best: Option<(&Fact, f32)> = None;
-        for fact in facts.iter().filter(|f| f.kind == kind).filter(fits) {
-            if let Some(score) = rate(fact)
-                && best.is_none_or(|(_, had)| score > had)
-            {
-                best = Some((fact, score));
-            }
-        }
-        best.map(|(fact, _)| fact)
+        best_rated(facts.iter().filter(|f| f.kind == kind).filter(fits), rate).map(|(fact, _)| fact)
     };
     // A place in a ranking answers only a question that asks for one (排第几).
     let rank = || best_of(Kind::Rank).filter(|_| asked_unit == Some(RANK_UNIT));
@@ -201,7 +193,23 @@ pub fn headline<'f>(
     best_of(first).or_else(|| best_of(then)).or_else(rank)
 }
 
-/// Words of a question that ask how much a measure changed (增长了多少), not its level.
+/// The fact `rate` rates best (the first on a tie; `None` rates leave a fact out), with its
+/// rating.
+pub(super) fn best_rated<'f>(
+    facts: impl IntoIterator<Item = &'f Fact>,
+    rate: &dyn Fn(&Fact) -> Option<f32>,
+) -> Option<(&'f Fact, f32)> {
+    facts
+        .into_iter()
+        .filter_map(|fact| Some((fact, rate(fact)?)))
+        .fold(None, |best, (fact, score)| match best {
+            Some((_, had)) if had >= score => best,
+            _ => Some((fact, score)),
+        })
+}
+
+/// Words of a question that ask how much a measure changed (whole words: 增加 would take
+/// 增加值 for a change, see `values::CHANGE_CUES` for the words before a figure) (增长了多少), not its level.
 const CHANGE_ASKED: &[&str] = &[
     "增长", "增速", "增幅", "涨", "提高", "提升", "下降", "降低", "减少", "降了", "降幅",
 ];

@@ -11,9 +11,10 @@ use super::periods::{PeriodMatch, period_match};
 use crate::corpus::Corpus;
 use crate::question::{QueryTerm, Question};
 use crate::search::MeasurePool;
+use crate::text::figures::FigureRow;
 use crate::text::normalize::{is_cjk, normalize};
 use crate::text::periods::year_of_figure;
-use crate::text::values::{Kind, same_unit};
+use crate::text::values::{CHANGE_CUES, Kind, same_unit};
 
 /// A statement of the measure: the figure, its sentence, and how well its part of the sentence
 /// names the question's terms (0–1).
@@ -27,24 +28,6 @@ pub(super) struct Statement {
 /// What the measure's own words the question does not name take off a statement's fit
 /// (新能源和可再生能源装机容量 is not what 全市电力总装机容量 asks about).
 const OWN_WORDS: f32 = 0.5;
-
-/// Words that say how a measure moved, whichever it is.
-const CHANGE_WORDS: &[&str] = &[
-    "同比",
-    "环比",
-    "比上年",
-    "增长",
-    "增速",
-    "增幅",
-    "提高",
-    "提升",
-    "下降",
-    "降低",
-    "减少",
-    "增加",
-    "涨",
-    "降",
-];
 
 /// A term of digits (and 年, %): a year or a number, not a word of the measure.
 pub(super) fn is_number(term: &str) -> bool {
@@ -125,7 +108,7 @@ impl AskedMeasure<'_> {
             .map(|(term, weight)| {
                 // A year is matched as a period, wherever the source dates it; 同比增长 says
                 // how a measure moved, not which one.
-                if is_number(&term.text) || CHANGE_WORDS.contains(&term.text.as_str()) {
+                if is_number(&term.text) || CHANGE_CUES.contains(&term.text.as_str()) {
                     return 0.0;
                 }
                 let named = std::iter::once((term.text.as_str(), 1.0))
@@ -159,6 +142,41 @@ impl AskedMeasure<'_> {
                 .is_some_and(|year| !asked.contains(&year))
     }
 
+    /// The figure of the sentence at `ord` in `unit` (canonical, or one `same_unit` with it)
+    /// that fits the measure best, among those `accept` takes and not dated to a year not
+    /// asked: its span and fit. Read from the fact index, not the text.
+    fn best_figure_in(
+        &self,
+        ord: usize,
+        unit: &str,
+        accept: &dyn Fn(&FigureRow) -> bool,
+    ) -> Option<(std::ops::Range<usize>, f32)> {
+        let sentence = self.corpus.sentence(ord);
+        let best = sentence
+            .figures
+            .iter()
+            .filter(|row| row.unit().is_some_and(|found| same_unit(found, unit)))
+            .filter(|row| accept(row) && !self.other_year(ord, row.span().start))
+            .map(|row| {
+                let context = context_of(sentence.normalized, row.span());
+                (row.span(), self.fit_at(ord, row.span(), context))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((span, fit)) = &best {
+            tracing::debug!(
+                "figure {:?} of sentence {ord}: fit {fit}",
+                &sentence.normalized[span.clone()]
+            );
+        }
+        best
+    }
+
+    /// How well the sentence at `ord` states the measure in `unit`: its best figure's fit.
+    pub fn fit_in_unit(&self, ord: usize, unit: &str) -> Option<f32> {
+        self.best_figure_in(ord, unit, &|_| true)
+            .map(|(_, fit)| fit)
+    }
+
     /// [`AskedMeasure::fit`] of the figure at `span` of the sentence at `ord`, whose part of
     /// the sentence is `context`.
     fn fit_at(&self, ord: usize, span: std::ops::Range<usize>, context: &str) -> f32 {
@@ -190,24 +208,9 @@ impl AskedMeasure<'_> {
         let mut found: Vec<Statement> = Vec::new();
         for ord in self.candidates() {
             let sentence = self.corpus.sentence(ord);
-            // The fact index first: most sentences state no figure in the unit.
-            let best = sentence
-                .figures
-                .iter()
-                .filter(|row| row.unit().is_some_and(|found| same_unit(found, unit)))
-                .filter(|row| kinds(row.kind()) && !self.other_year(ord, row.span().start))
-                .filter(|row| !in_respective_list(sentence.normalized, row.span().start))
-                .map(|row| {
-                    let context = context_of(sentence.normalized, row.span());
-                    (row.span(), self.fit_at(ord, row.span(), context))
-                })
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((span, fit)) = &best {
-                tracing::debug!(
-                    "statement {:?} of sentence {ord}: fit {fit}",
-                    &sentence.normalized[span.clone()]
-                );
-            }
+            let best = self.best_figure_in(ord, unit, &|row| {
+                kinds(row.kind()) && !in_respective_list(sentence.normalized, row.span().start)
+            });
             let Some((span, fit)) = best.filter(|(_, fit)| *fit >= self.min_fit) else {
                 continue;
             };

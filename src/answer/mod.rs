@@ -17,7 +17,7 @@ use crate::question::Question;
 use crate::search::{Hit, MeasurePool};
 use crate::text::normalize::strip_whitespace;
 
-use crate::text::values::{Kind, canonical_unit_of, same_unit};
+use crate::text::values::{Kind, canonical_unit_of};
 pub use claims::{
     Asked, CheckReport, Claim, Measure, Verdict, judge, measure_of, measure_question,
 };
@@ -222,16 +222,9 @@ fn quoted(
             min_fit: config.measure_fit,
         };
         distinct.retain(|quote| {
-            let best = facts_of(quote, corpus)
-                .iter()
-                .filter(|fact| same_unit(fact.quantity.unit, unit))
-                .filter_map(|fact| measure.rate(fact))
-                .fold(-1.0_f32, f32::max);
-            tracing::debug!(
-                "sentence {}: best fit of a figure in {unit}: {best}",
-                quote.sentence_idx()
-            );
-            best >= config.unit_fit
+            measure
+                .fit_in_unit(quote.sentence_idx(), unit)
+                .is_some_and(|fit| fit >= config.unit_fit)
         });
         if distinct.is_empty() {
             return done(Status::NotFound, Vec::new());

@@ -4,7 +4,7 @@
 //! (1.6亿吨 and 1.5亿吨以上 agree; 929万 and 突破1000万 do not).
 
 use super::Quote;
-use super::facts::{Fact, asks_change, facts_of, headline, newest_first};
+use super::facts::{Fact, asks_change, best_rated, facts_of, headline, newest_first};
 use super::gather::{AskedMeasure, BEST_SHARE};
 use crate::config::AnswerConfig;
 use crate::question::QueryTerm;
@@ -48,17 +48,12 @@ pub(super) fn compare_sources(
     let headline = headline(&first_facts, asked_unit, attribute, asks_change, &rate)
         .cloned()
         .or_else(|| {
-            first_facts
+            let candidates = first_facts
                 .iter()
                 .filter(|fact| fact.kind != Kind::Rank)
-                .filter(|fact| asked_unit.is_none_or(|unit| same_unit(fact.quantity.unit, unit)))
-                .filter_map(|fact| Some((fact, rate(fact)?)))
-                .filter(|(_, fit)| *fit >= measure.min_fit)
-                .fold(None::<(&Fact, f32)>, |best, (fact, fit)| match best {
-                    Some((_, had)) if had >= fit => best,
-                    _ => Some((fact, fit)),
-                })
-                .map(|(fact, _)| fact.clone())
+                .filter(|fact| asked_unit.is_none_or(|unit| same_unit(fact.quantity.unit, unit)));
+            let fitting = |fact: &Fact| rate(fact).filter(|fit| *fit >= measure.min_fit);
+            best_rated(candidates, &fitting).map(|(fact, _)| fact.clone())
         })?;
     tracing::debug!(
         "comparing sources on {} ({}, {:?}) over {} pooled sentences",

@@ -292,7 +292,7 @@ const FORECAST_CUES: &[&str] = &[
     "今后",
 ];
 /// Words just before a figure that make it a change of a value.
-const CHANGE_CUES: &[&str] = &[
+pub const CHANGE_CUES: &[&str] = &[
     "增长",
     "增加",
     "提高",
