@@ -7,7 +7,7 @@
 use super::Quote;
 use std::ops::Range;
 
-use super::facts::{Fact, PART_ENDS, best_rated, facts_of, in_respective_list, newest_first};
+use super::facts::{Fact, PART_ENDS, best_rated, facts_of, newest_first};
 use super::gather::{AskedMeasure, is_number};
 use super::periods::{PeriodMatch, period_match};
 use crate::corpus::Corpus;
@@ -111,6 +111,10 @@ pub fn measure_of(text: &str, span: Range<usize>) -> Measure {
         .find(PART_ENDS)
         .map_or(text.len(), |at| span.end + at);
     let mut after = &text[span.end..end];
+    // 1000千伏特高压和新荣500千伏变电站: a conjunction or another number ends the measure.
+    if let Some(cut) = after.find(|ch: char| ch.is_ascii_digit() || "和与及".contains(ch)) {
+        after = &after[..cut];
+    }
     while let Some(rest) = AFTER_FIGURE
         .iter()
         .find_map(|word| after.strip_prefix(word))
@@ -189,12 +193,11 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
             continue;
         }
         // One fact a sentence: the one of the measure that fits it best (the first on a tie).
-        let normalized = corpus.sentence(quote.sentence_idx()).normalized;
         let facts = facts_of(quote, corpus);
         let candidates = facts.iter().filter(|fact| {
             same_unit(fact.quantity.unit, asked.quantity.unit)
                 && same_kind(fact.kind)
-                && !in_respective_list(normalized, fact.span.start)
+                && fact.context.is_some()
         });
         let fitting = |fact: &Fact| {
             let rated = measure.rate(fact);

@@ -2,13 +2,16 @@
 //! kind (actual, target, forecast, change, rank), period and source; and the first line of a
 //! figure reply, built only from figure spans and source metadata.
 
+use std::borrow::Cow;
+
 use super::Quote;
 use super::periods::dated_years_around;
+use super::respective::{Listed, listed};
 use crate::corpus::Corpus;
 use crate::question::QueryTerm;
 use crate::text::figures::figure_spans;
 use crate::text::periods::year_of_figure;
-use crate::text::values::{Kind, Quantity, RANK_UNIT, kind_at, quantity_at, same_unit};
+use crate::text::values::{Kind, Quantity, RANK_UNIT, kinds_of, quantity_at, same_unit};
 
 /// One figure of a quoted sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +28,9 @@ pub struct Fact {
     /// The figure's bytes in the sentence's normalised text.
     pub span: std::ops::Range<usize>,
     /// The part of the sentence the figure belongs to (normalised): where the measure it
-    /// quantifies is named (在用服务器25.3万台, 建成6座智能化煤矿).
-    pub context: String,
+    /// quantifies is named (在用服务器25.3万台, 建成6座智能化煤矿); `None` for a figure of a 分别
+    /// list whose measure cannot be read, which states none on its own.
+    pub context: Option<String>,
 }
 
 /// The facts of `quote`, in the order its sentence states them.
@@ -34,17 +38,23 @@ pub fn facts_of(quote: &Quote, corpus: &Corpus) -> Vec<Fact> {
     let normalized = corpus.sentence(quote.sentence_idx()).normalized;
     let period = period_of(quote, corpus);
     // The quote's figures come from the same spans of the same text, in the same order.
-    figure_spans(normalized)
+    let spans: Vec<std::ops::Range<usize>> = figure_spans(normalized).collect();
+    let kinds = kinds_of(normalized, &spans);
+    spans
+        .iter()
+        .cloned()
+        .enumerate()
+        .zip(kinds)
         .zip(quote.figures())
-        .filter_map(|(span, figure)| {
+        .filter_map(|(((at, span), kind), figure)| {
             // 由2013年的233天增加到2021年的315天: a year just before a figure dates it alone.
             let period = year_of_figure(normalized, span.start)
                 .map_or_else(|| period.clone(), |year| year.to_string());
             Some(Fact {
                 figure: figure.text.clone(),
                 quantity: quantity_at(normalized, span.clone())?,
-                kind: kind_at(normalized, span.clone()),
-                context: context_of(normalized, span.clone()).to_string(),
+                kind,
+                context: figure_context(normalized, &spans, at).map(Cow::into_owned),
                 span,
                 period,
                 sentence_idx: quote.sentence_idx(),
@@ -58,20 +68,25 @@ pub(super) const PART_ENDS: &[char] = &[
     '，', ',', '；', ';', '。', '：', ':', '！', '!', '？', '?', '、',
 ];
 
-/// The figure starting at `start` is one of a 分别 list (城乡居民人均可支配收入分别增长8.1%、11.2%):
-/// each figure is of one of several measures the sentence names together, and which one the
-/// words do not say, so it states no measure on its own.
-pub(super) fn in_respective_list(normalized: &str, start: usize) -> bool {
-    let before = &normalized[..start];
-    let clause = before
-        .rfind(['，', ',', '；', ';', '。', '：', ':'])
-        .map_or(before, |at| &before[at..]);
-    clause.contains("分别")
+/// The part of the sentence the figure at `spans[at]` states a measure in (see
+/// [`context_of`]); for a figure of a 分别 list, that part as written for it alone, or `None`
+/// when which measure it is of cannot be read (see `respective`).
+pub(super) fn figure_context<'t>(
+    normalized: &'t str,
+    spans: &[std::ops::Range<usize>],
+    at: usize,
+) -> Option<Cow<'t, str>> {
+    match listed(normalized, spans, at) {
+        Listed::No => Some(Cow::Borrowed(context_of(normalized, spans[at].clone()))),
+        Listed::Resolved(context) => Some(Cow::Owned(context)),
+        Listed::Unresolved => None,
+    }
 }
 
-/// Words that open a part of a sentence stating how its measure changed, without naming it.
+/// Words that open a part of a sentence stating how its measure changed or what share of a
+/// whole it is (占比超过56%), without naming it.
 const NO_SUBJECT: &[&str] = &[
-    "比", "较", "同比", "环比", "增长", "增加", "下降", "减少", "提高", "增速", "分别",
+    "比", "较", "同比", "环比", "增长", "增加", "下降", "减少", "提高", "增速", "分别", "占",
 ];
 
 /// How far after a figure its measure may be named (6座智能化煤矿).
@@ -138,7 +153,11 @@ impl Fact {
     pub fn names(&self, term: &QueryTerm) -> bool {
         std::iter::once(&term.text)
             .chain(&term.synonyms)
-            .any(|word| self.context.contains(word.as_str()))
+            .any(|word| {
+                self.context
+                    .as_deref()
+                    .is_some_and(|context| context.contains(word.as_str()))
+            })
     }
 }
 
@@ -274,11 +293,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_respective_list_names_no_measure_for_one_figure() {
-        let text = "城乡居民人均可支配收入分别增长8.1%、11.2%,农村居民收入增长7.7%";
-        let at = |figure: &str| in_respective_list(text, text.find(figure).unwrap());
-        assert!(at("8.1%") && at("11.2%"));
-        assert!(!at("7.7%"));
+    fn a_respective_list_names_a_measure_only_when_its_items_are_read() {
+        let contexts = |text: &str| -> Vec<Option<String>> {
+            let spans: Vec<_> = figure_spans(text).collect();
+            (0..spans.len())
+                .map(|at| figure_context(text, &spans, at).map(Cow::into_owned))
+                .collect()
+        };
+        let unread = contexts("两地居民收入分别增长8.1%、11.2%,农村居民收入增长7.7%");
+        assert_eq!(unread[..2], [None, None]);
+        assert_eq!(unread[2].as_deref(), Some("农村居民收入增长7.7%"));
+        let read = contexts("城乡居民人均可支配收入分别增长8.1%、11.2%");
+        assert_eq!(read[1].as_deref(), Some("农村居民人均可支配收入增长11.2%"));
     }
 
     #[test]

@@ -4,9 +4,13 @@
 //! measure in the same sentence (占全市电力总装机容量的53.7% beside 装机容量929万千瓦) is told
 //! apart by where the question's words stand: in the figure's own part of the sentence.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::Quote;
 use super::claims::measure_of;
-use super::facts::{Fact, context_of, facts_of, in_respective_list};
+use super::facts::{Fact, facts_of, figure_context};
 use super::periods::{PeriodMatch, period_match};
 use crate::corpus::Corpus;
 use crate::question::{QueryTerm, Question};
@@ -35,18 +39,76 @@ pub(super) fn is_number(term: &str) -> bool {
         .all(|c| c.is_ascii_digit() || matches!(c, '年' | '.' | '%'))
 }
 
+/// Words of a measure's text that say when, where in the whole, how or how surely, not what
+/// is measured (今年全市粮食总产量有望: 粮食总产量).
+const NOT_MEASURE: &[&str] = &[
+    "今年",
+    "去年",
+    "全年",
+    "当年",
+    "上年",
+    "目前",
+    "截至",
+    "近年来",
+    "其中",
+    "全市",
+    "全省",
+    "全国",
+    "有望",
+    "预计",
+    "累计",
+    "同比",
+    "环比",
+    "比上年",
+    "增长",
+    "增加",
+    "提高",
+    "下降",
+    "减少",
+    "达到",
+    "突破",
+    "超过",
+    "分别",
+    "已经",
+    "平均",
+    "规模",
+    "水平",
+    "总量",
+    "数量",
+];
+
+static BRACKETED_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[(（][^()（）]*[)）]").expect("bracket pattern is valid"));
+
 /// The share of `measure`'s pairs of adjacent characters that the question's text or its
-/// terms' synonyms hold (1 when the measure names nothing).
+/// terms and their synonyms hold (1 when the measure names nothing). Pairs are read within runs of
+/// Chinese characters, past the words of [`NOT_MEASURE`].
 fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) -> f32 {
-    let measure: String = measure.chars().filter(|c| is_cjk(*c)).collect();
-    share_of_pairs(&measure, |pair| {
+    // What brackets hold explains the word before them (PUE(能耗水平)).
+    let mut measure = BRACKETED_RE.replace_all(measure, " ").into_owned();
+    for word in NOT_MEASURE {
+        measure = measure.replace(word, " ");
+    }
+    let named = |pair: &str| {
         question.contains(pair)
             || terms
                 .iter()
-                .flat_map(|term| &term.synonyms)
+                .flat_map(|term| std::iter::once(&term.text).chain(&term.synonyms))
                 .any(|word| word.contains(pair))
-    })
-    .unwrap_or(1.0)
+    };
+    let (mut n_named, mut n_pairs) = (0, 0);
+    for run in measure.split(|c: char| !is_cjk(c)) {
+        let chars: Vec<char> = run.chars().collect();
+        for two in chars.windows(2) {
+            n_pairs += 1;
+            n_named += usize::from(named(&two.iter().collect::<String>()));
+        }
+    }
+    if n_pairs == 0 {
+        1.0
+    } else {
+        n_named as f32 / n_pairs as f32
+    }
 }
 
 /// The share of `word`'s pairs of adjacent characters for which `found` holds; None for a word
@@ -93,7 +155,8 @@ pub(super) struct AskedMeasure<'a> {
 impl AskedMeasure<'_> {
     /// How well `fact` (of the sentence at `fact.sentence_idx`) states the asked measure, 0–1.
     pub fn fit(&self, fact: &Fact) -> f32 {
-        self.fit_at(fact.sentence_idx, fact.span.clone(), &fact.context)
+        let context = fact.context.as_deref().unwrap_or("");
+        self.fit_at(fact.sentence_idx, fact.span.clone(), context)
     }
 
     /// The terms' weights as far as the answer's sentence (at `ord`, with its document's title)
@@ -152,14 +215,17 @@ impl AskedMeasure<'_> {
         accept: &dyn Fn(&FigureRow) -> bool,
     ) -> Option<(std::ops::Range<usize>, f32)> {
         let sentence = self.corpus.sentence(ord);
+        let spans: Vec<std::ops::Range<usize>> =
+            sentence.figures.iter().map(FigureRow::span).collect();
         let best = sentence
             .figures
             .iter()
-            .filter(|row| row.unit().is_some_and(|found| same_unit(found, unit)))
-            .filter(|row| accept(row) && !self.other_year(ord, row.span().start))
-            .map(|row| {
-                let context = context_of(sentence.normalized, row.span());
-                (row.span(), self.fit_at(ord, row.span(), context))
+            .enumerate()
+            .filter(|(_, row)| row.unit().is_some_and(|found| same_unit(found, unit)))
+            .filter(|(_, row)| accept(row) && !self.other_year(ord, row.span().start))
+            .filter_map(|(at, row)| {
+                let context = figure_context(sentence.normalized, &spans, at)?;
+                Some((row.span(), self.fit_at(ord, row.span(), &context)))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((span, fit)) = &best {
@@ -201,30 +267,37 @@ impl AskedMeasure<'_> {
     }
 
     /// The statements of a figure in `unit` (canonical) of the `kinds` wanted, each
-    /// sentence's best-fitting one, fitting at least `min_fit` and [`BEST_SHARE`] of the best
+    /// sentence's best-fitting one (one of what is, one of what is planned), fitting at least `min_fit` and [`BEST_SHARE`] of the best
     /// one's; best first. With asked years, sentences of other years are left out.
     pub fn statements(&self, unit: &str, kinds: &dyn Fn(Kind) -> bool) -> Vec<Statement> {
         let question = self.question;
         let mut found: Vec<Statement> = Vec::new();
         for ord in self.candidates() {
-            let sentence = self.corpus.sentence(ord);
-            let best = self.best_figure_in(ord, unit, &|row| {
-                kinds(row.kind()) && !in_respective_list(sentence.normalized, row.span().start)
+            // What is and what is planned are read apart: 由现在的550亿千瓦时提高至1100亿千瓦时
+            // states both.
+            let best = [false, true].map(|planned| {
+                self.best_figure_in(ord, unit, &|row| {
+                    kinds(row.kind())
+                        && matches!(row.kind(), Kind::Target | Kind::Forecast) == planned
+                })
+                .filter(|(_, fit)| *fit >= self.min_fit)
             });
-            let Some((span, fit)) = best.filter(|(_, fit)| *fit >= self.min_fit) else {
-                continue;
-            };
-            if !question.years.is_empty()
-                && period_match(self.corpus, ord, &question.years) == PeriodMatch::Other
+            if best.iter().all(Option::is_none)
+                || (!question.years.is_empty()
+                    && period_match(self.corpus, ord, &question.years) == PeriodMatch::Other)
             {
                 continue;
             }
             let quote = Quote::from_corpus(self.corpus, ord, 0.0, 0.0);
-            if let Some(fact) = facts_of(&quote, self.corpus)
-                .into_iter()
-                .find(|fact| fact.span == span)
-            {
-                found.push(Statement { fact, quote, fit });
+            let facts = facts_of(&quote, self.corpus);
+            for (span, fit) in best.into_iter().flatten() {
+                if let Some(fact) = facts.iter().find(|fact| fact.span == span) {
+                    found.push(Statement {
+                        fact: fact.clone(),
+                        quote: quote.clone(),
+                        fit,
+                    });
+                }
             }
         }
         found.sort_by(|a, b| b.fit.total_cmp(&a.fit));

@@ -9,6 +9,7 @@ mod facts;
 mod gather;
 mod periods;
 mod quote;
+mod respective;
 mod sources;
 
 use crate::config::AnswerConfig;

@@ -82,10 +82,11 @@ pub(super) fn compare_sources(
     let headline_fit = measure.fit(&headline);
     let gathered = measure.statements(unit, &kinds);
     let best = gathered.first().map_or(0.0, |statement| statement.fit);
+    let planned = |fact: &Fact| matches!(fact.kind, Kind::Target | Kind::Forecast);
     let mut taken: Vec<(Fact, Quote)> = Vec::new();
     let mut take = |fact: Fact, quote: Quote| {
         let repeated = taken.iter().any(|(had, with)| {
-            with.sentence_idx() == quote.sentence_idx()
+            (with.sentence_idx() == quote.sentence_idx() && planned(had) == planned(&fact))
                 || (with.doc() == quote.doc()
                     && comparable(&had.figure) == comparable(&fact.figure))
         });
@@ -104,11 +105,14 @@ pub(super) fn compare_sources(
     let mut docs: Vec<&str> = taken.iter().map(|(_, quote)| quote.doc()).collect();
     docs.sort_unstable();
     docs.dedup();
-    if docs.len() < 2 {
+    // One source is enough when the answer's figure is only planned and a statement says
+    // what is (将提高至1100亿千瓦时, and 由现在的550亿千瓦时 in another sentence).
+    let answers_plan_with_actual = matches!(kind, Kind::Target | Kind::Forecast)
+        && taken.iter().any(|(fact, _)| !planned(fact));
+    if docs.len() < 2 && !answers_plan_with_actual {
         return None;
     }
     // Actual figures first (a change counts as one when a change is what is asked).
-    let planned = |fact: &Fact| matches!(fact.kind, Kind::Target | Kind::Forecast);
     taken.sort_by(|a, b| planned(&a.0).cmp(&planned(&b.0)).then(newest_first(a, b)));
     taken.truncate(config.max_sources);
     let actual: Vec<&(Fact, Quote)> = taken.iter().filter(|(fact, _)| !planned(fact)).collect();

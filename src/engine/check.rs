@@ -8,7 +8,7 @@ use crate::search::{self, MeasurePool};
 use crate::text::figures::{figure_spans, find_figures};
 use crate::text::normalize::normalize;
 use crate::text::periods::{years_back, years_in};
-use crate::text::values::{kind_at, quantity_at};
+use crate::text::values::{kinds_of, quantity_at};
 
 /// How many of the best-ranked sentences for a claim are read for its evidence.
 const EVIDENCE_DEPTH: usize = 10;
@@ -33,12 +33,13 @@ impl Engine {
         let normalized = normalize(sentence);
         let spans: Vec<_> = figure_spans(&normalized).collect();
         let figures = find_figures(sentence);
+        let kinds = kinds_of(&normalized, &spans);
         spans
             .into_iter()
+            .zip(kinds)
             .zip(figures)
-            .filter_map(|(span, figure)| {
+            .filter_map(|((span, kind), figure)| {
                 let quantity = quantity_at(&normalized, span.clone())?;
-                let kind = kind_at(&normalized, span.clone());
                 let measure = measure_of(&normalized, span.clone());
                 // The figure's part of the sentence, the figure asked for: 大同投运服务器达多少.
                 let question = format!(

@@ -4,6 +4,7 @@
 //! the numbers it states. Pure; raw user text never reaches a query parser.
 
 mod asked;
+mod phrasing;
 mod synonyms;
 mod tokens;
 pub mod vocabulary;
@@ -129,6 +130,8 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
             names_a_thing: names_a_thing(tag),
         });
     }
+    phrasing::merge_bracketed(&normalized, &mut terms);
+    phrasing::join_verb_objects(&normalized, synonyms, &mut terms);
     Question {
         wants_figure: FIGURE_CUES.iter().any(|cue| cue_text.contains(cue)),
         wants_date: DATE_CUES.iter().any(|cue| cue_text.contains(cue)),

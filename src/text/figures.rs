@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::normalize::{is_cjk, normalize};
-use super::values::{Kind, UNITS, kind_at, quantity, quantity_at};
+use super::values::{Kind, UNITS, kinds_of, quantity, quantity_at};
 
 /// A figure: its text as written in the original sentence and its byte range there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,8 +90,12 @@ impl FigureRow {
 
 /// The figures of a normalised sentence as rows of the fact index.
 pub fn figure_rows(normalized: &str) -> Vec<FigureRow> {
-    figure_spans(normalized)
-        .map(|span| {
+    let spans: Vec<Range<usize>> = figure_spans(normalized).collect();
+    let kinds = kinds_of(normalized, &spans);
+    spans
+        .into_iter()
+        .zip(kinds)
+        .map(|(span, kind)| {
             let unit = match quantity_at(normalized, span.clone()) {
                 None => FigureRow::UNREAD,
                 Some(quantity) if quantity.unit.is_empty() => FigureRow::NO_UNIT,
@@ -100,7 +104,6 @@ pub fn figure_rows(normalized: &str) -> Vec<FigureRow> {
                     .position(|unit| *unit == quantity.unit)
                     .map_or(FigureRow::UNREAD, |at| at as u32),
             };
-            let kind = kind_at(normalized, span.clone());
             FigureRow {
                 start: span.start as u32,
                 end: span.end as u32,
@@ -152,8 +155,41 @@ pub fn figure_spans(normalized: &str) -> impl Iterator<Item = Range<usize>> + '_
         .collect::<Vec<_>>();
     let mut spans = ranks;
     spans.extend(amounts);
+    let bare: Vec<Range<usize>> = BARE_DECIMAL_RE
+        .find_iter(normalized)
+        .map(|found| found.range())
+        .filter(|span| is_bare_value_at(normalized, span.clone()))
+        .filter(|bare| {
+            !spans
+                .iter()
+                .any(|span| span.start < bare.end && bare.start < span.end)
+        })
+        .collect();
+    spans.extend(bare);
     spans.sort_by_key(|span| span.start);
     spans.into_iter()
+}
+
+/// A decimal with no unit (平均PUE(能耗水平)1.17, 控制在1.15以内), a figure only where it
+/// stands as a value; see [`is_bare_value_at`].
+static BARE_DECIMAL_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d+\.\d+").expect("decimal pattern is valid"));
+
+/// Words after which a bare decimal is a measure's value.
+const BEFORE_BARE_VALUE: &[&str] = &[")", "）", "为", "达", "在", "是", "至", "到", "约", "仅"];
+
+/// Words after a bare decimal that qualify it as a value.
+const AFTER_BARE_VALUE: &[&str] = &["以内", "以下", "以上", "左右"];
+
+/// The bare decimal at `span` is a value: it follows a closing bracket or a linking word
+/// and ends its part of the sentence or is qualified (以内), so neither a version (工业4.0的)
+/// nor a piece of a date or a number (2024.11.01).
+fn is_bare_value_at(normalized: &str, span: Range<usize>) -> bool {
+    let (before, after) = (&normalized[..span.start], &normalized[span.end..]);
+    let ends_part = after.is_empty()
+        || after.starts_with(|ch: char| ch.is_whitespace() || "，,；;。：:！!？?、".contains(ch))
+        || AFTER_BARE_VALUE.iter().any(|word| after.starts_with(word));
+    BEFORE_BARE_VALUE.iter().any(|word| before.ends_with(word)) && ends_part
 }
 
 /// The spans of the amounts of a normalised text (figures other than ranks).
@@ -298,6 +334,14 @@ mod tests {
             &["200万台", "100亿度"],
         );
         check("人口超过300万", &["300万"]);
+        // A decimal with no unit, where it stands as a value.
+        check(
+            "年用电量突破15亿度,平均PUE(能耗水平)1.17",
+            &["15亿度", "1.17"],
+        );
+        check("PUE控制在1.15以内", &["1.15"]);
+        check("推进工业4.0发展,版本为2.0的系统", &[]);
+        check("在2024.11.01发布", &[]);
     }
 
     #[test]

@@ -317,6 +317,59 @@ pub const CHANGE_CUES: &[&str] = &[
 /// Characters that end the reach of a goal's or an expectation's word.
 const SCOPE_ENDS: &[char] = &['；', ';', '。', '！', '!', '？', '?'];
 
+/// Words between 由/从 and the level a change starts from (由现在的550亿千瓦时提高至…).
+const NOW_WORDS: &[&str] = &[
+    "现在的",
+    "目前的",
+    "当前的",
+    "原来的",
+    "现有的",
+    "现在",
+    "目前",
+    "当前",
+    "原来",
+    "现有",
+];
+/// Words after a starting level that lead to the level reached.
+const TOWARDS: &[&str] = &[
+    "提高", "增加", "增长", "提升", "上升", "扩大", "下降", "减少", "降低", "降", "升",
+];
+
+/// The figure at `span` is the level a change starts from (由现在的550亿千瓦时提高至1100亿千瓦时):
+/// what is, even in a sentence of what will be.
+fn is_starting_level(text: &str, span: Range<usize>) -> bool {
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else {
+        return false;
+    };
+    let head = NOW_WORDS
+        .iter()
+        .find_map(|word| before.strip_suffix(word))
+        .unwrap_or(before);
+    let after = TOWARDS
+        .iter()
+        .find_map(|word| after.strip_prefix(word))
+        .unwrap_or(after);
+    (head.ends_with('由') || head.ends_with('从')) && after.starts_with(['到', '至'])
+}
+
+/// The kinds of the figures at `spans` (in order) of the normalised sentence `text`: each
+/// one's [`kind_at`], and a figure listed right after another (分别增长8.1%、11.2%) of that
+/// one's kind.
+pub fn kinds_of(text: &str, spans: &[Range<usize>]) -> Vec<Kind> {
+    let mut kinds: Vec<Kind> = Vec::with_capacity(spans.len());
+    for (at, span) in spans.iter().enumerate() {
+        let mut kind = kind_at(text, span.clone());
+        if kind == Kind::Actual
+            && let Some(previous) = at.checked_sub(1).map(|before| &spans[before])
+            && text.get(previous.end..span.start) == Some("、")
+        {
+            kind = kinds[at - 1];
+        }
+        kinds.push(kind);
+    }
+    kinds
+}
+
 /// The kind of the figure at `span` of the normalised sentence `text`.
 pub fn kind_at(text: &str, span: Range<usize>) -> Kind {
     let Some(before) = text.get(..span.start) else {
@@ -324,9 +377,12 @@ pub fn kind_at(text: &str, span: Range<usize>) -> Kind {
     };
     // 力争 and 预计 govern the list that follows them, to the end of the sentence's part.
     let scope = before.rfind(SCOPE_ENDS).map_or(before, |at| &before[at..]);
-    let figure = text.get(span).unwrap_or("");
+    let figure = text.get(span.clone()).unwrap_or("");
     if before.ends_with('第') || figure.starts_with(['第', '前']) {
         return Kind::Rank;
+    }
+    if is_starting_level(text, span.clone()) {
+        return Kind::Actual;
     }
     if TARGET_CUES.iter().any(|cue| scope.contains(cue)) {
         return Kind::Target;

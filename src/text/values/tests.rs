@@ -274,6 +274,19 @@ fn tells_actuals_from_targets_forecasts_changes_and_ranks() {
             Kind::Forecast,
         ),
         ("力争明年更好；今年完成1686亿元", "1686亿元", Kind::Actual),
+        // The level a planned change starts from is what is.
+        (
+            "未来2~3年,发电量将由现在的550亿千瓦时提高至1100亿千瓦时",
+            "550亿千瓦时",
+            Kind::Actual,
+        ),
+        (
+            "未来2~3年,发电量将由现在的550亿千瓦时提高至1100亿千瓦时",
+            "1100亿千瓦时",
+            Kind::Forecast,
+        ),
+        ("预计从目前的40亿度增加到60亿度", "40亿度", Kind::Actual),
+        ("预计从目前的40亿度增加到60亿度", "60亿度", Kind::Forecast),
     ];
     for &(sentence, figure, kind) in cases {
         let start = sentence.find(figure).unwrap();
@@ -283,4 +296,20 @@ fn tells_actuals_from_targets_forecasts_changes_and_ranks() {
             "{sentence}"
         );
     }
+}
+
+#[test]
+fn a_figure_listed_after_another_is_of_its_kind() {
+    let sentence = "收入分别增长8.1%、11.2%,人口1.2万人、3万户";
+    let spans: Vec<Range<usize>> = ["8.1%", "11.2%", "1.2万人", "3万户"]
+        .iter()
+        .map(|figure| {
+            let start = sentence.find(figure).unwrap();
+            start..start + figure.len()
+        })
+        .collect();
+    assert_eq!(
+        kinds_of(sentence, &spans),
+        [Kind::Change, Kind::Change, Kind::Actual, Kind::Actual]
+    );
 }

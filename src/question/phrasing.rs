@@ -1,0 +1,129 @@
+//! Terms a question's phrasing splits or doubles: 算力（数据） names one thing two ways, so the
+//! word in brackets stands for the one before it; 用多少电 asks of 用电, which the question
+//! word cuts in two.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::QueryTerm;
+use super::synonyms::Synonyms;
+use super::vocabulary::QUESTION_WORDS;
+use crate::text::figures::leading_unit;
+
+static BRACKETED_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(([^()]+)\)").expect("bracket pattern is valid"));
+
+/// A term in brackets right after another (算力(数据)) becomes one of that term's synonyms.
+pub(super) fn merge_bracketed(normalized: &str, terms: &mut Vec<QueryTerm>) {
+    for found in BRACKETED_RE.captures_iter(normalized) {
+        let (Some(whole), Some(inner)) = (found.get(0), found.get(1)) else {
+            continue;
+        };
+        let before = &normalized[..whole.start()];
+        let outer = terms
+            .iter()
+            .position(|term| !term.text.is_empty() && before.ends_with(term.text.as_str()));
+        let inner_at = terms.iter().position(|term| term.text == inner.as_str());
+        if let (Some(outer), Some(inner_at)) = (outer, inner_at)
+            && outer != inner_at
+        {
+            let inner = terms.remove(inner_at);
+            let outer = if inner_at < outer { outer - 1 } else { outer };
+            let synonyms = &mut terms[outer].synonyms;
+            for word in std::iter::once(inner.text).chain(inner.synonyms) {
+                if !synonyms.contains(&word) {
+                    synonyms.push(word);
+                }
+            }
+        }
+    }
+}
+
+static VERB_OBJECT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Han})了?多少(\p{Han})").expect("verb-object pattern is valid")
+});
+
+/// Verbs that link rather than act (有多少人, 是多少年): no word with what follows.
+const LINKING_VERBS: &[&str] = &[
+    "有", "是", "为", "达", "占", "要", "能", "会", "在", "到", "了", "共", "约", "排",
+];
+
+/// 用多少电, 产多少煤, 发多少电: a verb and its object, each a term of one character, asked
+/// about together; the joined word (用电) is added as a term, unless the object is a unit
+/// (来多少人 asks a count of people).
+pub(super) fn join_verb_objects(normalized: &str, synonyms: &Synonyms, terms: &mut Vec<QueryTerm>) {
+    let mut joined = Vec::new();
+    for found in VERB_OBJECT_RE.captures_iter(normalized) {
+        let (Some(verb), Some(object)) = (found.get(1), found.get(2)) else {
+            continue;
+        };
+        let (verb, object) = (verb.as_str(), object.as_str());
+        let is_term = |word: &str| terms.iter().any(|term| term.text == word);
+        if LINKING_VERBS.contains(&verb)
+            || QUESTION_WORDS.contains(&object)
+            || leading_unit(object).is_some()
+            || !is_term(verb)
+            || !is_term(object)
+        {
+            continue;
+        }
+        let word = format!("{verb}{object}");
+        if !is_term(&word) {
+            joined.push(QueryTerm {
+                synonyms: synonyms.of(&word).to_vec(),
+                text: word,
+                names_a_thing: true,
+            });
+        }
+    }
+    terms.extend(joined);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(words: &[&str]) -> Vec<QueryTerm> {
+        words
+            .iter()
+            .map(|word| QueryTerm {
+                text: word.to_string(),
+                synonyms: Vec::new(),
+                names_a_thing: true,
+            })
+            .collect()
+    }
+
+    fn texts(terms: &[QueryTerm]) -> Vec<&str> {
+        terms.iter().map(|term| term.text.as_str()).collect()
+    }
+
+    #[test]
+    fn a_bracketed_word_stands_for_the_one_before() {
+        let mut found = terms(&["大同", "算力", "数据", "产业", "投资"]);
+        merge_bracketed("大同算力(数据)产业累计投资多少", &mut found);
+        assert_eq!(texts(&found), ["大同", "算力", "产业", "投资"]);
+        assert_eq!(found[1].synonyms, ["数据"]);
+        let mut untouched = terms(&["大同", "投资"]);
+        merge_bracketed("大同(山西)投资多少", &mut untouched);
+        assert_eq!(texts(&untouched), ["大同", "投资"]);
+    }
+
+    #[test]
+    fn a_verb_and_its_object_are_asked_together() {
+        let synonyms = Synonyms::default();
+        let mut found = terms(&["一年", "用", "电"]);
+        join_verb_objects("一年得用多少电", &synonyms, &mut found);
+        assert_eq!(texts(&found), ["一年", "用", "电", "用电"]);
+        for (question, words) in [
+            ("有多少人", &["有", "人"][..]),
+            ("来了多少人", &["来", "人"]),
+            ("投资多少钱", &["投资", "钱"]),
+        ] {
+            let mut kept = terms(words);
+            join_verb_objects(question, &synonyms, &mut kept);
+            assert_eq!(texts(&kept), words, "{question}");
+        }
+    }
+}
