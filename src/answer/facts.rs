@@ -9,9 +9,9 @@ use super::periods::dated_years_around;
 use super::respective::{Listed, listed};
 use crate::corpus::Corpus;
 use crate::question::QueryTerm;
-use crate::text::figures::figure_spans;
+use crate::text::figures::FigureRow;
 use crate::text::periods::year_of_figure;
-use crate::text::values::{Kind, Quantity, RANK_UNIT, kinds_of, quantity_at, same_unit};
+use crate::text::values::{Kind, Quantity, RANK_UNIT, quantity_at, same_unit};
 
 /// One figure of a quoted sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,11 +35,13 @@ pub struct Fact {
 
 /// The facts of `quote`, in the order its sentence states them.
 pub fn facts_of(quote: &Quote, corpus: &Corpus) -> Vec<Fact> {
-    let normalized = corpus.sentence(quote.sentence_idx()).normalized;
+    let sentence = corpus.sentence(quote.sentence_idx());
+    let normalized = sentence.normalized;
     let period = period_of(quote, corpus);
-    // The quote's figures come from the same spans of the same text, in the same order.
-    let spans: Vec<std::ops::Range<usize>> = figure_spans(normalized).collect();
-    let kinds = kinds_of(normalized, &spans);
+    // The quote's figures are the fact index's rows, in the same order.
+    let spans: Vec<std::ops::Range<usize>> =
+        sentence.figures.iter().map(FigureRow::span).collect();
+    let kinds = sentence.figures.iter().map(FigureRow::kind);
     spans
         .iter()
         .cloned()

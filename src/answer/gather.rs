@@ -77,17 +77,25 @@ const NOT_MEASURE: &[&str] = &[
     "数量",
 ];
 
-static BRACKETED_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[(（][^()（）]*[)）]").expect("bracket pattern is valid"));
+/// What brackets hold (it explains the word before them: PUE(能耗水平)) and the words of
+/// [`NOT_MEASURE`].
+static NOT_MEASURE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<String> = NOT_MEASURE.iter().map(|word| regex::escape(word)).collect();
+    Regex::new(&format!(r"[(（][^()（）]*[)）]|{}", words.join("|")))
+        .expect("not-measure pattern is valid")
+});
 
 /// The share of `measure`'s pairs of adjacent characters that the question's text or its
 /// terms and their synonyms hold (1 when the measure names nothing). Pairs are read within runs of
 /// Chinese characters, past the words of [`NOT_MEASURE`].
 fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) -> f32 {
-    // What brackets hold explains the word before them (PUE(能耗水平)).
-    let mut measure = BRACKETED_RE.replace_all(measure, " ").into_owned();
-    for word in NOT_MEASURE {
-        measure = measure.replace(word, " ");
+    let measure = NOT_MEASURE_RE.replace_all(measure, " ");
+    // A measure named by an abbreviation the question uses (PUE, GDP) is the one asked.
+    if measure
+        .split(|ch: char| !ch.is_ascii_alphabetic())
+        .any(|word| word.len() >= 2 && question.contains(word))
+    {
+        return 1.0;
     }
     let named = |pair: &str| {
         question.contains(pair)
@@ -111,28 +119,9 @@ fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) -> f32 {
     }
 }
 
-/// The share of `word`'s pairs of adjacent characters for which `found` holds; None for a word
-/// of fewer than two characters.
-fn share_of_pairs(word: &str, found: impl Fn(&str) -> bool) -> Option<f32> {
-    let chars: Vec<char> = word.chars().collect();
-    if chars.len() < 2 {
-        return None;
-    }
-    let mut pair = String::with_capacity(8);
-    let n_found = chars
-        .windows(2)
-        .filter(|two| {
-            pair.clear();
-            pair.extend(two.iter());
-            found(&pair)
-        })
-        .count();
-    Some(n_found as f32 / (chars.len() - 1) as f32)
-}
-
 /// The largest corpus whose every sentence's figures are read for a figure question; a
 /// larger one is read in the measure pool only.
-const FULL_SCAN_SENTENCES: usize = 20_000;
+pub const FULL_SCAN_SENTENCES: usize = 20_000;
 
 /// What a term named only elsewhere in the sentence counts for, against its own part.
 const ELSEWHERE: f32 = 0.5;
@@ -183,7 +172,8 @@ impl AskedMeasure<'_> {
             .collect()
     }
 
-    /// The sentence at `ord` and its document's title: a report on 大同 need not name it again.
+    /// The characters of the sentence at `ord` and its document's title: a report on 大同
+    /// need not name it again.
     fn around(&self, ord: usize) -> String {
         let sentence = self.corpus.sentence(ord);
         let title = &self.corpus.document_of(&sentence).source.title;
@@ -199,42 +189,68 @@ impl AskedMeasure<'_> {
     /// The figure starting at `start` of the sentence at `ord` is dated by its own year, and
     /// the question asks about other years.
     fn other_year(&self, ord: usize, start: usize) -> bool {
-        let asked = &self.question.years;
-        !asked.is_empty()
-            && year_of_figure(self.corpus.sentence(ord).normalized, start)
-                .is_some_and(|year| !asked.contains(&year))
+        self.other_year_in(self.corpus.sentence(ord).normalized, start)
     }
 
-    /// The figure of the sentence at `ord` in `unit` (canonical, or one `same_unit` with it)
-    /// that fits the measure best, among those `accept` takes and not dated to a year not
-    /// asked: its span and fit. Read from the fact index, not the text.
+    /// [`AskedMeasure::other_year`] with the sentence's normalised text at hand.
+    fn other_year_in(&self, normalized: &str, start: usize) -> bool {
+        let asked = &self.question.years;
+        !asked.is_empty()
+            && year_of_figure(normalized, start).is_some_and(|year| !asked.contains(&year))
+    }
+
+    /// The figures of the sentence at `ord` in `unit` (canonical, or one `same_unit` with it)
+    /// that `accept` takes, not dated to a year not asked and stating a measure of their own:
+    /// each one's span, fit and kind. Read from the fact index, not the text.
+    fn rated_figures(
+        &self,
+        ord: usize,
+        unit: &str,
+        accept: &dyn Fn(&FigureRow) -> bool,
+    ) -> Vec<(std::ops::Range<usize>, f32, Kind)> {
+        let wanted =
+            |row: &FigureRow| row.unit().is_some_and(|found| same_unit(found, unit)) && accept(row);
+        // Most sentences state no figure in the unit: their text is not read.
+        if !self.corpus.figures_of(ord).iter().any(wanted) {
+            return Vec::new();
+        }
+        let sentence = self.corpus.sentence(ord);
+        let (mut spans, mut around) = (None, None);
+        let mut rated = Vec::new();
+        for (at, row) in sentence.figures.iter().enumerate() {
+            if !wanted(row) || self.other_year_in(sentence.normalized, row.span().start)
+            {
+                continue;
+            }
+            let spans: &Vec<std::ops::Range<usize>> = spans
+                .get_or_insert_with(|| sentence.figures.iter().map(FigureRow::span).collect());
+            let Some(context) = figure_context(sentence.normalized, spans, at) else {
+                continue;
+            };
+            let around = around.get_or_insert_with(|| {
+                named_in(&self.question.terms, &self.pool.weights, &self.around(ord))
+            });
+            let fit = self.fit_with(sentence.normalized, row.span(), &context, around);
+            tracing::debug!(
+                "figure {:?} of sentence {ord}: fit {fit}",
+                &sentence.normalized[row.span()]
+            );
+            rated.push((row.span(), fit, row.kind()));
+        }
+        rated
+    }
+
+    /// The best-fitting of [`AskedMeasure::rated_figures`]: its span and fit.
     fn best_figure_in(
         &self,
         ord: usize,
         unit: &str,
         accept: &dyn Fn(&FigureRow) -> bool,
     ) -> Option<(std::ops::Range<usize>, f32)> {
-        let sentence = self.corpus.sentence(ord);
-        let spans: Vec<std::ops::Range<usize>> =
-            sentence.figures.iter().map(FigureRow::span).collect();
-        let best = sentence
-            .figures
-            .iter()
-            .enumerate()
-            .filter(|(_, row)| row.unit().is_some_and(|found| same_unit(found, unit)))
-            .filter(|(_, row)| accept(row) && !self.other_year(ord, row.span().start))
-            .filter_map(|(at, row)| {
-                let context = figure_context(sentence.normalized, &spans, at)?;
-                Some((row.span(), self.fit_at(ord, row.span(), &context)))
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((span, fit)) = &best {
-            tracing::debug!(
-                "figure {:?} of sentence {ord}: fit {fit}",
-                &sentence.normalized[span.clone()]
-            );
-        }
-        best
+        self.rated_figures(ord, unit, accept)
+            .into_iter()
+            .map(|(span, fit, _)| (span, fit))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
     /// How well the sentence at `ord` states the measure in `unit`: its best figure's fit.
@@ -246,11 +262,32 @@ impl AskedMeasure<'_> {
     /// [`AskedMeasure::fit`] of the figure at `span` of the sentence at `ord`, whose part of
     /// the sentence is `context`.
     fn fit_at(&self, ord: usize, span: std::ops::Range<usize>, context: &str) -> f32 {
-        let around = self.around(ord);
-        let measure = measure_of(self.corpus.sentence(ord).normalized, span).text;
+        let normalized = self.corpus.sentence(ord).normalized;
+        let around = named_in(&self.question.terms, &self.pool.weights, &self.around(ord));
+        self.fit_with(normalized, span, context, &around)
+    }
+
+    /// [`AskedMeasure::fit_at`] with the sentence's normalised text and how far its
+    /// [`AskedMeasure::around`] names each term's words ([`named_in`]) at hand.
+    fn fit_with(
+        &self,
+        normalized: &str,
+        span: std::ops::Range<usize>,
+        context: &str,
+        around: &[f32],
+    ) -> f32 {
+        let named = fit_named(
+            &self.question.terms,
+            &self.pool.weights,
+            &CharPairs::of(context),
+            around,
+        );
+        if named <= 0.0 {
+            return 0.0;
+        }
+        let measure = measure_of(normalized, span).text;
         let own = named_share(&measure, &self.question.normalized, &self.question.terms);
-        fit(&self.question.terms, &self.pool.weights, context, &around)
-            * (1.0 - OWN_WORDS + OWN_WORDS * own)
+        named * (1.0 - OWN_WORDS + OWN_WORDS * own)
     }
 
     /// The sentences a statement is looked for in: the pool, or in a corpus of at most
@@ -275,12 +312,14 @@ impl AskedMeasure<'_> {
         for ord in self.candidates() {
             // What is and what is planned are read apart: 由现在的550亿千瓦时提高至1100亿千瓦时
             // states both.
+            let rated = self.rated_figures(ord, unit, &|row| kinds(row.kind()));
             let best = [false, true].map(|planned| {
-                self.best_figure_in(ord, unit, &|row| {
-                    kinds(row.kind())
-                        && matches!(row.kind(), Kind::Target | Kind::Forecast) == planned
-                })
-                .filter(|(_, fit)| *fit >= self.min_fit)
+                rated
+                    .iter()
+                    .filter(|(_, _, kind)| matches!(kind, Kind::Target | Kind::Forecast) == planned)
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(span, fit, _)| (span.clone(), *fit))
+                    .filter(|(_, fit)| *fit >= self.min_fit)
             });
             if best.iter().all(Option::is_none)
                 || (!question.years.is_empty()
@@ -310,21 +349,54 @@ impl AskedMeasure<'_> {
 /// How much of the question `context` (a figure's part of its sentence) names: each term
 /// weighed by `weights`, counted by the share of its character pairs found (a synonym's at
 /// [`SYNONYM`]), in the part itself or, at [`ELSEWHERE`], in the rest of `sentence`.
+#[cfg(test)]
 pub(super) fn fit(terms: &[QueryTerm], weights: &[f32], context: &str, sentence: &str) -> f32 {
+    fit_named(
+        terms,
+        weights,
+        &CharPairs::of(context),
+        &named_in(terms, weights, sentence),
+    )
+}
+
+/// The words of the terms weighed above 0 (each term, then its synonyms), in order.
+fn weighed_words<'t>(
+    terms: &'t [QueryTerm],
+    weights: &'t [f32],
+) -> impl Iterator<Item = (&'t QueryTerm, f32, impl Iterator<Item = (&'t str, f32)>)> {
+    terms
+        .iter()
+        .zip(weights)
+        .filter(|(_, weight)| **weight > 0.0)
+        .map(|(term, weight)| {
+            let words = std::iter::once((term.text.as_str(), 1.0))
+                .chain(term.synonyms.iter().map(|word| (word.as_str(), SYNONYM)));
+            (term, *weight, words)
+        })
+}
+
+/// How far `text` names each word of [`weighed_words`], in their order: read once per
+/// sentence, for all its figures.
+fn named_in(terms: &[QueryTerm], weights: &[f32], text: &str) -> Vec<f32> {
+    weighed_words(terms, weights)
+        .flat_map(|(_, _, words)| words.map(|(word, _)| pair_share(word, text)))
+        .collect()
+}
+
+/// [`fit`] over the characters of the figure's part and how far its sentence names each
+/// word ([`named_in`]).
+fn fit_named(terms: &[QueryTerm], weights: &[f32], context: &CharPairs, sentence: &[f32]) -> f32 {
     let total: f32 = weights.iter().sum();
     if total <= 0.0 {
         return 0.0;
     }
-    let named: f32 = terms
-        .iter()
-        .zip(weights)
-        .map(|(term, weight)| {
-            let variants = std::iter::once((term.text.as_str(), 1.0))
-                .chain(term.synonyms.iter().map(|word| (word.as_str(), SYNONYM)));
-            let share = variants
+    let mut elsewhere = sentence.iter();
+    let named: f32 = weighed_words(terms, weights)
+        .map(|(_, weight, words)| {
+            let share = words
                 .map(|(word, credit)| {
-                    let here = pair_share(word, context);
-                    let there = pair_share(word, sentence) * ELSEWHERE;
+                    let here = context.share(word);
+                    let there = elsewhere.next().copied().unwrap_or(0.0) * ELSEWHERE;
                     credit * here.max(there)
                 })
                 .fold(0.0_f32, f32::max);
@@ -334,11 +406,83 @@ pub(super) fn fit(terms: &[QueryTerm], weights: &[f32], context: &str, sentence:
     named / total
 }
 
+/// The characters and the pairs of adjacent characters of a text, as sorted integer codes:
+/// how much of a word a text names is then a few binary searches, not a search of the text
+/// for each pair.
+pub(super) struct CharPairs(Vec<u64>);
+
+impl CharPairs {
+    pub fn of(text: &str) -> Self {
+        let mut codes = Vec::with_capacity(2 * text.len() / 3 + 2);
+        let mut previous = None;
+        for ch in text.chars() {
+            codes.push(Self::single(ch));
+            if let Some(before) = previous {
+                codes.push(Self::pair(before, ch));
+            }
+            previous = Some(ch);
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        Self(codes)
+    }
+
+    fn single(ch: char) -> u64 {
+        (u64::from(ch) << 32) | u64::from(u32::MAX)
+    }
+
+    fn pair(first: char, second: char) -> u64 {
+        (u64::from(first) << 32) | u64::from(second)
+    }
+
+    fn has(&self, code: u64) -> bool {
+        self.0.binary_search(&code).is_ok()
+    }
+
+    /// The share of `word`'s pairs of adjacent characters found in the text (a one-character
+    /// word: whether it is found; an empty one: 0).
+    pub fn share(&self, word: &str) -> f32 {
+        let mut chars = word.chars();
+        let Some(mut before) = chars.next() else {
+            return 0.0;
+        };
+        let (mut n_pairs, mut n_found) = (0_u32, 0_u32);
+        for ch in chars {
+            n_pairs += 1;
+            n_found += u32::from(self.has(Self::pair(before, ch)));
+            before = ch;
+        }
+        if n_pairs == 0 {
+            f32::from(u8::from(self.has(Self::single(before))))
+        } else {
+            n_found as f32 / n_pairs as f32
+        }
+    }
+}
+
 /// The share of `word`'s pairs of adjacent characters found in `text` (a one-character word:
 /// whether it is found).
 fn pair_share(word: &str, text: &str) -> f32 {
-    share_of_pairs(word, |pair| text.contains(pair))
-        .unwrap_or_else(|| f32::from(u8::from(!word.is_empty() && text.contains(word))))
+    let mut chars = word.chars();
+    let Some(mut before) = chars.next() else {
+        return 0.0;
+    };
+    let mut pair = [0_u8; 8];
+    let (mut n_pairs, mut n_found) = (0_u32, 0_u32);
+    for ch in chars {
+        let first = before.encode_utf8(&mut pair).len();
+        let second = ch.encode_utf8(&mut pair[first..]).len();
+        n_pairs += 1;
+        n_found += u32::from(
+            std::str::from_utf8(&pair[..first + second]).is_ok_and(|two| text.contains(two)),
+        );
+        before = ch;
+    }
+    if n_pairs == 0 {
+        f32::from(u8::from(text.contains(before)))
+    } else {
+        n_found as f32 / n_pairs as f32
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use crate::corpus::{Corpus, SentenceId, Source, bigram_key};
 use crate::search::Hit;
 use crate::text::bigrams::for_each_bigram_token;
-use crate::text::figures::{Figure, find_figures};
+use crate::text::figures::{Figure, FigureRow, figures_at};
 
 /// A quoted corpus sentence. Made only by [`Quote::from_corpus`], so its text is always a
 /// sentence of the corpus.
@@ -34,7 +34,12 @@ impl Quote {
             id: sentence.id,
             doc: document.file.clone(),
             text: sentence.text.to_string(),
-            figures: find_figures(sentence.text),
+            // The fact index's figures: the text is not searched again.
+            figures: figures_at(
+                sentence.text,
+                sentence.normalized,
+                sentence.figures.iter().map(FigureRow::span).collect(),
+            ),
             source: document.source.clone(),
             page: sentence.page,
             section: sentence.section.map(str::to_string),

@@ -313,6 +313,12 @@ impl Corpus {
         }
     }
 
+    /// The fact index's rows of the sentence at `ord` (none for one it does not have), read
+    /// without its text.
+    pub fn figures_of(&self, ord: usize) -> &[FigureRow] {
+        self.sentences.figures.get(ord)
+    }
+
     /// Every sentence, in corpus order.
     pub fn sentences(&self) -> impl Iterator<Item = Sentence<'_>> {
         (0..self.n_sentences()).filter_map(|ord| self.sentences.get(ord, &self.documents))

@@ -228,6 +228,13 @@ impl Engine {
             } else {
                 0
             };
+            // Every sentence of a small corpus is read for the measure: the pool only has to
+            // say that the index found something.
+            let depth = if self.corpus.n_sentences() <= answer::FULL_SCAN_SENTENCES {
+                depth.min(1)
+            } else {
+                depth
+            };
             search::measure_pool(&parsed, &self.index, &self.config.retrieval, depth)
                 .unwrap_or_else(|err| {
                     tracing::error!("{err}");

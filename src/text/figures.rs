@@ -265,6 +265,12 @@ pub fn figure_key(figure: &str) -> String {
     normalize(figure).replace(',', "")
 }
 
+/// The figures at `spans` of `normalized` (the normalised form of `text`, e.g. the fact
+/// index's rows of a sentence), as spans of `text` itself.
+pub fn figures_at(text: &str, normalized: &str, spans: Vec<Range<usize>>) -> Vec<Figure> {
+    map_to_original(text, normalized, spans)
+}
+
 /// Maps spans of the normalised text back to the original. Normalisation keeps one
 /// character for one character, so the k-th character is the same in both.
 fn map_to_original(text: &str, normalized: &str, spans: Vec<Range<usize>>) -> Vec<Figure> {
