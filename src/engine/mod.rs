@@ -228,18 +228,20 @@ impl Engine {
             } else {
                 0
             };
-            // Every sentence of a small corpus is read for the measure: the pool only has to
-            // say that the index found something.
-            let depth = if self.corpus.n_sentences() <= answer::FULL_SCAN_SENTENCES {
-                depth.min(1)
-            } else {
-                depth
-            };
-            search::measure_pool(&parsed, &self.index, &self.config.retrieval, depth)
-                .unwrap_or_else(|err| {
-                    tracing::error!("{err}");
-                    MeasurePool::default()
-                })
+            // Every sentence of a small corpus is read for the measure: no second search,
+            // the ranked hits say that the index found something.
+            let small = self.corpus.n_sentences() <= answer::FULL_SCAN_SENTENCES;
+            let searched = if small { 0 } else { depth };
+            let mut pool =
+                search::measure_pool(&parsed, &self.index, &self.config.retrieval, searched)
+                    .unwrap_or_else(|err| {
+                        tracing::error!("{err}");
+                        MeasurePool::default()
+                    });
+            if small && depth > 0 {
+                pool.sentences = hits.iter().map(|hit| hit.sentence_idx).collect();
+            }
+            pool
         } else {
             MeasurePool::default()
         };
