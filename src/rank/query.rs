@@ -9,6 +9,7 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::bm25::FieldQuery;
+use super::coverage::CoverageQuery;
 use super::model::Ranker;
 use crate::config::CoverageConfig;
 use crate::corpus::{Corpus, Sentence, bigram_key};
@@ -28,6 +29,8 @@ pub struct RerankQuery<'q> {
     pub term_weights: Vec<f32>,
     /// Credits of partly found terms, for coverage.
     pub credits: CoverageConfig,
+    /// The terms, their spellings and bigrams made ready for coverage.
+    pub(super) coverage: CoverageQuery,
     /// Bigrams of the question's wording (question phrases removed), for the longest-run and
     /// proximity features.
     pub(super) content_bigrams: FxHashSet<&'q str>,
@@ -67,6 +70,7 @@ impl<'q> RerankQuery<'q> {
             bigram_keys[id] = bigram_key(token);
         }
         RerankQuery {
+            coverage: CoverageQuery::new(question, &term_weights, &credits),
             question,
             bigram_keys,
             after_asked: char_set(&content_chars, &question.after_asked),
