@@ -2,6 +2,8 @@
 //! fields are private and it is made only from a corpus sentence, so a reply can hold nothing
 //! else.
 
+use std::sync::OnceLock;
+
 use crate::corpus::{Corpus, SentenceId, Source, bigram_key};
 use crate::search::Hit;
 use crate::text::bigrams::for_each_bigram_token;
@@ -15,7 +17,7 @@ pub struct Quote {
     id: SentenceId,
     doc: String,
     text: String,
-    figures: Vec<Figure>,
+    figures: FiguresOnce,
     source: Source,
     page: Option<u32>,
     section: Option<String>,
@@ -34,7 +36,7 @@ impl Quote {
             id: sentence.id,
             doc: document.file.clone(),
             text: sentence.text.to_string(),
-            figures: find_figures(sentence.text),
+            figures: FiguresOnce::default(),
             source: document.source.clone(),
             page: sentence.page,
             section: sentence.section.map(str::to_string),
@@ -66,7 +68,7 @@ impl Quote {
 
     /// The figures the sentence states, as spans of [`Quote::text`].
     pub fn figures(&self) -> &[Figure] {
-        &self.figures
+        self.figures.0.get_or_init(|| find_figures(&self.text))
     }
 
     /// Where the document comes from.
@@ -106,6 +108,19 @@ impl Quote {
     /// The citation label, e.g. `[4·12.1]`.
     pub fn citation(&self) -> String {
         format!("[{}]", self.id)
+    }
+}
+
+/// A quote's figures, found the first time they are asked for: a reply makes more quotes
+/// than it shows (to drop repeats and compare sources), and finding figures is a pass of
+/// regular expressions over the text.
+#[derive(Debug, Clone, Default)]
+struct FiguresOnce(OnceLock<Vec<Figure>>);
+
+impl PartialEq for FiguresOnce {
+    /// Always equal: the figures are the text's, and quotes compare their text.
+    fn eq(&self, _: &FiguresOnce) -> bool {
+        true
     }
 }
 
