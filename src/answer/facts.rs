@@ -39,8 +39,7 @@ pub fn facts_of(quote: &Quote, corpus: &Corpus) -> Vec<Fact> {
     let normalized = sentence.normalized;
     let period = period_of(quote, corpus);
     // The quote's figures are the fact index's rows, in the same order.
-    let spans: Vec<std::ops::Range<usize>> =
-        sentence.figures.iter().map(FigureRow::span).collect();
+    let spans: Vec<std::ops::Range<usize>> = sentence.figures.iter().map(FigureRow::span).collect();
     let kinds = sentence.figures.iter().map(FigureRow::kind);
     spans
         .iter()
@@ -293,6 +292,7 @@ pub fn line_of(chosen: &[(&Fact, &Quote)]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::figures::figure_spans;
 
     #[test]
     fn a_respective_list_names_a_measure_only_when_its_items_are_read() {

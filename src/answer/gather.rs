@@ -218,12 +218,11 @@ impl AskedMeasure<'_> {
         let (mut spans, mut around) = (None, None);
         let mut rated = Vec::new();
         for (at, row) in sentence.figures.iter().enumerate() {
-            if !wanted(row) || self.other_year_in(sentence.normalized, row.span().start)
-            {
+            if !wanted(row) || self.other_year_in(sentence.normalized, row.span().start) {
                 continue;
             }
-            let spans: &Vec<std::ops::Range<usize>> = spans
-                .get_or_insert_with(|| sentence.figures.iter().map(FigureRow::span).collect());
+            let spans: &Vec<std::ops::Range<usize>> =
+                spans.get_or_insert_with(|| sentence.figures.iter().map(FigureRow::span).collect());
             let Some(context) = figure_context(sentence.normalized, spans, at) else {
                 continue;
             };

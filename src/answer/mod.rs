@@ -24,9 +24,9 @@ pub use claims::{
 };
 pub use context::{Context, context};
 pub use facts::Fact;
-pub use gather::FULL_SCAN_SENTENCES;
 use facts::{asks_change, facts_of, figures_line, line_of};
 use gather::AskedMeasure;
+pub use gather::FULL_SCAN_SENTENCES;
 use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
 use quote::distinct_quotes;

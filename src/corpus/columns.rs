@@ -10,6 +10,7 @@ use std::io::{BufWriter, Write as _};
 use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytemuck::Pod;
 use memmap2::Mmap;
@@ -35,9 +36,16 @@ impl<T: Pod> Column<T> {
     pub fn as_slice(&self) -> &[T] {
         match self {
             Column::Owned(values) => values,
-            // A mapping starts on a page boundary and its length was checked when it was made,
-            // so the cast cannot fail.
-            Column::Mapped(map, _) => bytemuck::try_cast_slice(&map[..]).unwrap_or(&[]),
+            // SAFETY: a mapping starts on a page boundary, so it is aligned for any `T`, and
+            // `Column::map` checked that it holds a whole number of values; `T` is `Pod`, so
+            // any bytes are a valid `T`. Read on every access of a sentence's fields, the
+            // checks of a safe cast cost more than the read.
+            Column::Mapped(map, _) => unsafe {
+                std::slice::from_raw_parts(
+                    map.as_ptr().cast::<T>(),
+                    map.len() / size_of::<T>().max(1),
+                )
+            },
             Column::Writing(..) => &[],
         }
     }
@@ -251,48 +259,104 @@ impl<T: Pod> Ragged<T> {
     }
 }
 
-/// A list of strings stored as one run of bytes each. A string is checked to be UTF-8 when it
-/// is read, which costs a few nanoseconds for a sentence, so that a damaged file can at worst
-/// make a sentence empty, never unsound.
-#[derive(Debug, Clone, Default)]
-pub struct Strings(Ragged<u8>);
+/// A list of strings stored as one run of bytes each. A string is checked to be UTF-8 the
+/// first time it is read, so that a damaged file can at worst make a sentence empty, never
+/// unsound; the check is remembered (one bit a string), because a question reads the same
+/// few hundred sentences many times over and checking them each time cost a fifth of it.
+#[derive(Debug, Default)]
+pub struct Strings {
+    runs: Ragged<u8>,
+    /// Bit `i` is set once string `i` was found to be UTF-8. Its bytes never change while the
+    /// list lives: a mapped file is never written again, and owned runs only grow at the end.
+    checked: Vec<AtomicU64>,
+}
+
+impl Clone for Strings {
+    fn clone(&self) -> Self {
+        let checked = self
+            .checked
+            .iter()
+            .map(|bits| AtomicU64::new(bits.load(Ordering::Relaxed)))
+            .collect();
+        Strings {
+            runs: self.runs.clone(),
+            checked,
+        }
+    }
+}
 
 impl Strings {
     /// String `i` (empty for one it does not have, or one that is not UTF-8).
     pub fn get(&self, i: usize) -> &str {
-        simdutf8::basic::from_utf8(self.0.get(i)).unwrap_or("")
+        let bytes = self.runs.get(i);
+        let (word, bit) = (i / 64, 1_u64 << (i % 64));
+        let slot = self.checked.get(word);
+        if slot.is_some_and(|bits| bits.load(Ordering::Relaxed) & bit != 0) {
+            // SAFETY: the bit is set only after these very bytes were found to be UTF-8, and
+            // they cannot have changed since (see `checked`).
+            return unsafe { std::str::from_utf8_unchecked(bytes) };
+        }
+        match simdutf8::basic::from_utf8(bytes) {
+            Ok(text) => {
+                if let Some(bits) = slot {
+                    bits.fetch_or(bit, Ordering::Relaxed);
+                }
+                text
+            }
+            Err(_) => "",
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.runs.len()
     }
 
     pub fn push(&mut self, text: &str) {
-        self.0.push(text.as_bytes());
+        self.runs.push(text.as_bytes());
+        self.cover_all();
     }
 
     pub fn append(&mut self, other: &Strings) {
-        self.0.append(&other.0);
+        self.runs.append(&other.runs);
+        self.cover_all();
     }
 
     pub fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
+        self.runs.shrink_to_fit();
+        self.checked.shrink_to_fit();
     }
 
     pub fn write(&self, dir: &Path, name: &str) -> std::io::Result<()> {
-        self.0.write(dir, name)
+        self.runs.write(dir, name)
     }
 
     pub fn writing(dir: &Path, name: &str) -> std::io::Result<Strings> {
-        Ragged::writing(dir, name).map(Strings)
+        Ragged::writing(dir, name).map(Strings::of)
     }
 
     pub fn finish(&mut self) -> std::io::Result<()> {
-        self.0.finish()
+        self.runs.finish()
     }
 
     pub fn map(dir: &Path, name: &str) -> std::io::Result<Strings> {
-        Ragged::map(dir, name).map(Strings)
+        Ragged::map(dir, name).map(Strings::of)
+    }
+
+    fn of(runs: Ragged<u8>) -> Strings {
+        let mut strings = Strings {
+            runs,
+            checked: Vec::new(),
+        };
+        strings.cover_all();
+        strings
+    }
+
+    /// One bit for every string, new ones unchecked.
+    fn cover_all(&mut self) {
+        let words = self.runs.len().div_ceil(64);
+        if self.checked.len() < words {
+            self.checked.resize_with(words, AtomicU64::default);
+        }
     }
 }
 

@@ -185,6 +185,12 @@ impl SentenceTable {
         self.ids.len()
     }
 
+    /// The document index and paragraph number of sentence `ord`.
+    fn paragraph_of(&self, ord: usize) -> Option<(u32, u32)> {
+        let &[_, para, _, doc_idx, _, _] = self.ids.as_slice().get(ord)?;
+        Some((doc_idx, para))
+    }
+
     fn normalized(&self, ord: usize) -> &str {
         self.normalized.get(ord)
     }
@@ -358,13 +364,12 @@ impl Corpus {
     /// Positions of the sentences just before and after the one at `ord` in the same
     /// paragraph (its ±1 window without itself).
     pub fn neighbours_of(&self, ord: usize) -> impl Iterator<Item = usize> + use<'_> {
-        let sentence = self.sentences.get(ord, &self.documents);
+        // The paragraph is told by the numbers alone: no text is read.
+        let paragraph_of = |ord: usize| self.sentences.paragraph_of(ord);
+        let own = paragraph_of(ord);
         let same_para = move |other: usize| {
-            let sentence = sentence?;
-            self.sentences
-                .get(other, &self.documents)
-                .filter(|s| s.doc_idx == sentence.doc_idx && s.id.para == sentence.id.para)
-                .map(|_| other)
+            let own = own?;
+            (paragraph_of(other)? == own).then_some(other)
         };
         [ord.checked_sub(1).and_then(same_para), same_para(ord + 1)]
             .into_iter()

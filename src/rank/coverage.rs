@@ -2,6 +2,8 @@
 //! then partial credits. The re-ranker weighs it as a feature and the "not found" decision reads
 //! it.
 
+use memchr::memmem::Finder;
+
 use crate::config::CoverageConfig;
 use crate::corpus::Sentence;
 use crate::question::Question;
@@ -19,52 +21,111 @@ pub fn coverage(
     topic: &str,
     credits: &CoverageConfig,
 ) -> f32 {
-    let total: f32 = weights.iter().sum();
-    if total <= 0.0 {
-        return 0.0;
+    CoverageQuery::new(question, weights, credits).of(sentence, topic)
+}
+
+/// The question's terms made ready for [`coverage`] once per question: each spelling and each
+/// bigram with its substring searcher, built once rather than for every candidate sentence.
+pub struct CoverageQuery {
+    terms: Vec<TermForms>,
+    total: f32,
+    credits: CoverageConfig,
+}
+
+/// One term: its weight, its text, its spellings (the text, then its synonyms) and its bigrams.
+struct TermForms {
+    weight: f32,
+    text: Finder<'static>,
+    variants: Vec<Finder<'static>>,
+    grams: Vec<Finder<'static>>,
+}
+
+impl CoverageQuery {
+    /// `question`'s terms with their `weights` (one per term) and the partial `credits`.
+    pub fn new(question: &Question, weights: &[f32], credits: &CoverageConfig) -> CoverageQuery {
+        let finder = |text: &str| Finder::new(text.as_bytes()).into_owned();
+        let terms = question
+            .terms
+            .iter()
+            .zip(weights)
+            .map(|(term, &weight)| TermForms {
+                weight,
+                text: finder(&term.text),
+                variants: std::iter::once(&term.text)
+                    .chain(&term.synonyms)
+                    .map(|variant| finder(variant))
+                    .collect(),
+                grams: bigrams(&term.text)
+                    .iter()
+                    .map(|gram| finder(gram))
+                    .collect(),
+            })
+            .collect();
+        CoverageQuery {
+            terms,
+            total: weights.iter().sum(),
+            credits: *credits,
+        }
     }
-    let text = sentence.normalized;
-    let found: f32 = question
-        .terms
-        .iter()
-        .zip(weights)
-        .map(|(term, weight)| {
-            let variants = || std::iter::once(&term.text).chain(&term.synonyms);
-            if variants().any(|variant| contains_word(text, sentence.boundaries, variant)) {
-                return *weight;
-            }
-            if !topic.is_empty() && topic.contains(term.text.as_str()) {
-                return weight * credits.topic;
-            }
-            if variants().any(|variant| text.contains(variant.as_str())) {
-                return weight * credits.inside_word;
-            }
-            let grams = bigrams(&term.text);
-            if grams.len() < 2 {
-                return 0.0;
-            }
-            let n_found = grams
-                .iter()
-                .filter(|gram| text.contains(gram.as_str()))
-                .count();
-            weight * credits.partial * n_found as f32 / grams.len() as f32
-        })
-        .sum();
-    found / total
+
+    /// [`coverage`] of `sentence`, whose document's topic is `topic`.
+    pub fn of(&self, sentence: &Sentence, topic: &str) -> f32 {
+        if self.total <= 0.0 {
+            return 0.0;
+        }
+        let text = sentence.normalized.as_bytes();
+        let credits = &self.credits;
+        let found: f32 = self
+            .terms
+            .iter()
+            .map(|term| {
+                let weight = &term.weight;
+                if term
+                    .variants
+                    .iter()
+                    .any(|variant| contains_word(text, sentence.boundaries, variant.needle()))
+                {
+                    return *weight;
+                }
+                if !topic.is_empty() && term.text.find(topic.as_bytes()).is_some() {
+                    return weight * credits.topic;
+                }
+                if term
+                    .variants
+                    .iter()
+                    .any(|variant| variant.find(text).is_some())
+                {
+                    return weight * credits.inside_word;
+                }
+                let grams = &term.grams;
+                if grams.len() < 2 {
+                    return 0.0;
+                }
+                let n_found = grams
+                    .iter()
+                    .filter(|gram| gram.find(text).is_some())
+                    .count();
+                weight * credits.partial * n_found as f32 / grams.len() as f32
+            })
+            .sum();
+        found / self.total
+    }
 }
 
 /// True when `word` occurs in `text` starting and ending on word boundaries. Compared at each
 /// boundary rather than searched for: a sentence has a few dozen boundaries, and setting up a
 /// substring search per word cost more than the comparisons.
-fn contains_word(text: &str, boundaries: &[u32], word: &str) -> bool {
-    let (text, word) = (text.as_bytes(), word.as_bytes());
-    let Some(&first) = word.first() else {
+fn contains_word(text: &[u8], boundaries: &[u32], word: &[u8]) -> bool {
+    if word.is_empty() {
         return true;
-    };
+    }
+    // The first two bytes turn most boundaries away before a full comparison is set up (the
+    // first byte of a Chinese character alone is shared by thousands of others).
+    let (first, second) = (word[0], word.get(1));
     boundaries.iter().any(|&at| {
         let (start, end) = (at as usize, at as usize + word.len());
-        // The first byte turns most boundaries away before a full comparison is set up.
         text.get(start) == Some(&first)
+            && second.is_none_or(|second| text.get(start + 1) == Some(second))
             && text.get(start..end) == Some(word)
             && boundaries.binary_search(&(end as u32)).is_ok()
     })
@@ -84,7 +145,11 @@ mod tests {
         // 大同 / 市 / 区
         let (text, boundaries) = ("大同市区", [0, 6, 9, 12]);
         let check = |word: &str, expected: bool| {
-            assert_eq!(contains_word(text, &boundaries, word), expected, "{word}");
+            assert_eq!(
+                contains_word(text.as_bytes(), &boundaries, word.as_bytes()),
+                expected,
+                "{word}"
+            );
         };
         check("大同", true);
         check("市", true);

@@ -5,7 +5,6 @@
 //! neighbours use. A feature is a named field, so one cannot move without its name: the names
 //! are the contract with `config/ranker.toml` and `scripts/fit_ranker.py`.
 
-use super::coverage::coverage;
 use super::model::Ranker;
 use super::query::{BigramMatch, RerankQuery, word_tf};
 use crate::corpus::{Corpus, Sentence};
@@ -146,13 +145,7 @@ pub fn features(
     }
     let window = query.window.bm25(&window_tf, window_len, ranker);
     let topic = &corpus.document_of(sentence).topic;
-    let covered = coverage(
-        question,
-        &query.term_weights,
-        sentence,
-        topic,
-        &query.credits,
-    );
+    let covered = query.coverage.of(sentence, topic);
     let flag = |on: bool| if on { 1.0 } else { 0.0 };
     // What the question asks for must be new: a figure or name the question itself gives is
     // not an answer to it.

@@ -10,6 +10,7 @@ mod coverage;
 mod features;
 mod model;
 mod query;
+mod tokens;
 
 pub use bm25::FieldQuery;
 pub use coverage::coverage;

@@ -9,12 +9,14 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::bm25::FieldQuery;
+use super::coverage::CoverageQuery;
 use super::model::Ranker;
+use super::tokens::TokenTable;
 use crate::config::CoverageConfig;
 use crate::corpus::{Corpus, Sentence, bigram_key};
 use crate::question::Question;
 use crate::question::vocabulary::FUNCTION_CHARS;
-use crate::text::bigrams::{bigram_tokens, for_each_bigram_token};
+use crate::text::bigrams::{bigram_tokens, for_each_keyed_token};
 use crate::text::normalize::is_word_char;
 use crate::text::segment::words_at;
 
@@ -28,6 +30,8 @@ pub struct RerankQuery<'q> {
     pub term_weights: Vec<f32>,
     /// Credits of partly found terms, for coverage.
     pub credits: CoverageConfig,
+    /// The terms, their spellings and bigrams made ready for coverage.
+    pub(super) coverage: CoverageQuery,
     /// Bigrams of the question's wording (question phrases removed), for the longest-run and
     /// proximity features.
     pub(super) content_bigrams: FxHashSet<&'q str>,
@@ -37,9 +41,10 @@ pub struct RerankQuery<'q> {
     /// Those of `content_chars` that follow the question word (哪个山脉之间 → 山脉之间), as a
     /// bit set: an answer tends to sit right before them.
     after_asked: u64,
-    /// First characters of the query's and the wording's bigrams, and the wording's
-    /// characters: most of a sentence's characters are ruled out by these before any lookup.
-    bigram_starts: CharFilter,
+    /// The query's and the wording's bigrams, looked up by key.
+    tokens: TokenTable<'q>,
+    /// The wording's characters: most of a sentence's characters are ruled out by these before
+    /// any lookup.
     chars_filter: CharFilter,
     /// The paragraph-count key of each of the query's bigrams (see `corpus::bigram_key`).
     bigram_keys: Vec<u32>,
@@ -61,17 +66,18 @@ impl<'q> RerankQuery<'q> {
         let content = question.content.as_str();
         let content_bigrams: FxHashSet<&str> = bigram_tokens(content).into_iter().collect();
         let content_chars = content_chars(content);
-        let bigram_starts = CharFilter::first_chars(bigrams.ids.keys().chain(&content_bigrams));
+        let tokens = TokenTable::new(&bigrams.ids, &content_bigrams);
         let mut bigram_keys = vec![0; bigrams.weights.len()];
         for (token, &id) in &bigrams.ids {
             bigram_keys[id] = bigram_key(token);
         }
         RerankQuery {
+            coverage: CoverageQuery::new(question, &term_weights, &credits),
             question,
             bigram_keys,
             after_asked: char_set(&content_chars, &question.after_asked),
             chars_filter: CharFilter::of(content_chars.iter().copied()),
-            bigram_starts,
+            tokens,
             bigrams,
             words,
             window,
@@ -107,12 +113,7 @@ impl RerankQuery<'_> {
             .entry(ord)
             .or_insert_with(|| {
                 let text = corpus.sentence(ord).normalized;
-                let mut found = match_bigrams(
-                    text,
-                    &self.bigrams,
-                    &self.content_bigrams,
-                    self.bigram_starts,
-                );
+                let mut found = match_bigrams(text, &self.tokens, self.bigrams.weights.len());
                 found.chars = self.chars_used(text);
                 Rc::new(found)
             })
@@ -187,22 +188,12 @@ impl CharFilter {
         )
     }
 
-    /// The filter of the tokens' first characters.
-    fn first_chars<'t>(tokens: impl IntoIterator<Item = &'t &'t str>) -> CharFilter {
-        CharFilter::of(tokens.into_iter().filter_map(|token| token.chars().next()))
-    }
-
     fn bit(ch: char) -> u64 {
         1 << (ch as u32 % u64::BITS)
     }
 
     fn may_hold(self, ch: char) -> bool {
         self.0 & CharFilter::bit(ch) != 0
-    }
-
-    /// Whether `token`'s first character may be one of the filter's.
-    fn may_hold_first(self, token: &str) -> bool {
-        token.chars().next().is_some_and(|ch| self.may_hold(ch))
     }
 }
 
@@ -233,37 +224,30 @@ pub struct BigramMatch {
     pub(super) chars: u64,
 }
 
-fn match_bigrams(
-    text: &str,
-    query: &FieldQuery,
-    content: &FxHashSet<&str>,
-    starts: CharFilter,
-) -> BigramMatch {
-    let mut tf = vec![0; query.weights.len()];
+fn match_bigrams(text: &str, tokens: &TokenTable, n_query: usize) -> BigramMatch {
+    let mut tf = vec![0; n_query];
     let (mut at, mut run, mut longest_run) = (0, 0, 0);
     let (mut first, mut last) = (None, 0);
-    let mut seen: FxHashSet<&str> = FxHashSet::default();
-    for_each_bigram_token(text, |token| {
-        // Filtered on their first character, most of the sentence's bigrams need no lookup.
-        if !starts.may_hold_first(token) {
-            run = 0;
+    // The wording's bigrams seen, as a bit set over their positions.
+    let mut seen = vec![0_u64; tokens.n_content.div_ceil(64)];
+    for_each_keyed_token(text, |token, key| {
+        let slot = tokens.slot(token, key).unwrap_or_default();
+        if let Some(id) = slot.query {
+            tf[id] += 1;
+        }
+        if let Some(content) = slot.content {
+            run += 1;
+            longest_run = longest_run.max(run);
+            first.get_or_insert(at);
+            last = at;
+            seen[content / 64] |= 1 << (content % 64);
         } else {
-            if let Some(&id) = query.ids.get(token) {
-                tf[id] += 1;
-            }
-            if content.contains(token) {
-                run += 1;
-                longest_run = longest_run.max(run);
-                first.get_or_insert(at);
-                last = at;
-                seen.insert(token);
-            } else {
-                run = 0;
-            }
+            run = 0;
         }
         at += 1;
     });
-    let proximity = first.map_or(0.0, |first| seen.len() as f32 / (last - first + 1) as f32);
+    let n_seen: u32 = seen.iter().map(|bits| bits.count_ones()).sum();
+    let proximity = first.map_or(0.0, |first| n_seen as f32 / (last - first + 1) as f32);
     BigramMatch {
         tf,
         len: at as u32,
@@ -332,9 +316,8 @@ mod tests {
             ..Ranker::default()
         };
         let score = |text: &str| {
-            let none = FxHashSet::default();
-            let starts = CharFilter::first_chars(query.ids.keys());
-            let found = match_bigrams(text, &query, &none, starts);
+            let tokens = TokenTable::new(&query.ids, &FxHashSet::default());
+            let found = match_bigrams(text, &tokens, query.weights.len());
             query.bm25(&found.tf, found.len, &ranker)
         };
         let full = score("大同市");
@@ -351,8 +334,8 @@ mod tests {
         let tokens = vec![("大同".to_string(), 1.0)];
         let query = FieldQuery::new(&tokens, |_| 1.0, 10.0, 0.9);
         let check = |text: &str, longest: usize, proximity: f32| {
-            let starts = CharFilter::first_chars(query.ids.keys().chain(&content));
-            let found = match_bigrams(text, &query, &content, starts);
+            let tokens = TokenTable::new(&query.ids, &content);
+            let found = match_bigrams(text, &tokens, query.weights.len());
             let (got_longest, got_proximity) = (found.longest_run, found.proximity);
             assert_eq!(got_longest, longest, "{text}");
             assert!(

@@ -268,6 +268,9 @@ pub fn figure_key(figure: &str) -> String {
 /// The figures at `spans` of `normalized` (the normalised form of `text`, e.g. the fact
 /// index's rows of a sentence), as spans of `text` itself.
 pub fn figures_at(text: &str, normalized: &str, spans: Vec<Range<usize>>) -> Vec<Figure> {
+    if spans.is_empty() {
+        return Vec::new();
+    }
     map_to_original(text, normalized, spans)
 }
 
