@@ -45,16 +45,33 @@ pub(super) fn compare_sources(
     // best; else the best-fitting figure of any kind, so that a quote stating only a forecast
     // (预计…用电量突破100亿度) still says which unit the sources' figures are in.
     let asks_change = asks_change(measure.question);
-    let headline = headline(&first_facts, asked_unit, attribute, asks_change, &rate)
-        .cloned()
-        .or_else(|| {
-            let candidates = first_facts
-                .iter()
-                .filter(|fact| fact.kind != Kind::Rank)
-                .filter(|fact| asked_unit.is_none_or(|unit| same_unit(fact.quantity.unit, unit)));
-            let fitting = |fact: &Fact| rate(fact).filter(|fit| *fit >= measure.min_fit);
-            best_rated(candidates, &fitting).map(|(fact, _)| fact.clone())
-        })?;
+    let (headline, headline_quote) =
+        headline(&first_facts, asked_unit, attribute, asks_change, &rate)
+            .cloned()
+            .or_else(|| {
+                let candidates = first_facts
+                    .iter()
+                    .filter(|fact| fact.kind != Kind::Rank)
+                    .filter(|fact| {
+                        asked_unit.is_none_or(|unit| same_unit(fact.quantity.unit, unit))
+                    });
+                let fitting = |fact: &Fact| rate(fact).filter(|fit| *fit >= measure.min_fit);
+                best_rated(candidates, &fitting).map(|(fact, _)| fact.clone())
+            })
+            .map(|fact| (fact, first.clone()))
+            .or_else(|| {
+                // The first quote states no figure of the measure (力争…带动从业人员3.5万人以上,
+                // asked 带动就业多少人): the best statement in the asked unit is the answer's.
+                let kinds = |found: Kind| {
+                    if asks_change {
+                        found == Kind::Change
+                    } else {
+                        matches!(found, Kind::Actual | Kind::Target | Kind::Forecast)
+                    }
+                };
+                let best = measure.statements(asked_unit?, &kinds).into_iter().next()?;
+                Some((best.fact, best.quote))
+            })?;
     tracing::debug!(
         "comparing sources on {} ({}, {:?}) over {} pooled sentences",
         headline.figure,
@@ -97,7 +114,7 @@ pub(super) fn compare_sources(
     // The answer's figure is compared unless it fits the measure far worse than the
     // statements found (装机容量929万千瓦 asked 全市电力总装机容量).
     if headline_fit >= measure.min_fit.max(best * BEST_SHARE) {
-        take(headline, first.clone());
+        take(headline, headline_quote);
     }
     for statement in gathered {
         take(statement.fact, statement.quote);

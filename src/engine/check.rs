@@ -5,7 +5,7 @@ use super::Engine;
 use crate::answer::{Asked, CheckReport, Claim, Quote, judge, measure_of, measure_question};
 use crate::corpus::split_sentences;
 use crate::search::{self, MeasurePool};
-use crate::text::figures::{figure_spans, find_figures};
+use crate::text::figures::{figure_spans, find_figures, names_a_class};
 use crate::text::normalize::normalize;
 use crate::text::periods::{years_back, years_in};
 use crate::text::values::{kinds_of, quantity_at};
@@ -39,6 +39,10 @@ impl Engine {
             .zip(kinds)
             .zip(figures)
             .filter_map(|((span, kind), figure)| {
+                // 35千伏及以上变电站有118座: the class counted is no claim, the count is.
+                if names_a_class(&normalized, span.clone()) {
+                    return None;
+                }
                 let quantity = quantity_at(&normalized, span.clone())?;
                 let measure = measure_of(&normalized, span.clone());
                 // The figure's part of the sentence, the figure asked for: 大同投运服务器达多少.

@@ -132,6 +132,8 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
     }
     phrasing::merge_bracketed(&normalized, &mut terms);
     phrasing::join_verb_objects(&normalized, synonyms, &mut terms);
+    let unit = asked::asked_unit(&normalized);
+    phrasing::drop_latin_unit(unit, &mut terms);
     Question {
         wants_figure: FIGURE_CUES.iter().any(|cue| cue_text.contains(cue)),
         wants_date: DATE_CUES.iter().any(|cue| cue_text.contains(cue)),
@@ -153,7 +155,7 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
             text: word,
             names_a_thing: true,
         }),
-        unit: asked::asked_unit(&normalized),
+        unit,
         years: asked_years(&normalized),
         years_back: years_back(&normalized),
         terms,

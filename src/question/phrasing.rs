@@ -1,6 +1,6 @@
-//! Terms a question's phrasing splits or doubles: 算力（数据） names one thing two ways, so the
-//! word in brackets stands for the one before it; 用多少电 asks of 用电, which the question
-//! word cuts in two.
+//! Terms a question's phrasing splits, doubles or adds: 算力（数据） names one thing two ways,
+//! so the word in brackets stands for the one before it; 用多少电 asks of 用电, which the
+//! question word cuts in two; 多少TB names the unit, not a word to find.
 
 use std::sync::LazyLock;
 
@@ -80,6 +80,15 @@ pub(super) fn join_verb_objects(normalized: &str, synonyms: &Synonyms, terms: &m
     terms.extend(joined);
 }
 
+/// The unit a question asks its figure in, written in Latin letters (多少TB), is no term: the
+/// corpus writes it glued to its number (1536TB), never as a word, and the asked unit is
+/// matched on the figures.
+pub(super) fn drop_latin_unit(unit: Option<&str>, terms: &mut Vec<QueryTerm>) {
+    if let Some(unit) = unit.filter(|unit| unit.chars().all(|ch| ch.is_ascii_alphabetic())) {
+        terms.retain(|term| !term.text.eq_ignore_ascii_case(unit));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +134,15 @@ mod tests {
             join_verb_objects(question, &synonyms, &mut kept);
             assert_eq!(texts(&kept), words, "{question}");
         }
+    }
+
+    #[test]
+    fn a_unit_in_latin_letters_is_no_term() {
+        let mut found = terms(&["数据标注", "规模", "tb"]);
+        drop_latin_unit(Some("tb"), &mut found);
+        assert_eq!(texts(&found), ["数据标注", "规模"]);
+        let mut kept = terms(&["装机", "千瓦"]);
+        drop_latin_unit(Some("千瓦"), &mut kept);
+        assert_eq!(texts(&kept), ["装机", "千瓦"]);
     }
 }

@@ -234,6 +234,16 @@ fn is_year_range(text: &str) -> bool {
     })
 }
 
+/// The figure at `span` names a class of things rather than states an amount: 35千伏及以上变电站
+/// (the stations counted are those of 35 kV and more).
+pub fn names_a_class(normalized: &str, span: Range<usize>) -> bool {
+    let after = normalized.get(span.end..).unwrap_or("");
+    ["及以上", "及以下"]
+        .iter()
+        .find_map(|bound| after.strip_prefix(bound))
+        .is_some_and(|rest| rest.starts_with(is_cjk))
+}
+
 /// The dates of an already normalised text, as slices of it.
 pub fn dates_in_normalized(normalized: &str) -> impl Iterator<Item = &str> {
     DATE_RE.find_iter(normalized).map(|found| found.as_str())
@@ -351,6 +361,15 @@ mod tests {
         check("PUE控制在1.15以内", &["1.15"]);
         check("推进工业4.0发展,版本为2.0的系统", &[]);
         check("在2024.11.01发布", &[]);
+    }
+
+    #[test]
+    fn a_bound_before_a_noun_names_a_class() {
+        let text = "35千伏及以上变电站118座,产能1.5亿吨及以上,10万元及以下的贷款";
+        let named: Vec<bool> = figure_spans(text)
+            .map(|span| names_a_class(text, span))
+            .collect();
+        assert_eq!(named, [true, false, false, true]);
     }
 
     #[test]
