@@ -4,16 +4,20 @@
 //! the newest of them agrees, `outdated` when only older ones do, `contradicted` when none
 //! does, `not_found` when there are none. Pure: the facts come from the caller's search.
 
-use super::Quote;
 use std::ops::Range;
 
-use super::facts::{Fact, PART_ENDS, best_rated, facts_of, newest_first};
-use super::gather::{AskedMeasure, is_number};
+use super::Quote;
+
+use super::facts::{
+    Fact, PART_ENDS, best_rated, context_of, facts_of, has_no_subject, newest_first,
+};
+use super::gather::{AskedMeasure, NOT_MEASURE, is_number};
 use super::periods::{PeriodMatch, period_match};
+use super::respective::{Listed, listed};
 use crate::corpus::Corpus;
 use crate::question::{Question, Synonyms, parse_question};
 use crate::search::MeasurePool;
-use crate::text::values::{Kind, Quantity, agrees, same_unit};
+use crate::text::values::{CHANGE_CUES, Kind, Quantity, agrees, same_unit};
 
 /// What the corpus says of a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -55,6 +59,9 @@ pub struct CheckReport {
 pub struct Measure {
     /// The words naming it (大同投运服务器, 智能化煤矿), normalised.
     pub text: String,
+    /// The measure's subject when another part of the sentence names it (see
+    /// [`claim_measure`]); `text` begins with it.
+    pub subject: Option<String>,
     /// They follow the figure (6座智能化煤矿) rather than lead to it (在用服务器25.3万台).
     pub after_figure: bool,
     /// The part of the sentence the figure is in (between commas), its bytes in the
@@ -102,6 +109,53 @@ const LINKING: &[&str] = &[
 /// Words after a figure that qualify it rather than name its measure.
 const AFTER_FIGURE: &[&str] = &["以上", "以内", "以下", "左右", "上下", "之内", "多", "余"];
 
+/// What the figure at `spans[at]` of the normalised draft sentence `text` (`spans`: all its
+/// figures) is a figure of, as [`measure_of`] reads it, with a subject named elsewhere in the
+/// sentence: the item of a 分别 list it stands for (城镇、农村居民人均可支配收入分别增长8.1%、11.2%:
+/// 农村居民人均可支配收入), or the measure of the part before when its own part has none
+/// (地区生产总值完成1686亿元,…,同比增长7.5%).
+pub fn claim_measure(text: &str, spans: &[Range<usize>], at: usize) -> Measure {
+    let span = spans[at].clone();
+    let mut measure = measure_of(text, span.clone());
+    let subject = match listed(text, spans, at) {
+        Listed::Resolved(context) => context
+            .strip_suffix(&text[span.clone()])
+            .map(|words| strip_linking(words).to_string()),
+        Listed::Unresolved => None,
+        Listed::No => {
+            let own = &text[measure.part.clone()];
+            (measure.text.is_empty() || has_no_subject(own)).then(|| {
+                // The part that names the subject: where the figure's context starts.
+                let context = context_of(text, span.clone());
+                let start = context.as_ptr() as usize - text.as_ptr() as usize;
+                let end = start + context.find(PART_ENDS).unwrap_or(context.len());
+                let subject_part = &text[start..end];
+                let first_figure = spans
+                    .iter()
+                    .find(|found| found.start >= start && found.end <= end);
+                match first_figure {
+                    Some(found) => measure_of(text, found.clone()).text,
+                    None => strip_linking(subject_part).to_string(),
+                }
+            })
+        }
+    };
+    if let Some(subject) = subject.filter(|subject| !subject.is_empty() && *subject != measure.text)
+    {
+        measure.text = format!("{subject}{}", measure.text);
+        measure.subject = Some(subject);
+    }
+    measure
+}
+
+/// `words` without the linking words at their end (达到, 为, 增长 …).
+fn strip_linking(mut words: &str) -> &str {
+    while let Some(rest) = LINKING.iter().find_map(|word| words.strip_suffix(word)) {
+        words = rest;
+    }
+    words
+}
+
 /// What the figure at `span` of the normalised draft sentence `text` is a figure of.
 pub fn measure_of(text: &str, span: Range<usize>) -> Measure {
     let start = text[..span.start].rfind(PART_ENDS).map_or(0, |at| {
@@ -121,13 +175,11 @@ pub fn measure_of(text: &str, span: Range<usize>) -> Measure {
     {
         after = rest;
     }
-    let mut before = &text[start..span.start];
-    while let Some(rest) = LINKING.iter().find_map(|word| before.strip_suffix(word)) {
-        before = rest;
-    }
+    let before = strip_linking(&text[start..span.start]);
     let after_figure = after.starts_with(crate::text::normalize::is_cjk);
     Measure {
         text: if after_figure { after } else { before }.to_string(),
+        subject: None,
         after_figure,
         part: start..end,
     }
@@ -156,9 +208,15 @@ const GENERIC: &[&str] = &[
 /// period is `years`, matched on its own).
 pub fn measure_question(measure: &Measure, synonyms: &Synonyms, years: Vec<u16>) -> Question {
     let mut question = parse_question(&measure.text, synonyms);
-    question
-        .terms
-        .retain(|term| !GENERIC.contains(&term.text.as_str()) && !is_number(&term.text));
+    // How it changed (同比增长) and when or where in the whole (全年, 全市) say nothing of
+    // which measure it is.
+    question.terms.retain(|term| {
+        let word = term.text.as_str();
+        !GENERIC.contains(&word)
+            && !CHANGE_CUES.contains(&word)
+            && !NOT_MEASURE.contains(&word)
+            && !is_number(word)
+    });
     question.years = years;
     question
 }

@@ -88,7 +88,16 @@ pub(super) fn figure_context<'t>(
 /// whole it is (占比超过56%), without naming it.
 const NO_SUBJECT: &[&str] = &[
     "比", "较", "同比", "环比", "增长", "增加", "下降", "减少", "提高", "增速", "分别", "占",
+    "净增",
 ];
+
+/// How many parts back a part with no subject looks for its measure.
+const MAX_PARTS_BACK: usize = 3;
+
+/// `part` opens with a word of [`NO_SUBJECT`].
+pub(super) fn has_no_subject(part: &str) -> bool {
+    NO_SUBJECT.iter().any(|word| part.starts_with(word))
+}
 
 /// How far after a figure its measure may be named (6座智能化煤矿).
 const MEASURE_AFTER_CHARS: usize = 8;
@@ -103,12 +112,12 @@ pub(super) fn context_of(normalized: &str, span: std::ops::Range<usize>) -> &str
     };
     let mut start = part_start(span.start);
     // 接待游客1575万人次,比2023年增长107.5%: a change in a part with no subject is of the
-    // previous part's measure.
-    if start > 0
-        && NO_SUBJECT
-            .iter()
-            .any(|word| normalized[start..].starts_with(word))
-    {
+    // measure of the part before, or of the one before that when it has none either
+    // (地区生产总值完成1686亿元,净增305亿元,比…多26.1亿元,同比增长7.5%).
+    for _ in 0..MAX_PARTS_BACK {
+        if start == 0 || !has_no_subject(&normalized[start..]) {
+            break;
+        }
         let separator = normalized[..start]
             .chars()
             .next_back()
@@ -321,5 +330,9 @@ mod tests {
             context_of(text, span("1575万人次")),
             "累计接待游客1575万人次"
         );
+        let chained =
+            "全年地区生产总值完成1686亿元,净增305亿元,比近三年净增量之和多26.1亿元,同比增长7.5%";
+        let start = chained.find("7.5%").unwrap();
+        assert!(context_of(chained, start..start + 4).starts_with("全年地区生产总值"));
     }
 }

@@ -10,8 +10,9 @@ use regex::Regex;
 
 use super::Quote;
 use super::claims::measure_of;
-use super::facts::{Fact, facts_of, figure_context};
+use super::facts::{Fact, PART_ENDS, facts_of, figure_context};
 use super::periods::{PeriodMatch, period_match};
+use super::respective::contrasted;
 use crate::corpus::Corpus;
 use crate::question::{QueryTerm, Question};
 use crate::search::MeasurePool;
@@ -41,7 +42,7 @@ pub(super) fn is_number(term: &str) -> bool {
 
 /// Words of a measure's text that say when, where in the whole, how or how surely, not what
 /// is measured (今年全市粮食总产量有望: 粮食总产量).
-const NOT_MEASURE: &[&str] = &[
+pub(super) const NOT_MEASURE: &[&str] = &[
     "今年",
     "去年",
     "全年",
@@ -253,8 +254,24 @@ impl AskedMeasure<'_> {
     }
 
     /// How well the sentence at `ord` states the measure in `unit`: its best figure's fit.
-    pub fn fit_in_unit(&self, ord: usize, unit: &str) -> Option<f32> {
-        self.best_figure_in(ord, unit, &|_| true)
+    /// Unless the question asks how something changed, a change (同比增长7.5%) or a place in a
+    /// ranking of changes (增速全省第一) does not state it.
+    pub fn fit_in_unit(&self, ord: usize, unit: &str, asks_change: bool) -> Option<f32> {
+        let normalized = self.corpus.sentence(ord).normalized;
+        let states_amount = |row: &FigureRow| match row.kind() {
+            Kind::Change => false,
+            Kind::Rank => {
+                let span = row.span();
+                let part_start = normalized[..span.start].rfind(PART_ENDS).map_or(0, |at| {
+                    at + normalized[at..].chars().next().map_or(1, char::len_utf8)
+                });
+                !CHANGE_CUES
+                    .iter()
+                    .any(|cue| normalized[part_start..span.start].contains(cue))
+            }
+            _ => true,
+        };
+        self.best_figure_in(ord, unit, &|row| asks_change || states_amount(row))
             .map(|(_, fit)| fit)
     }
 
@@ -282,6 +299,9 @@ impl AskedMeasure<'_> {
             around,
         );
         if named <= 0.0 {
+            return 0.0;
+        }
+        if contrasted(context, &self.question.normalized) {
             return 0.0;
         }
         let measure = measure_of(normalized, span).text;
@@ -531,6 +551,7 @@ mod tests {
         let pool = MeasurePool {
             sentences: vec![0],
             weights: vec![1.0; question.terms.len()],
+            unknown_share: 0.0,
         };
         let measure = AskedMeasure {
             question: &question,

@@ -20,7 +20,7 @@ use crate::text::normalize::strip_whitespace;
 
 use crate::text::values::{Kind, canonical_unit_of};
 pub use claims::{
-    Asked, CheckReport, Claim, Measure, Verdict, judge, measure_of, measure_question,
+    Asked, CheckReport, Claim, Measure, Verdict, claim_measure, judge, measure_of, measure_question,
 };
 pub use context::{Context, context};
 pub use facts::Fact;
@@ -225,7 +225,7 @@ fn quoted(
         };
         distinct.retain(|quote| {
             measure
-                .fit_in_unit(quote.sentence_idx(), unit)
+                .fit_in_unit(quote.sentence_idx(), unit, asks_change(question))
                 .is_some_and(|fit| fit >= config.unit_fit)
         });
         if distinct.is_empty() {
@@ -352,6 +352,7 @@ pub(crate) mod tests {
         let pool = MeasurePool {
             sentences: scores.iter().map(|(ord, _)| *ord).collect(),
             weights: vec![1.0; parsed.terms.len()],
+            unknown_share: 0.0,
         };
         let reply = reply(
             &parsed,
@@ -413,6 +414,7 @@ pub(crate) mod tests {
         let pool = MeasurePool {
             sentences: Vec::new(),
             weights: vec![1.0; parsed.terms.len()],
+            unknown_share: 0.0,
         };
         let scores = [(0, 9.0), (3, 8.0), (4, 7.0)];
         let config = AnswerConfig::default();
@@ -463,6 +465,7 @@ pub(crate) mod tests {
         let pool = MeasurePool {
             sentences: vec![0],
             weights: vec![1.0; parsed.terms.len()],
+            unknown_share: 0.0,
         };
         let reply = reply(
             &parsed,

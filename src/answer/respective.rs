@@ -19,6 +19,21 @@ const JOINED: &[(&str, &[&str])] = &[
     ("一二三产", &["第一产业", "第二产业", "第三产业"]),
 ];
 
+/// A measure that names one of the measures a joined word stands for while `question` names
+/// another and not this one (城镇居民人均可支配收入 asked 农村居民人均可支配收入): another measure,
+/// however many words they share.
+pub(super) fn contrasted(measure: &str, question: &str) -> bool {
+    JOINED.iter().any(|(_, parts)| {
+        parts.iter().any(|part| {
+            measure.contains(part)
+                && !question.contains(part)
+                && parts.iter().any(|other| {
+                    other != part && question.contains(other) && !measure.contains(other)
+                })
+        })
+    })
+}
+
 /// Where a figure stands with respect to a 分别 list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Listed {
@@ -181,6 +196,20 @@ mod tests {
             shares[3],
             Listed::Resolved(resolved("在用服务器25.3万台占全省的68.5%"))
         );
+    }
+
+    #[test]
+    fn measures_a_joined_word_sets_apart_are_contrasted() {
+        assert!(contrasted(
+            "农村居民人均可支配收入",
+            "城镇居民人均可支配收入增长多少"
+        ));
+        assert!(!contrasted(
+            "农村居民人均可支配收入",
+            "农村居民收入增长多少"
+        ));
+        assert!(!contrasted("居民人均可支配收入", "城镇居民人均可支配收入"));
+        assert!(contrasted("出口总额", "进口总额是多少"));
     }
 
     #[test]

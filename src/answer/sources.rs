@@ -84,6 +84,7 @@ pub(super) fn compare_sources(
     let focused = MeasurePool {
         sentences: measure.pool.sentences.clone(),
         weights: measure.weights_named_at(headline.sentence_idx),
+        ..measure.pool.clone()
     };
     let measure = &AskedMeasure {
         pool: &focused,

@@ -2,7 +2,7 @@
 //! against the facts of the sentences found (`answer::claims`).
 
 use super::Engine;
-use crate::answer::{Asked, CheckReport, Claim, Quote, judge, measure_of, measure_question};
+use crate::answer::{Asked, CheckReport, Claim, Quote, claim_measure, judge, measure_question};
 use crate::corpus::split_sentences;
 use crate::search::{self, MeasurePool};
 use crate::text::figures::{figure_spans, find_figures, names_a_class};
@@ -35,19 +35,23 @@ impl Engine {
         let figures = find_figures(sentence);
         let kinds = kinds_of(&normalized, &spans);
         spans
-            .into_iter()
+            .iter()
+            .cloned()
+            .enumerate()
             .zip(kinds)
             .zip(figures)
-            .filter_map(|((span, kind), figure)| {
+            .filter_map(|(((at, span), kind), figure)| {
                 // 35千伏及以上变电站有118座: the class counted is no claim, the count is.
                 if names_a_class(&normalized, span.clone()) {
                     return None;
                 }
                 let quantity = quantity_at(&normalized, span.clone())?;
-                let measure = measure_of(&normalized, span.clone());
-                // The figure's part of the sentence, the figure asked for: 大同投运服务器达多少.
+                let measure = claim_measure(&normalized, &spans, at);
+                // The figure's part of the sentence, the figure asked for: 大同投运服务器达多少
+                // (after the subject named in another part: 全年地区生产总值同比增长多少).
                 let question = format!(
-                    "{}多少{}",
+                    "{}{}多少{}",
+                    measure.subject.as_deref().unwrap_or(""),
                     &normalized[measure.part.start..span.start],
                     &normalized[span.end..measure.part.end]
                 );
@@ -94,6 +98,13 @@ impl Engine {
                         tracing::error!("checking {:?}: {err}", figure.text);
                         MeasurePool::default()
                     });
+                // A measure the corpus has no words for is stated by no source (入境游客), however
+                // well its other words match.
+                let quotes = if pool.unknown_share > self.config.retrieval.max_unknown_share {
+                    Vec::new()
+                } else {
+                    quotes
+                };
                 let asked = Asked {
                     quantity: &quantity,
                     kind,

@@ -106,6 +106,9 @@ pub struct MeasurePool {
     pub sentences: Vec<usize>,
     /// One weight per `Question::terms`.
     pub weights: Vec<f32>,
+    /// The IDF-weighted share of the question no sentence of the corpus contains (see
+    /// `decision::unknown_share`).
+    pub unknown_share: f32,
 }
 
 /// The [`MeasurePool`] of `question`: one index search, `depth` deep (none at depth 0: the
@@ -122,10 +125,12 @@ pub fn measure_pool(
     let searcher = index.reader.searcher();
     let stats = TermStats::new(index, &searcher);
     let weights = term_weights(question, &stats, config.single_char_weight);
+    let unknown_share = unknown_share(question, &weights, &stats, config.unknown_action_share);
     if depth == 0 {
         return Ok(MeasurePool {
             sentences: Vec::new(),
             weights,
+            unknown_share,
         });
     }
     let tokens = query_tokens(question, config.synonym_weight);
@@ -135,7 +140,11 @@ pub fn measure_pool(
         .into_iter()
         .map(|(_, ord)| ord)
         .collect();
-    Ok(MeasurePool { sentences, weights })
+    Ok(MeasurePool {
+        sentences,
+        weights,
+        unknown_share,
+    })
 }
 
 /// The sentence positions (`Corpus::sentences`) of tantivy's hits, with their scores, in hit
