@@ -250,13 +250,17 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
         {
             continue;
         }
-        // One fact a sentence: the one of the measure that fits it best (the first on a tie).
+        // One fact a sentence: the one of the measure that fits it best (the first on a tie),
+        // or the best of those that agree with the claim: 由2013年的每立方米46微克下降到2021年的
+        // 每立方米28微克 states the claim's 28微克, not another value.
         let facts = facts_of(quote, corpus);
-        let candidates = facts.iter().filter(|fact| {
-            same_unit(fact.quantity.unit, asked.quantity.unit)
-                && same_kind(fact.kind)
-                && fact.context.is_some()
-        });
+        let candidates = || {
+            facts.iter().filter(|fact| {
+                same_unit(fact.quantity.unit, asked.quantity.unit)
+                    && same_kind(fact.kind)
+                    && fact.context.is_some()
+            })
+        };
         let fitting = |fact: &Fact| {
             let rated = measure.rate(fact);
             tracing::debug!(
@@ -266,7 +270,10 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
             );
             rated.filter(|fit| *fit >= asked.min_fit)
         };
-        if let Some((fact, _)) = best_rated(candidates, &fitting) {
+        let agreeing = candidates().filter(|fact| agrees(asked.quantity, &fact.quantity));
+        if let Some((fact, _)) =
+            best_rated(agreeing, &fitting).or_else(|| best_rated(candidates(), &fitting))
+        {
             evidence.push((fact.clone(), quote.clone()));
         }
     }

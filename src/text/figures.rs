@@ -204,7 +204,9 @@ fn amount_spans(normalized: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             }
         }
         let text = &normalized[span.clone()];
-        if YEAR_RE.is_match(text) || is_year_range(text) {
+        // 5.76米/秒, 214瓦/平方米: a unit of a ratio, which no figure is read in.
+        if YEAR_RE.is_match(text) || is_year_range(text) || normalized[span.end..].starts_with('/')
+        {
             return None;
         }
         let in_words = text.starts_with(|ch: char| !ch.is_ascii_digit());
@@ -361,6 +363,7 @@ mod tests {
         check("PUE控制在1.15以内", &["1.15"]);
         check("推进工业4.0发展,版本为2.0的系统", &[]);
         check("在2024.11.01发布", &[]);
+        check("年平均风速5.76米/秒,有效风时2803小时", &["2803小时"]);
     }
 
     #[test]

@@ -190,8 +190,9 @@ pub fn agrees(a: &Quantity, b: &Quantity) -> bool {
         };
         return (a_bound - b_bound).abs() <= slack;
     }
+    // The slack widens one side only: 36万 and 37万 are a step apart, not within half a step.
     let (a_low, a_high) = bounds(a, slack);
-    let (b_low, b_high) = bounds(b, slack);
+    let (b_low, b_high) = bounds(b, 0.0);
     a_low <= b_high && b_low <= a_high
 }
 

@@ -222,6 +222,9 @@ fn judges_agreement_by_value_precision_and_bounds() {
         (plain("第五"), plain("前三")),
         (plain("24个"), plain("24吨")),
         (plain("1755万千瓦"), plain("1750万千瓦")),
+        // A step apart is not within half a step.
+        (plain("36万亩"), plain("37万亩")),
+        (plain("46微克"), plain("47微克")),
         // Two lower bounds agree only on the bound.
         (at("超过100亿元", "100亿元"), at("超过700亿元", "700亿元")),
         (at("不到5%", "5%"), at("3%以内", "3%")),
