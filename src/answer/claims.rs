@@ -9,7 +9,7 @@ use std::ops::Range;
 use super::Quote;
 
 use super::facts::{
-    Fact, PART_ENDS, best_rated, context_of, facts_of, has_no_subject, newest_first,
+    Fact, PART_ENDS, best_rated, context_of, facts_of, has_no_subject, newest_first, start_after,
 };
 use super::gather::{AskedMeasure, NOT_MEASURE, is_number};
 use super::periods::{PeriodMatch, period_match};
@@ -158,9 +158,7 @@ fn strip_linking(mut words: &str) -> &str {
 
 /// What the figure at `span` of the normalised draft sentence `text` is a figure of.
 pub fn measure_of(text: &str, span: Range<usize>) -> Measure {
-    let start = text[..span.start].rfind(PART_ENDS).map_or(0, |at| {
-        at + text[at..].chars().next().map_or(1, char::len_utf8)
-    });
+    let start = start_after(text, span.start, PART_ENDS);
     let end = text[span.end..]
         .find(PART_ENDS)
         .map_or(text.len(), |at| span.end + at);

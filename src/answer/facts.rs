@@ -99,17 +99,21 @@ pub(super) fn has_no_subject(part: &str) -> bool {
     NO_SUBJECT.iter().any(|word| part.starts_with(word))
 }
 
+/// Where the stretch of `text` that ends at `end` starts: just past the last of `ends` before
+/// `end`, or at 0.
+pub(super) fn start_after(text: &str, end: usize, ends: &[char]) -> usize {
+    text[..end].rfind(ends).map_or(0, |at| {
+        at + text[at..].chars().next().map_or(1, char::len_utf8)
+    })
+}
+
 /// How far after a figure its measure may be named (6座智能化煤矿).
 const MEASURE_AFTER_CHARS: usize = 8;
 
 /// The part of `normalized` around the figure at `span`: from the end of the part before it
 /// to a few characters after it, within its part.
 pub(super) fn context_of(normalized: &str, span: std::ops::Range<usize>) -> &str {
-    let part_start = |end: usize| {
-        normalized[..end].rfind(PART_ENDS).map_or(0, |at| {
-            at + normalized[at..].chars().next().map_or(1, char::len_utf8)
-        })
-    };
+    let part_start = |end: usize| start_after(normalized, end, PART_ENDS);
     let mut start = part_start(span.start);
     // 接待游客1575万人次,比2023年增长107.5%: a change in a part with no subject is of the
     // measure of the part before, or of the one before that when it has none either

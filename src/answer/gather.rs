@@ -10,7 +10,7 @@ use regex::Regex;
 
 use super::Quote;
 use super::claims::measure_of;
-use super::facts::{Fact, PART_ENDS, facts_of, figure_context};
+use super::facts::{Fact, PART_ENDS, facts_of, figure_context, start_after};
 use super::periods::{PeriodMatch, period_match};
 use super::respective::contrasted;
 use crate::corpus::Corpus;
@@ -106,11 +106,11 @@ fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) -> f32 {
                 .any(|word| word.contains(pair))
     };
     let (mut n_named, mut n_pairs) = (0, 0);
+    let mut buffer = [0_u8; 8];
     for run in measure.split(|c: char| !is_cjk(c)) {
-        let chars: Vec<char> = run.chars().collect();
-        for two in chars.windows(2) {
+        for (first, second) in run.chars().zip(run.chars().skip(1)) {
             n_pairs += 1;
-            n_named += usize::from(named(&two.iter().collect::<String>()));
+            n_named += usize::from(named(pair_text(first, second, &mut buffer)));
         }
     }
     if n_pairs == 0 {
@@ -164,8 +164,7 @@ impl AskedMeasure<'_> {
                 if is_number(&term.text) || CHANGE_CUES.contains(&term.text.as_str()) {
                     return 0.0;
                 }
-                let named = std::iter::once((term.text.as_str(), 1.0))
-                    .chain(term.synonyms.iter().map(|word| (word.as_str(), SYNONYM)))
+                let named = spellings(term)
                     .map(|(word, credit)| credit * pair_share(word, &around))
                     .fold(0.0_f32, f32::max);
                 weight * named
@@ -173,8 +172,7 @@ impl AskedMeasure<'_> {
             .collect()
     }
 
-    /// The characters of the sentence at `ord` and its document's title: a report on 大同
-    /// need not name it again.
+    /// The sentence at `ord` and its document's title: a report on 大同 need not name it again.
     fn around(&self, ord: usize) -> String {
         let sentence = self.corpus.sentence(ord);
         let title = &self.corpus.document_of(&sentence).source.title;
@@ -262,9 +260,7 @@ impl AskedMeasure<'_> {
             Kind::Change => false,
             Kind::Rank => {
                 let span = row.span();
-                let part_start = normalized[..span.start].rfind(PART_ENDS).map_or(0, |at| {
-                    at + normalized[at..].chars().next().map_or(1, char::len_utf8)
-                });
+                let part_start = start_after(normalized, span.start, PART_ENDS);
                 !CHANGE_CUES
                     .iter()
                     .any(|cue| normalized[part_start..span.start].contains(cue))
@@ -382,23 +378,25 @@ pub(super) fn fit(terms: &[QueryTerm], weights: &[f32], context: &str, sentence:
 fn weighed_words<'t>(
     terms: &'t [QueryTerm],
     weights: &'t [f32],
-) -> impl Iterator<Item = (&'t QueryTerm, f32, impl Iterator<Item = (&'t str, f32)>)> {
+) -> impl Iterator<Item = (f32, impl Iterator<Item = (&'t str, f32)>)> {
     terms
         .iter()
         .zip(weights)
         .filter(|(_, weight)| **weight > 0.0)
-        .map(|(term, weight)| {
-            let words = std::iter::once((term.text.as_str(), 1.0))
-                .chain(term.synonyms.iter().map(|word| (word.as_str(), SYNONYM)));
-            (term, *weight, words)
-        })
+        .map(|(term, weight)| (*weight, spellings(term)))
+}
+
+/// A term's word and its synonyms, each with what it counts for ([`SYNONYM`] for a synonym).
+fn spellings(term: &QueryTerm) -> impl Iterator<Item = (&str, f32)> {
+    std::iter::once((term.text.as_str(), 1.0))
+        .chain(term.synonyms.iter().map(|word| (word.as_str(), SYNONYM)))
 }
 
 /// How far `text` names each word of [`weighed_words`], in their order: read once per
 /// sentence, for all its figures.
 fn named_in(terms: &[QueryTerm], weights: &[f32], text: &str) -> Vec<f32> {
     weighed_words(terms, weights)
-        .flat_map(|(_, _, words)| words.map(|(word, _)| pair_share(word, text)))
+        .flat_map(|(_, words)| words.map(|(word, _)| pair_share(word, text)))
         .collect()
 }
 
@@ -411,7 +409,7 @@ fn fit_named(terms: &[QueryTerm], weights: &[f32], context: &CharPairs, sentence
     }
     let mut elsewhere = sentence.iter();
     let named: f32 = weighed_words(terms, weights)
-        .map(|(_, weight, words)| {
+        .map(|(weight, words)| {
             let share = words
                 .map(|(word, credit)| {
                     let here = context.share(word);
@@ -479,6 +477,13 @@ impl CharPairs {
     }
 }
 
+/// Two characters as one string, written into `buffer` (no allocation per pair).
+fn pair_text(first: char, second: char, buffer: &mut [u8; 8]) -> &str {
+    let n_first = first.encode_utf8(buffer).len();
+    let n_second = second.encode_utf8(&mut buffer[n_first..]).len();
+    std::str::from_utf8(&buffer[..n_first + n_second]).unwrap_or_default()
+}
+
 /// The share of `word`'s pairs of adjacent characters found in `text` (a one-character word:
 /// whether it is found).
 fn pair_share(word: &str, text: &str) -> f32 {
@@ -486,15 +491,11 @@ fn pair_share(word: &str, text: &str) -> f32 {
     let Some(mut before) = chars.next() else {
         return 0.0;
     };
-    let mut pair = [0_u8; 8];
+    let mut buffer = [0_u8; 8];
     let (mut n_pairs, mut n_found) = (0_u32, 0_u32);
     for ch in chars {
-        let first = before.encode_utf8(&mut pair).len();
-        let second = ch.encode_utf8(&mut pair[first..]).len();
         n_pairs += 1;
-        n_found += u32::from(
-            std::str::from_utf8(&pair[..first + second]).is_ok_and(|two| text.contains(two)),
-        );
+        n_found += u32::from(text.contains(pair_text(before, ch, &mut buffer)));
         before = ch;
     }
     if n_pairs == 0 {

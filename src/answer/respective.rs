@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::facts::context_of;
+use super::facts::{context_of, start_after};
 
 /// Words that name two or more measures at once, with the measures in the order a 分别 list
 /// gives their figures.
@@ -56,9 +56,7 @@ pub(super) fn listed(normalized: &str, spans: &[Range<usize>], at: usize) -> Lis
         return Listed::No;
     };
     let before = &normalized[..span.start];
-    let clause_start = before
-        .rfind(CLAUSE_ENDS)
-        .map_or(0, |found| found + next_len(normalized, found));
+    let clause_start = start_after(normalized, span.start, CLAUSE_ENDS);
     let Some(respectively) = before[clause_start..]
         .find("分别")
         .map(|found| clause_start + found)
@@ -141,9 +139,7 @@ fn previous_part(
     n: usize,
 ) -> Option<Vec<String>> {
     let end = normalized[..clause_start].rfind(CLAUSE_ENDS)?;
-    let start = normalized[..end]
-        .rfind(CLAUSE_ENDS)
-        .map_or(0, |found| found + next_len(normalized, found));
+    let start = start_after(normalized, end, CLAUSE_ENDS);
     let before: Vec<&Range<usize>> = spans
         .iter()
         .filter(|span| span.start >= start && span.end <= end)
@@ -154,11 +150,6 @@ fn previous_part(
             .map(|span| context_of(normalized, (*span).clone()).to_string())
             .collect()
     })
-}
-
-/// The byte length of the character at `at`.
-fn next_len(text: &str, at: usize) -> usize {
-    text[at..].chars().next().map_or(1, char::len_utf8)
 }
 
 #[cfg(test)]

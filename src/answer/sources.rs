@@ -62,14 +62,15 @@ pub(super) fn compare_sources(
             .or_else(|| {
                 // The first quote states no figure of the measure (力争…带动从业人员3.5万人以上,
                 // asked 带动就业多少人): the best statement in the asked unit is the answer's.
-                let kinds = |found: Kind| {
-                    if asks_change {
-                        found == Kind::Change
-                    } else {
-                        matches!(found, Kind::Actual | Kind::Target | Kind::Forecast)
-                    }
+                let asked = if asks_change {
+                    Kind::Change
+                } else {
+                    Kind::Actual
                 };
-                let best = measure.statements(asked_unit?, &kinds).into_iter().next()?;
+                let best = measure
+                    .statements(asked_unit?, &compared_with(asked))
+                    .into_iter()
+                    .next()?;
                 Some((best.fact, best.quote))
             })?;
     tracing::debug!(
@@ -82,7 +83,6 @@ pub(super) fn compare_sources(
     let (unit, kind) = (headline.quantity.unit, headline.kind);
     // Other statements are measured by the words the answer itself names.
     let focused = MeasurePool {
-        sentences: measure.pool.sentences.clone(),
         weights: measure.weights_named_at(headline.sentence_idx),
         ..measure.pool.clone()
     };
@@ -90,15 +90,8 @@ pub(super) fn compare_sources(
         pool: &focused,
         ..*measure
     };
-    // A change is compared with changes; an amount with amounts, targets and forecasts
-    // (shown after them).
-    let kinds = |found: Kind| match kind {
-        Kind::Change => found == Kind::Change,
-        Kind::Rank => found == Kind::Rank,
-        _ => matches!(found, Kind::Actual | Kind::Target | Kind::Forecast),
-    };
     let headline_fit = measure.fit(&headline);
-    let gathered = measure.statements(unit, &kinds);
+    let gathered = measure.statements(unit, &compared_with(kind));
     let best = gathered.first().map_or(0.0, |statement| statement.fit);
     let planned = |fact: &Fact| matches!(fact.kind, Kind::Target | Kind::Forecast);
     let mut taken: Vec<(Fact, Quote)> = Vec::new();
@@ -150,4 +143,14 @@ pub(super) fn compare_sources(
         facts,
         agree,
     })
+}
+
+/// The kinds a figure of `kind` is compared with: a change with changes, a place in a ranking
+/// with places, an amount with amounts, targets and forecasts (shown after them).
+fn compared_with(kind: Kind) -> impl Fn(Kind) -> bool {
+    move |found| match kind {
+        Kind::Change => found == Kind::Change,
+        Kind::Rank => found == Kind::Rank,
+        _ => matches!(found, Kind::Actual | Kind::Target | Kind::Forecast),
+    }
 }

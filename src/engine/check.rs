@@ -28,6 +28,24 @@ impl Engine {
         CheckReport { draft, claims }
     }
 
+    /// The best-ranked sentences for a claim's question, read for its evidence.
+    fn evidence_quotes(&self, question: &str) -> Vec<Quote> {
+        match self.ranking(question) {
+            Ok((_, ranking)) => ranking
+                .hits
+                .iter()
+                .take(EVIDENCE_DEPTH)
+                .map(|hit| {
+                    Quote::from_corpus(&self.corpus, hit.sentence_idx, hit.score, hit.confidence)
+                })
+                .collect(),
+            Err(err) => {
+                tracing::error!("checking {question:?}: {err}");
+                Vec::new()
+            }
+        }
+    }
+
     /// The claims of one draft sentence.
     fn claims_of(&self, sentence: &str) -> Vec<Claim> {
         let normalized = normalize(sentence);
@@ -67,28 +85,6 @@ impl Engine {
                 );
                 years.sort_unstable();
                 years.dedup();
-                let quotes = match self.ranking(&question) {
-                    Ok((_, ranking)) => {
-                        let quotes: Vec<Quote> = ranking
-                            .hits
-                            .iter()
-                            .take(EVIDENCE_DEPTH)
-                            .map(|hit| {
-                                Quote::from_corpus(
-                                    &self.corpus,
-                                    hit.sentence_idx,
-                                    hit.score,
-                                    hit.confidence,
-                                )
-                            })
-                            .collect();
-                        quotes
-                    }
-                    Err(err) => {
-                        tracing::error!("checking {:?}: {err}", figure.text);
-                        Vec::new()
-                    }
-                };
                 // Facts are rated against the measure's own words, dated by the years of
                 // the figure's part of the draft (今年/去年 read against the day of checking).
                 let rated = measure_question(&measure, &self.synonyms, years);
@@ -99,11 +95,11 @@ impl Engine {
                         MeasurePool::default()
                     });
                 // A measure the corpus has no words for is stated by no source (入境游客), however
-                // well its other words match.
+                // well its other words match: it is not searched for.
                 let quotes = if pool.unknown_share > self.config.retrieval.max_unknown_share {
                     Vec::new()
                 } else {
-                    quotes
+                    self.evidence_quotes(&question)
                 };
                 let asked = Asked {
                     quantity: &quantity,
