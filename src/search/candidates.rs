@@ -135,8 +135,7 @@ pub fn measure_pool(
     }
     let tokens = query_tokens(question, config.synonym_weight);
     let query = build_query(&tokens, index);
-    let found = searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?;
-    let sentences = sentence_positions(&searcher, found)?
+    let sentences = best_sentences(&searcher, &query, depth)?
         .into_iter()
         .map(|(_, ord)| ord)
         .collect();
@@ -145,6 +144,25 @@ pub fn measure_pool(
         weights,
         unknown_share,
     })
+}
+
+/// The index's best `limit` sentences for `query`: positions in `Corpus::sentences` with
+/// their scores, best first, equal scores in corpus order. Which of several equally scored
+/// documents tantivy keeps at the last place depends on how documents fell into segments,
+/// which a parallel build does not fix (field lengths are stored coarsely, so equal scores
+/// are common). Twice as many are fetched and the cut made here: unless more than `limit`
+/// sentences tie at the last place, the same corpus gives the same sentences however its
+/// index was built.
+fn best_sentences(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<Vec<(f32, usize)>, SearchError> {
+    let found = searcher.search(query, &TopDocs::with_limit(2 * limit).order_by_score())?;
+    let mut positions = sentence_positions(searcher, found)?;
+    positions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    positions.truncate(limit);
+    Ok(positions)
 }
 
 /// The sentence positions (`Corpus::sentences`) of tantivy's hits, with their scores, in hit
@@ -182,10 +200,7 @@ pub fn candidates(
     let tokens = query_tokens(question, config.synonym_weight);
     let searcher = index.reader.searcher();
     let query = build_query(&tokens, index);
-    let found = searcher.search(
-        &query,
-        &TopDocs::with_limit(config.candidates).order_by_score(),
-    )?;
+    let found = best_sentences(&searcher, &query, config.candidates)?;
     let stats = TermStats::new(index, &searcher);
     let term_weights = term_weights(question, &stats, config.single_char_weight);
     let unknown_share = unknown_share(question, &term_weights, &stats, config.unknown_action_share);
@@ -223,7 +238,7 @@ pub fn candidates(
         config.coverage,
     );
     let mut proposed = Vec::with_capacity(found.len());
-    for (score, ord) in sentence_positions(&searcher, found)? {
+    for (score, ord) in found {
         if let Some(paragraph) = corpus.passages.paragraph_of(ord) {
             proposed.push(Proposed {
                 score,

@@ -215,6 +215,25 @@ impl Decision {
     pub fn order(&self, inputs: &Inputs) -> Option<f64> {
         (!self.order.is_empty()).then(|| self.order.score(&inputs.values()))
     }
+
+    /// [`Decision::confidence`] and [`Decision::order`] of each of `inputs` (no orders when
+    /// the file has no re-ranker), the trees walked for all of them at once.
+    pub fn judge_each(&self, inputs: &[Inputs]) -> (Vec<f32>, Vec<f64>) {
+        let values: Vec<[f32; N_INPUTS]> = inputs.iter().map(Inputs::values).collect();
+        let slices: Vec<&[f32]> = values.iter().map(|values| values.as_slice()).collect();
+        let confidences = self
+            .forest
+            .score_each(&slices)
+            .into_iter()
+            .map(|logit| (1.0 / (1.0 + (-logit).exp())) as f32)
+            .collect();
+        let orders = if self.order.is_empty() {
+            Vec::new()
+        } else {
+            self.order.score_each(&slices)
+        };
+        (confidences, orders)
+    }
 }
 
 impl Default for Decision {

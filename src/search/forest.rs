@@ -27,7 +27,9 @@ pub struct Forest {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Node {
-    threshold: f64,
+    /// The largest `f32` at or below the fitted threshold: an `f32` input is above one
+    /// exactly when it is above the other, and a node fits in 16 bytes.
+    threshold: f32,
     split: u32,
     /// Where inputs at or below the threshold go, then the others.
     children: [i32; 2],
@@ -57,7 +59,7 @@ impl Forest {
             });
             for at in 0..tree.split.len() {
                 forest.nodes.push(Node {
-                    threshold: tree.threshold[at],
+                    threshold: f32_at_or_below(tree.threshold[at]),
                     split: tree.split[at] as u32,
                     children: [moved(tree.left[at]), moved(tree.right[at])],
                 });
@@ -74,18 +76,47 @@ impl Forest {
 
     /// The sum of the leaves `values` reach (as many values as the forest was packed for).
     pub fn score(&self, values: &[f32]) -> f64 {
-        self.roots
-            .iter()
-            .map(|&root| {
-                let mut at = root;
-                while at >= 0 {
-                    let node = &self.nodes[at as usize];
-                    let right = f64::from(values[node.split as usize]) > node.threshold;
-                    at = node.children[usize::from(right)];
+        self.score_each(&[values])[0]
+    }
+
+    /// [`Forest::score`] of each of `inputs`. Each tree is walked for up to [`LANES`] inputs
+    /// at once: their walks do not wait on each other's loads, so the processor overlaps them.
+    pub fn score_each(&self, inputs: &[&[f32]]) -> Vec<f64> {
+        let mut sums = vec![0.0; inputs.len()];
+        for (lanes, sums) in inputs.chunks(LANES).zip(sums.chunks_mut(LANES)) {
+            for &root in &self.roots {
+                let mut at = [root; LANES];
+                let mut walking = true;
+                while walking {
+                    walking = false;
+                    for (at, values) in at.iter_mut().zip(lanes) {
+                        if *at >= 0 {
+                            let node = &self.nodes[*at as usize];
+                            let right = values[node.split as usize] > node.threshold;
+                            *at = node.children[usize::from(right)];
+                            walking = true;
+                        }
+                    }
                 }
-                self.leaves[(-at - 1) as usize]
-            })
-            .sum()
+                for (sum, at) in sums.iter_mut().zip(at) {
+                    *sum += self.leaves[(-at - 1) as usize];
+                }
+            }
+        }
+        sums
+    }
+}
+
+/// How many inputs one walk of a tree serves (the decision scores eight sentences).
+const LANES: usize = 8;
+
+/// The largest `f32` at or below `threshold` (see [`Node::threshold`]).
+fn f32_at_or_below(threshold: f64) -> f32 {
+    let near = threshold as f32;
+    if f64::from(near) > threshold {
+        near.next_down()
+    } else {
+        near
     }
 }
 
@@ -137,6 +168,50 @@ mod tests {
         assert_eq!(forest.score(&[0.9, 0.0]), 0.5);
         assert_eq!(forest.score(&[0.9, 1.0]), 2.5);
         assert!(Forest::pack(&[], 2).unwrap().is_empty());
+    }
+
+    #[test]
+    fn walks_several_inputs_as_one_at_a_time() {
+        let split = tree(&[0, 1], &[0.5, 0.1], &[-1, -2], &[1, -3], &[-2.0, 0.0, 2.0]);
+        let other = tree(&[1], &[0.3], &[-1], &[-2], &[0.25, -0.75]);
+        let forest = Forest::pack(&[split, other], 2).unwrap();
+        // Ten inputs: more than one batch of lanes, values on and around each threshold.
+        let inputs: Vec<[f32; 2]> = (0..10)
+            .map(|at| [0.45 + 0.02 * at as f32, 0.1 * (at % 5) as f32])
+            .collect();
+        let slices: Vec<&[f32]> = inputs.iter().map(|values| values.as_slice()).collect();
+        let each = forest.score_each(&slices);
+        for (values, score) in inputs.iter().zip(each) {
+            let alone: f64 = [
+                if f64::from(values[0]) <= 0.5 {
+                    -2.0
+                } else if f64::from(values[1]) <= 0.1 {
+                    0.0
+                } else {
+                    2.0
+                },
+                if f64::from(values[1]) <= 0.3 {
+                    0.25
+                } else {
+                    -0.75
+                },
+            ]
+            .iter()
+            .sum();
+            assert_eq!(score, alone, "{values:?}");
+        }
+    }
+
+    #[test]
+    fn compares_inputs_as_with_the_fitted_threshold() {
+        // 0.1 is no f32: an input of 0.1_f32 (just above it) goes right, as it did in f64.
+        for threshold in [0.1, 0.5, -0.3, 1e-40, 3.5e38, 1.0 / 3.0] {
+            let below = f32_at_or_below(threshold);
+            assert!(f64::from(below) <= threshold);
+            assert!(f64::from(below.next_up()) > threshold);
+        }
+        assert!(0.1_f32 > f32_at_or_below(0.1));
+        assert!(f64::from(0.1_f32) > 0.1);
     }
 
     #[test]

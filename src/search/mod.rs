@@ -150,6 +150,7 @@ pub fn rank_all(
     // Scores are reported relative to the best (the model's odds against it), so callers can
     // compare sentences without knowing the model's scale.
     let best = ranked.first().map_or(0.0, |(score, _)| *score);
+    let (confidences, order) = decision.judge_each(&inputs);
     let hits: Vec<Hit> = ranked
         .iter()
         .enumerate()
@@ -157,10 +158,9 @@ pub fn rank_all(
             sentence_idx: candidate.sentence_idx,
             score: (score - best).exp(),
             coverage: candidate.features.coverage,
-            confidence: inputs.get(at).map_or(0.0, |x| decision.confidence(x)),
+            confidence: confidences.get(at).copied().unwrap_or(0.0),
         })
         .collect();
-    let order: Vec<f64> = inputs.iter().map_while(|x| decision.order(x)).collect();
     // The rule looks at the best-covered of the first few sentences, not sentence by
     // sentence: a sentence that answers need not repeat every word of the question, but when
     // none near the top covers enough of it, the corpus does not hold the answer.
