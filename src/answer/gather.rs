@@ -18,7 +18,7 @@ use crate::question::{QueryTerm, Question};
 use crate::search::MeasurePool;
 use crate::text::figures::FigureRow;
 use crate::text::normalize::{is_cjk, normalize};
-use crate::text::periods::year_of_figure;
+use crate::text::periods::{year_of_figure, year_part};
 use crate::text::values::{CHANGE_CUES, Kind, same_unit};
 
 /// A statement of the measure: the figure, its sentence, and how well its part of the sentence
@@ -124,6 +124,9 @@ fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) -> f32 {
 /// larger one is read in the measure pool only.
 pub const FULL_SCAN_SENTENCES: usize = 20_000;
 
+/// What a figure counted over another part of a year than the one asked keeps of its fit.
+const OTHER_PART: f32 = 0.75;
+
 /// What a term named only elsewhere in the sentence counts for, against its own part.
 const ELSEWHERE: f32 = 0.5;
 
@@ -179,20 +182,16 @@ impl AskedMeasure<'_> {
         format!("{}\n{}", sentence.normalized, normalize(title))
     }
 
-    /// [`AskedMeasure::fit`], or `None` for a figure dated by its own year (2013年的233天) to a
-    /// year the question does not ask about.
+    /// [`AskedMeasure::fit`], or `None` for a figure of another period (see
+    /// [`AskedMeasure::other_period_in`]).
     pub fn rate(&self, fact: &Fact) -> Option<f32> {
-        (!self.other_year(fact.sentence_idx, fact.span.start)).then(|| self.fit(fact))
+        let normalized = self.corpus.sentence(fact.sentence_idx).normalized;
+        (!self.other_period_in(normalized, fact.span.start)).then(|| self.fit(fact))
     }
 
-    /// The figure starting at `start` of the sentence at `ord` is dated by its own year, and
-    /// the question asks about other years.
-    fn other_year(&self, ord: usize, start: usize) -> bool {
-        self.other_year_in(self.corpus.sentence(ord).normalized, start)
-    }
-
-    /// [`AskedMeasure::other_year`] with the sentence's normalised text at hand.
-    fn other_year_in(&self, normalized: &str, start: usize) -> bool {
+    /// The figure starting at `start` of the sentence `normalized` is of another period: dated
+    /// by its own year (2013年的233天) to a year the question does not ask about.
+    fn other_period_in(&self, normalized: &str, start: usize) -> bool {
         let asked = &self.question.years;
         !asked.is_empty()
             && year_of_figure(normalized, start).is_some_and(|year| !asked.contains(&year))
@@ -217,7 +216,7 @@ impl AskedMeasure<'_> {
         let (mut spans, mut around) = (None, None);
         let mut rated = Vec::new();
         for (at, row) in sentence.figures.iter().enumerate() {
-            if !wanted(row) || self.other_year_in(sentence.normalized, row.span().start) {
+            if !wanted(row) || self.other_period_in(sentence.normalized, row.span().start) {
                 continue;
             }
             let spans: &Vec<std::ops::Range<usize>> =
@@ -300,9 +299,15 @@ impl AskedMeasure<'_> {
         if contrasted(context, &self.question.normalized) {
             return 0.0;
         }
-        let measure = measure_of(normalized, span).text;
+        let measure = measure_of(normalized, span.clone()).text;
         let own = named_share(&measure, &self.question.normalized, &self.question.terms);
-        named * (1.0 - OWN_WORDS + OWN_WORDS * own)
+        // A figure of another part of a year (前三季度, 国庆假期) is the asked measure less surely.
+        let part = if year_part(&normalized[..span.start]) == self.question.year_part {
+            1.0
+        } else {
+            OTHER_PART
+        };
+        named * (1.0 - OWN_WORDS + OWN_WORDS * own) * part
     }
 
     /// The sentences a statement is looked for in: the pool, or in a corpus of at most

@@ -107,7 +107,8 @@ pub(super) fn compare_sources(
     };
     // The answer's figure is compared unless it fits the measure far worse than the
     // statements found (装机容量929万千瓦 asked 全市电力总装机容量).
-    if headline_fit >= measure.min_fit.max(best * BEST_SHARE) {
+    let headline_taken = headline_fit >= measure.min_fit.max(best * BEST_SHARE);
+    if headline_taken {
         take(headline, headline_quote);
     }
     for statement in gathered {
@@ -117,10 +118,12 @@ pub(super) fn compare_sources(
     docs.sort_unstable();
     docs.dedup();
     // One source is enough when the answer's figure is only planned and a statement says
-    // what is (将提高至1100亿千瓦时, and 由现在的550亿千瓦时 in another sentence).
+    // what is (将提高至1100亿千瓦时, and 由现在的550亿千瓦时 in another sentence), or when
+    // statements of the measure replace a first quote that states another (a holiday's
+    // 152万人次 asked a year's visitors).
     let answers_plan_with_actual = matches!(kind, Kind::Target | Kind::Forecast)
         && taken.iter().any(|(fact, _)| !planned(fact));
-    if docs.len() < 2 && !answers_plan_with_actual {
+    if docs.len() < 2 && !answers_plan_with_actual && (headline_taken || taken.is_empty()) {
         return None;
     }
     // Actual figures first (a change counts as one when a change is what is asked).

@@ -7,7 +7,7 @@ use crate::corpus::split_sentences;
 use crate::search::{self, MeasurePool};
 use crate::text::figures::{figure_spans, find_figures, names_a_class};
 use crate::text::normalize::normalize;
-use crate::text::periods::{years_back, years_in};
+use crate::text::periods::{year_part, years_back, years_in};
 use crate::text::values::{kinds_of, quantity_at};
 
 /// How many of the best-ranked sentences for a claim are read for its evidence.
@@ -87,7 +87,9 @@ impl Engine {
                 years.dedup();
                 // Facts are rated against the measure's own words, dated by the years of
                 // the figure's part of the draft (今年/去年 read against the day of checking).
-                let rated = measure_question(&measure, &self.synonyms, years);
+                let mut rated = measure_question(&measure, &self.synonyms, years);
+                // Counted over the part of a year the draft names before the figure.
+                rated.year_part = year_part(&normalized[..span.start]);
                 // The terms' weights; the sentences read are the ranked ones above.
                 let pool = search::measure_pool(&rated, &self.index, &self.config.retrieval, 0)
                     .unwrap_or_else(|err| {

@@ -14,7 +14,7 @@ use std::ops::Range;
 use rustc_hash::FxHashSet;
 
 use crate::text::normalize::normalize;
-use crate::text::periods::{asked_years, years_back};
+use crate::text::periods::{YearPart, asked_years, year_part, years_back};
 use crate::text::segment::{EntityKind, names_a_thing, tagged_words, word_boundaries};
 
 pub use synonyms::Synonyms;
@@ -59,6 +59,8 @@ pub struct Question {
     pub years: Vec<u16>,
     /// Years counted back from the year of asking (今年 → 0, 去年 → 1), not yet in `years`.
     pub years_back: Vec<u16>,
+    /// The part of a year asked about (前三季度, 国庆假期); `None` for a whole year.
+    pub year_part: Option<YearPart>,
 }
 
 impl Question {
@@ -158,6 +160,7 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
         unit,
         years: asked_years(&normalized),
         years_back: years_back(&normalized),
+        year_part: year_part(&normalized),
         terms,
         normalized,
         content,

@@ -128,6 +128,47 @@ pub fn asked_years(normalized: &str) -> Vec<u16> {
     years
 }
 
+/// A part of a year a figure is counted over: a quarter or three (前三季度), a half (上半年),
+/// a run of months (1—10月, 前10个月) or a holiday (国庆假期). A figure of a part is not one
+/// of the whole year: a holiday's 152万人次 neither confirms nor outdates a year's 1575万人次.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum YearPart {
+    /// Quarters, halves and months, as written (前三季度, 上半年, 1-10月, 前10个月).
+    Span(String),
+    /// Any holiday or vacation: they are named too many ways to tell apart.
+    Holiday,
+}
+
+static YEAR_PART_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(前[一二三]季度|[一二三四1-4]季度)",
+        r"|([上下]半年)",
+        r"|(\d{1,2}\s*[-—–~～至到]\s*\d{1,2}月|前(?:\d{1,2}|[一二三四五六七八九十]{1,2})个?月)",
+        r"|(假期|黄金周|小长假|春节|国庆|五一|中秋|元旦|清明|端午|暑期|暑假|寒假)",
+        r"|(全年|年度)",
+    ))
+    .expect("year part pattern is valid")
+});
+
+/// The part of a year `text` names last (for a figure, the text before it: in 「国庆假期…152万
+/// 人次,全年游客量同比增长107.5%」 the holiday is 152万's and the whole year 107.5%'s), or
+/// `None` for the whole year or when it names none.
+pub fn year_part(text: &str) -> Option<YearPart> {
+    let last = YEAR_PART_RE.captures_iter(text).last()?;
+    if last.get(4).is_some() {
+        return Some(YearPart::Holiday);
+    }
+    let span = last.get(1).or(last.get(2)).or(last.get(3))?;
+    let written: String = span
+        .as_str()
+        .chars()
+        .filter(|ch| !ch.is_whitespace())
+        .collect();
+    Some(YearPart::Span(
+        written.replace(['—', '–', '~', '～', '至', '到'], "-"),
+    ))
+}
+
 /// How many years back from the year of asking a question's relative words point (今年 → 0,
 /// 去年 → 1, 前年 → 2), sorted, each once. 如今年轻 and 过去年份 are not years.
 pub fn years_back(normalized: &str) -> Vec<u16> {
@@ -239,6 +280,29 @@ mod tests {
         ];
         for (text, back) in cases {
             assert_eq!(years_back(text), *back, "{text}");
+        }
+    }
+
+    #[test]
+    fn reads_the_part_of_a_year_named_last() {
+        let span = |written: &str| Some(YearPart::Span(written.to_string()));
+        let cases: &[(&str, Option<YearPart>)] = &[
+            ("今年前三季度一产增加值同比增长", span("前三季度")),
+            (
+                "2024年国庆中秋假期,大同8家重点景区接待游客",
+                Some(YearPart::Holiday),
+            ),
+            ("国庆假期接待游客152万人次,全年游客量同比增长", None),
+            ("上半年全市地区生产总值", span("上半年")),
+            ("1—10月规上工业增加值", span("1-10月")),
+            ("1至10月", span("1-10月")),
+            ("前10个月进出口", span("前10个月")),
+            ("2021年大同地区生产总值", None),
+            ("全年地区生产总值完成", None),
+            ("第一季度", span("一季度")),
+        ];
+        for (text, part) in cases {
+            assert_eq!(year_part(text), *part, "{text}");
         }
     }
 }
