@@ -97,3 +97,40 @@ fn a_bad_day_is_a_config_error() {
     );
     assert_eq!(ok.expect("a leap day is a day").answer.this_year(), 2024);
 }
+
+/// A newer source counting a holiday, an older one counting the year so far: the figure of a
+/// part of a year neither answers a question about the year nor disagrees with the year's.
+#[test]
+fn a_holiday_figure_neither_answers_for_the_year_nor_disagrees_with_it() {
+    let scratch = tempfile::tempdir().unwrap();
+    let corpus = scratch.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("1_year.txt"),
+        "今年以来，澜石县累计接待游客820万人次，比上年增长12%。\n澜石湖水面面积为48平方公里。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("2_holiday.txt"),
+        "国庆假期，澜石县5家重点景区接待游客96万人次，游客量同比增长20%。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("sources.toml"),
+        "[[document]]\nfile = \"1_year.txt\"\ntitle = \"年报\"\ndate = \"2023\"\n\n\
+         [[document]]\nfile = \"2_holiday.txt\"\ntitle = \"假期快讯\"\ndate = \"2024\"\n",
+    )
+    .unwrap();
+    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
+        .expect("the corpus opens");
+    let first_quote = |question: &str| {
+        let reply = engine.ask(question);
+        let first = reply.quotes.first().map(|quote| quote.text().to_string());
+        (reply.status, first.unwrap_or_default())
+    };
+    let (status, first) = first_quote("澜石县接待了多少游客");
+    assert!(first.contains("820万人次"), "{first}");
+    assert_ne!(status, Status::SourcesDisagree);
+    let (_, first) = first_quote("澜石县国庆假期接待了多少游客");
+    assert!(first.contains("96万人次"), "{first}");
+}
