@@ -275,7 +275,10 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
             evidence.push((fact.clone(), quote.clone()));
         }
     }
-    evidence.sort_by(newest_first);
+    // Newest first; of sources as new as each other (one report, one date), those that agree
+    // first: a source no newer than the one that agrees does not make the claim outdated.
+    let agree = |(fact, _): &(Fact, Quote)| agrees(asked.quantity, &fact.quantity);
+    evidence.sort_by(|a, b| newest_first(a, b).then(agree(b).cmp(&agree(a))));
     let agreeing: Vec<bool> = evidence
         .iter()
         .map(|(fact, _)| agrees(asked.quantity, &fact.quantity))

@@ -21,6 +21,9 @@ pub enum PeriodMatch {
 /// Words that make a paragraph speak of the year named before it.
 const POINTING_BACK: &[&str] = &["这一年", "当年", "同年", "是年", "全年", "这年", "一年来"];
 
+/// How many paragraphs back a chain of 这一年 is followed for its year.
+const MAX_PARAGRAPHS_BACK: usize = 8;
+
 /// How the sentence at `ord` compares with the `asked` years (not empty).
 pub fn period_match(corpus: &Corpus, ord: usize, asked: &[u16]) -> PeriodMatch {
     let stated = stated_years(corpus, ord);
@@ -70,18 +73,22 @@ fn years_around(corpus: &Corpus, ord: usize, years_in: fn(&str) -> Vec<u16>) -> 
     if !years.is_empty() {
         return years;
     }
-    let previous = paragraph
-        .checked_sub(1)
-        .filter(|&p| {
-            let first = corpus.passages.sentences(p).start;
-            corpus.sentence(first).doc_idx == sentence.doc_idx
-        })
-        .filter(|_| POINTING_BACK.iter().any(|word| here.contains(word)));
-    if let Some(previous) = previous {
-        let years = years_in(&text_of(previous));
+    // 这一年 points back to the paragraph before, and that one may point further back: a
+    // report's paragraphs on the year past each open with 这一年.
+    let mut pointing_back = POINTING_BACK.iter().any(|word| here.contains(word));
+    let mut previous = paragraph;
+    while pointing_back && previous > 0 && paragraph - previous < MAX_PARAGRAPHS_BACK {
+        previous -= 1;
+        let first = corpus.passages.sentences(previous).start;
+        if corpus.sentence(first).doc_idx != sentence.doc_idx {
+            break;
+        }
+        let text = text_of(previous);
+        let years = years_in(&text);
         if !years.is_empty() {
             return years;
         }
+        pointing_back = POINTING_BACK.iter().any(|word| text.contains(word));
     }
     let Some(year) = source_year(corpus, ord) else {
         return Vec::new();
@@ -124,7 +131,9 @@ mod tests {
             raw(
                 "1_report.txt",
                 "刚刚过去的2021年，我们砥砺前行。\n\n这一年，全年地区生产总值完成1686亿元。\n\n\
-                 2019—2021年煤炭产量稳定。\n\n今年全市新增企业300家。\n\n市场主体持续增加。",
+                 这一年，服务业增加值完成867.7亿元。\n\n\
+                 2019—2021年煤炭产量稳定。\n\n今年全市新增企业300家。\n\n市场主体持续增加。\n\n\
+                 这一年，新建公园5个。",
             ),
             raw("2_page.txt", "全市在用服务器25.3万台。"),
         ];
@@ -153,6 +162,10 @@ mod tests {
         assert_eq!(stated_years(&corpus, ord("砥砺")), [2021]);
         // The paragraph points back to the year of the one before.
         assert_eq!(stated_years(&corpus, ord("1686")), [2021]);
+        // ... and that one to the year of the one before it; a paragraph that does not point
+        // back ends the chain.
+        assert_eq!(stated_years(&corpus, ord("867.7")), [2021]);
+        assert!(stated_years(&corpus, ord("公园")).is_empty());
         assert_eq!(stated_years(&corpus, ord("煤炭")), [2019, 2020, 2021]);
         // 今年 in a source dated 2022.
         assert_eq!(stated_years(&corpus, ord("新增企业")), [2022]);
