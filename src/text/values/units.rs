@@ -3,9 +3,11 @@
 
 /// Units that make a number a figure, in their Simplified form (matching is done on the
 /// normalised text, so 臺, 萬 and full-width digits are covered too). Longer units come first so
-/// that 千瓦时 wins over 千瓦. Month, day and hour are left out on purpose: they make dates.
+/// that 千瓦时 wins over 千瓦. Month, day and hour are left out on purpose: they make dates;
+/// 个月 counts months (超7个月), never a date.
 pub const UNITS: &[&str] = &[
     "个百分点",
+    "个月",
     "摄氏度",
     "平方公里",
     "平方米",
