@@ -3,6 +3,7 @@
 //! and the bottom layer beside `config`: it imports nothing else of the crate.
 
 pub mod bigrams;
+pub mod char_pairs;
 pub mod figures;
 pub mod normalize;
 pub mod periods;
