@@ -134,3 +134,40 @@ fn a_holiday_figure_neither_answers_for_the_year_nor_disagrees_with_it() {
     let (_, first) = first_quote("澜石县国庆假期接待了多少游客");
     assert!(first.contains("96万人次"), "{first}");
 }
+
+/// A report whose paragraphs on the year past each open with 这一年: all of them speak of the
+/// year the first names, so a figure of one is not outdated by another figure of the same
+/// report.
+#[test]
+fn a_report_does_not_outdate_itself() {
+    let scratch = tempfile::tempdir().unwrap();
+    let corpus = scratch.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("1_report.txt"),
+        "刚刚过去的2021年，我们砥砺前行。\n\n\
+         这一年，青禾镇地区生产总值完成386亿元，同比增长7.5%。\n\n\
+         这一年，青禾镇服务业增加值完成167亿元，同比增长7.1%，拉动地区生产总值增长3.1个百分点。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("sources.toml"),
+        "[[document]]\nfile = \"1_report.txt\"\ntitle = \"青禾镇政府工作报告\"\ndate = \"2022-02-10\"\n",
+    )
+    .unwrap();
+    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
+        .expect("the report opens");
+    let report = engine.check("青禾镇2021年地区生产总值增长7.5%。");
+    let claim = report.claims.first().expect("one claim");
+    assert_eq!(claim.figure, "7.5%");
+    assert_eq!(
+        claim.verdict,
+        quotebot::answer::Verdict::Supported,
+        "{claim:?}"
+    );
+    assert!(
+        claim.evidence.iter().all(|(fact, _)| fact.period == "2021"),
+        "{:?}",
+        claim.evidence
+    );
+}
