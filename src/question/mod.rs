@@ -21,7 +21,7 @@ pub use synonyms::Synonyms;
 pub use tokens::{QueryTokens, lone_character_bigrams, query_tokens};
 use vocabulary::{
     ASKED_RE, COUNT_RE, DATE_CUES, ENTITY_CUES, FIGURE_CUES, KIND_QUESTION_RE, NUMBER_RE,
-    QUESTION_WORDS, drop_interrogatives, drop_question_phrases, strip_classifier,
+    QUESTION_WORDS, YEAR_END_RE, drop_interrogatives, drop_question_phrases, strip_classifier,
 };
 
 /// A question, read for search.
@@ -110,6 +110,9 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
     // Question phrases go before segmentation: left in, they glue to their neighbours
     // (阳高红是啥 → 阳高 / 红是).
     covered = COUNT_RE.replace_all(&covered, " ").into_owned();
+    // A year glues to the name after it (2021年青禾镇 → 年青 / 禾 / 镇): it ends where it is
+    // written, unless 年 opens a word of its own (年底, 年度, 年均 …).
+    covered = YEAR_END_RE.replace_all(&covered, "${1} ${2}").into_owned();
     let covered = drop_interrogatives(&drop_question_phrases(&covered));
     let content = drop_interrogatives(&drop_question_phrases(&normalized));
     // Cues are matched with 哪一 read as 哪 (哪一个国家, 哪一位): one list serves both. 任何,
@@ -268,6 +271,21 @@ pub(crate) mod tests {
             &[],
         );
         check("鳥擊指的是甚麼?", &["鸟击", "指"], false, false, &[]);
+        // A year ends where it is written (not 年青), unless 年 opens a word (年底).
+        check(
+            "2021年青禾镇有多少人",
+            &["2021", "年", "青禾", "镇", "人"],
+            true,
+            false,
+            &["2021"],
+        );
+        check(
+            "2021年底人口多少",
+            &["2021", "年底", "人口"],
+            true,
+            false,
+            &["2021"],
+        );
         check("他在幾歲時去世", &["时", "去世"], true, false, &[]);
         // 任何 and 几何 are words, not questions.
         check(

@@ -231,6 +231,12 @@ pub fn strip_classifier(word: &str) -> &str {
     }
 }
 
+/// A year written in digits, and the character after it when 年 does not open a word with it.
+pub static YEAR_END_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20)\d\d年)([^底末初度内间均以前后来中上下里至到的\s\d])")
+        .expect("year end pattern is valid")
+});
+
 /// A number question with its measure word (多少个, 几家): removed before segmentation, so the
 /// noun after it stands alone (多少个村 → 村) while words that merely start with a measure
 /// word (名字, 家庭) stay whole.
