@@ -78,9 +78,11 @@ pub fn asked_unit(normalized: &str) -> Option<&'static str> {
         .filter(|asking| matches!(asking.as_str(), "多少" | "几"))
         .find_map(|asking| leading_unit(&normalized[asking.end()..]))
         .or_else(|| {
-            SHARE_WORDS
-                .iter()
-                .any(|word| normalized.contains(word))
+            // 占全国多少 asks what share of the whole (not 占地, the land something takes).
+            let share_of_whole = normalized.split_once('占').is_some_and(|(_, after)| {
+                !after.starts_with('地') && (after.contains("多少") || after.contains('几'))
+            });
+            (share_of_whole || SHARE_WORDS.iter().any(|word| normalized.contains(word)))
                 .then_some("%")
         })
 }
@@ -120,6 +122,9 @@ mod tests {
             Some("%")
         );
         assert_eq!(asked_unit("先进产能占比有多高"), Some("%"));
+        assert_eq!(asked_unit("左云县活性炭产能占全国多少"), Some("%"));
+        assert_eq!(asked_unit("项目占地多少亩"), Some("亩"));
+        assert_eq!(asked_unit("项目占地面积多少"), None);
         assert_eq!(asked_unit("什么时候"), None);
         assert_eq!(asked_unit("城市算力指数在全国排第几"), Some(RANK_UNIT));
         assert_eq!(asked_unit("进出口增速在全省排名多少"), Some(RANK_UNIT));

@@ -1,4 +1,4 @@
-//! Figures stated in a sentence: numbers with a unit (1686亿元, 68萬臺, 54.35%, 三分之一, 2.6天),
+//! Figures stated in a sentence: numbers with a unit (1686亿元, 68萬臺, 54.35%, 三分之一, 一半, 2.6天),
 //! found so that replies can highlight them, questions asking "how many" can prefer sentences
 //! that state one, and answers from different sources can be compared. Calendar dates and bare
 //! years are not figures; they are found separately by [`dates_in_normalized`].
@@ -34,7 +34,7 @@ static FIGURE_RE: LazyLock<Regex> = LazyLock::new(|| {
     // (2×100万千瓦) belongs to the figure.
     let lead = format!(r"(?:{number}%?(?:~|～|-|—|－|至|到)|{number}[×*])?");
     let pattern = format!(
-        "(?:{chinese}分之{chinese}|{number}分之{number}|百分之{chinese}(?:点{chinese})?)\
+        "(?:{chinese}分之{chinese}|{number}分之{number}|百分之{chinese}(?:点{chinese})?|一半)\
          |{lead}{number}(?:多|余)?[十百千万亿]*(?:多|余)?(?:{units})\
          |{lead}{number}[万亿]+\
          |{chinese_amount}(?:多|余)?(?:{units})"
@@ -346,6 +346,7 @@ mod tests {
         check("在用服務器68萬臺", &["68萬臺"]);
         check("新能源装机占比达54.35%", &["54.35%"]);
         check("左云县煤基活性炭产能占全国三分之一", &["三分之一"]);
+        check("两次以上来同游客占比达一半以上", &["一半"]);
         check("平均停留2.6天", &["2.6天"]);
         check("森林覆盖率每年至少提升0.5个百分点", &["0.5个百分点"]);
         check("全年自然冷却时长超7个月,建设期18个月", &["7个月", "18个月"]);

@@ -486,14 +486,16 @@ fn rank(figure: &str) -> Option<Quantity> {
     })
 }
 
-/// 三分之一, 2分之1, 百分之三十, 百分之三十点五: a share, in %.
+/// 三分之一, 2分之1, 百分之三十, 百分之三十点五, 一半: a share, in %.
 fn fraction(figure: &str) -> Option<Quantity> {
     let number = |text: &str| -> Option<(f64, f64)> {
         let (value, precision, rest) =
             plain_number_prefix(text).or_else(|| chinese_number_prefix(text))?;
         rest.is_empty().then_some((value, precision))
     };
-    let (value, precision) = if let Some(percent) = figure.strip_prefix("百分之") {
+    let (value, precision) = if figure == "一半" {
+        (50.0, 0.01)
+    } else if let Some(percent) = figure.strip_prefix("百分之") {
         number(percent)?
     } else {
         let (whole, part) = figure.split_once("分之")?;

@@ -90,6 +90,7 @@ const CASES: &[Case] = &[
     // Fractions and percentages in words.
     ("三分之一", 100.0 / 3.0, None, "%", 0.01, EXACT),
     ("四分之三", 75.0, None, "%", 0.01, EXACT),
+    ("一半", 50.0, None, "%", 0.01, EXACT),
     ("百分之三十", 30.0, None, "%", 10.0, EXACT),
     ("百分之三十点五", 30.5, None, "%", 0.1, EXACT),
     // Ranges: the multiplier written once is both ends'.
