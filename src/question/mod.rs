@@ -286,6 +286,14 @@ pub(crate) mod tests {
             false,
             &["2021"],
         );
+        // jieba keeps 有 with 多远: the phrase asks, it is no term.
+        check(
+            "北京到大同有多远",
+            &["北京", "到", "大同"],
+            true,
+            false,
+            &[],
+        );
         check("他在幾歲時去世", &["时", "去世"], true, false, &[]);
         // 任何 and 几何 are words, not questions.
         check(
