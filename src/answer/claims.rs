@@ -279,10 +279,7 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
     // first: a source no newer than the one that agrees does not make the claim outdated.
     let agree = |(fact, _): &(Fact, Quote)| agrees(asked.quantity, &fact.quantity);
     evidence.sort_by(|a, b| newest_first(a, b).then(agree(b).cmp(&agree(a))));
-    let agreeing: Vec<bool> = evidence
-        .iter()
-        .map(|(fact, _)| agrees(asked.quantity, &fact.quantity))
-        .collect();
+    let agreeing: Vec<bool> = evidence.iter().map(agree).collect();
     let verdict = match agreeing.first() {
         None => Verdict::NotFound,
         Some(true) => Verdict::Supported,

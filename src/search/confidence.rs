@@ -206,14 +206,16 @@ impl Decision {
 
     /// The probability that a sentence described by `inputs` answers its question.
     pub fn confidence(&self, inputs: &Inputs) -> f32 {
-        let logit = self.forest.score(&inputs.values());
-        (1.0 / (1.0 + (-logit).exp())) as f32
+        self.judge_each(std::slice::from_ref(inputs)).0[0]
     }
 
     /// The re-ranker's score of a sentence (higher first), or `None` when the file has no
     /// re-ranker.
     pub fn order(&self, inputs: &Inputs) -> Option<f64> {
-        (!self.order.is_empty()).then(|| self.order.score(&inputs.values()))
+        self.judge_each(std::slice::from_ref(inputs))
+            .1
+            .first()
+            .copied()
     }
 
     /// [`Decision::confidence`] and [`Decision::order`] of each of `inputs` (no orders when

@@ -75,11 +75,12 @@ impl Forest {
     }
 
     /// The sum of the leaves `values` reach (as many values as the forest was packed for).
-    pub fn score(&self, values: &[f32]) -> f64 {
+    #[cfg(test)]
+    fn score(&self, values: &[f32]) -> f64 {
         self.score_each(&[values])[0]
     }
 
-    /// [`Forest::score`] of each of `inputs`. Each tree is walked for up to [`LANES`] inputs
+    /// The sum of the leaves each of `inputs` reaches. Each tree is walked for up to [`LANES`] inputs
     /// at once: their walks do not wait on each other's loads, so the processor overlaps them.
     pub fn score_each(&self, inputs: &[&[f32]]) -> Vec<f64> {
         let mut sums = vec![0.0; inputs.len()];

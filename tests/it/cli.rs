@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use crate::support::questions::{COOP, GREENWAY, GREENWAY_TRADITIONAL, MARS_CAFE, TEA, TOWN};
 use crate::support::{
-    FIXTURE, config_for, fixture, fixture_corpus, is_fixture_sentence, quotebot, write_config,
+    FIXTURE, config_for, dated_corpus, fixture, fixture_corpus, is_fixture_sentence, quotebot,
+    write_config,
 };
 
 /// Checks one `ask --json` object against the contract, its quotes against the fixture corpus
@@ -724,25 +725,23 @@ fn two_files_claiming_one_number_are_reported_not_renumbered() {
 
 /// A corpus of two dated sources stating one measure differently, written for the claim check.
 fn claims_corpus(scratch: &Path) -> PathBuf {
-    let corpus = scratch.join("corpus");
-    std::fs::create_dir_all(&corpus).unwrap();
-    std::fs::write(
-        corpus.join("001_old.txt"),
-        "青禾镇茶农合作社现有社员800户。\n全镇的云雾茶园面积为3600亩。\n",
+    dated_corpus(
+        scratch,
+        &[
+            (
+                "001_old.txt",
+                "青禾镇茶农合作社现有社员800户。\n全镇的云雾茶园面积为3600亩。\n",
+                "旧报告",
+                "2022",
+            ),
+            (
+                "002_new.txt",
+                "青禾镇茶农合作社现有社员910户，比上年增加110户。\n澜石湖水面面积为48平方公里。\n",
+                "新报告",
+                "2024",
+            ),
+        ],
     )
-    .unwrap();
-    std::fs::write(
-        corpus.join("002_new.txt"),
-        "青禾镇茶农合作社现有社员910户，比上年增加110户。\n澜石湖水面面积为48平方公里。\n",
-    )
-    .unwrap();
-    std::fs::write(
-        corpus.join("sources.toml"),
-        "[[document]]\nfile = \"001_old.txt\"\ntitle = \"旧报告\"\ndate = \"2022\"\n\n\
-         [[document]]\nfile = \"002_new.txt\"\ntitle = \"新报告\"\ndate = \"2024\"\n",
-    )
-    .unwrap();
-    corpus
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use quotebot::answer::Status;
 use quotebot::engine::{Engine, OpenOptions};
 
-use crate::support::config_for;
+use crate::support::{config_for, dated_corpus};
 
 const SOURCES: &str = r#"
 [[document]]
@@ -103,24 +103,23 @@ fn a_bad_day_is_a_config_error() {
 #[test]
 fn a_holiday_figure_neither_answers_for_the_year_nor_disagrees_with_it() {
     let scratch = tempfile::tempdir().unwrap();
-    let corpus = scratch.path().join("corpus");
-    std::fs::create_dir_all(&corpus).unwrap();
-    std::fs::write(
-        corpus.join("1_year.txt"),
-        "今年以来，澜石县累计接待游客820万人次，比上年增长12%。\n澜石湖水面面积为48平方公里。\n",
-    )
-    .unwrap();
-    std::fs::write(
-        corpus.join("2_holiday.txt"),
-        "国庆假期，澜石县5家重点景区接待游客96万人次，游客量同比增长20%。\n",
-    )
-    .unwrap();
-    std::fs::write(
-        corpus.join("sources.toml"),
-        "[[document]]\nfile = \"1_year.txt\"\ntitle = \"年报\"\ndate = \"2023\"\n\n\
-         [[document]]\nfile = \"2_holiday.txt\"\ntitle = \"假期快讯\"\ndate = \"2024\"\n",
-    )
-    .unwrap();
+    let corpus = dated_corpus(
+        scratch.path(),
+        &[
+            (
+                "1_year.txt",
+                "今年以来，澜石县累计接待游客820万人次，比上年增长12%。\n澜石湖水面面积为48平方公里。\n",
+                "年报",
+                "2023",
+            ),
+            (
+                "2_holiday.txt",
+                "国庆假期，澜石县5家重点景区接待游客96万人次，游客量同比增长20%。\n",
+                "假期快讯",
+                "2024",
+            ),
+        ],
+    );
     let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
         .expect("the corpus opens");
     let first_quote = |question: &str| {
@@ -141,20 +140,17 @@ fn a_holiday_figure_neither_answers_for_the_year_nor_disagrees_with_it() {
 #[test]
 fn a_report_does_not_outdate_itself() {
     let scratch = tempfile::tempdir().unwrap();
-    let corpus = scratch.path().join("corpus");
-    std::fs::create_dir_all(&corpus).unwrap();
-    std::fs::write(
-        corpus.join("1_report.txt"),
-        "刚刚过去的2021年，我们砥砺前行。\n\n\
-         这一年，青禾镇地区生产总值完成386亿元，同比增长7.5%。\n\n\
-         这一年，青禾镇服务业增加值完成167亿元，同比增长7.1%，拉动地区生产总值增长3.1个百分点。\n",
-    )
-    .unwrap();
-    std::fs::write(
-        corpus.join("sources.toml"),
-        "[[document]]\nfile = \"1_report.txt\"\ntitle = \"青禾镇政府工作报告\"\ndate = \"2022-02-10\"\n",
-    )
-    .unwrap();
+    let corpus = dated_corpus(
+        scratch.path(),
+        &[(
+            "1_report.txt",
+            "刚刚过去的2021年，我们砥砺前行。\n\n\
+             这一年，青禾镇地区生产总值完成386亿元，同比增长7.5%。\n\n\
+             这一年，青禾镇服务业增加值完成167亿元，同比增长7.1%，拉动地区生产总值增长3.1个百分点。\n",
+            "青禾镇政府工作报告",
+            "2022-02-10",
+        )],
+    );
     let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
         .expect("the report opens");
     let report = engine.check("青禾镇2021年地区生产总值增长7.5%。");

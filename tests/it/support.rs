@@ -277,6 +277,27 @@ pub fn fixture_corpus(dir: &Path) -> PathBuf {
     corpus
 }
 
+/// Writes `documents` — (file, text, title, date) — and their `sources.toml` into
+/// `dir/corpus` and returns that folder: a small dated corpus written for one test.
+pub fn dated_corpus(dir: &Path, documents: &[(&str, &str, &str, &str)]) -> PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).expect("scratch folder is writable");
+    let mut entries = Vec::new();
+    for (file, text, title, date) in documents {
+        std::fs::write(corpus.join(file), text).expect("scratch folder is writable");
+        let mut entry = toml::Table::new();
+        for (key, value) in [("file", file), ("title", title), ("date", date)] {
+            entry.insert(key.to_string(), toml::Value::String(value.to_string()));
+        }
+        entries.push(toml::Value::Table(entry));
+    }
+    let mut sources = toml::Table::new();
+    sources.insert("document".to_string(), toml::Value::Array(entries));
+    let text = toml::to_string(&sources).expect("a TOML table serializes");
+    std::fs::write(corpus.join("sources.toml"), text).expect("scratch folder is writable");
+    corpus
+}
+
 /// Every sentence of the fixture, in document order.
 pub fn fixture_sentences() -> Vec<&'static str> {
     FIXTURE
