@@ -236,13 +236,17 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
     };
     let years = &asked.question.years;
     let mut evidence: Vec<(Fact, Quote)> = Vec::new();
+    // Statements of the measure for other years than the draft's: shown when none is of its.
+    let mut other_years: Vec<(Fact, Quote)> = Vec::new();
     for quote in quotes {
-        if !years.is_empty()
+        let found = if !years.is_empty()
             && period_match(corpus, quote.sentence_idx(), years) == PeriodMatch::Other
         {
-            continue;
-        }
-        if evidence
+            &mut other_years
+        } else {
+            &mut evidence
+        };
+        if found
             .iter()
             .any(|(_, taken)| taken.sentence_idx() == quote.sentence_idx())
         {
@@ -272,7 +276,7 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
         if let Some((fact, _)) =
             best_rated(agreeing, &fitting).or_else(|| best_rated(candidates(), &fitting))
         {
-            evidence.push((fact.clone(), quote.clone()));
+            found.push((fact.clone(), quote.clone()));
         }
     }
     // Newest first; of sources as new as each other (one report, one date), those that agree
@@ -281,7 +285,11 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
     evidence.sort_by(|a, b| newest_first(a, b).then(agree(b).cmp(&agree(a))));
     let agreeing: Vec<bool> = evidence.iter().map(agree).collect();
     let verdict = match agreeing.first() {
-        None => Verdict::NotFound,
+        // 2024年GDP: no source states it, but the press office learns which years they do.
+        None => {
+            other_years.sort_by(newest_first);
+            return (Verdict::NotFound, other_years);
+        }
         Some(true) => Verdict::Supported,
         Some(false) if agreeing.contains(&true) => Verdict::Outdated,
         Some(false) => Verdict::Contradicted,

@@ -49,10 +49,24 @@ pub fn check(report: &CheckReport) -> String {
 
 /// One claim of a checked draft, numbered `n`: the figure, the verdict, the evidence.
 pub fn check_claim(n: usize, claim: &Claim) -> String {
-    let mut out = format!("{n}. {}：{}", claim.figure, verdict_label(claim.verdict));
+    let label = match claim.verdict {
+        // The evidence of a claim not found is of other years than the draft's.
+        Verdict::NotFound if !claim.evidence.is_empty() => {
+            "资料中没有这一时期的数字（以下是来源给出的其他时期的数字）"
+        }
+        verdict => verdict_label(verdict),
+    };
+    let mut out = format!("{n}. {}：{label}", claim.figure);
     for (fact, quote) in claim.evidence.iter().take(EVIDENCE_SHOWN) {
+        // A 2021 figure in a 2022 report: its period, where the publication date would mislead.
+        let date = quote.source().date.as_deref().unwrap_or("");
+        let period = if fact.period.is_empty() || date.starts_with(&fact.period) {
+            String::new()
+        } else {
+            format!("（{}）", fact.period)
+        };
         out.push_str(&format!(
-            "\n   【{}】「{}」\n   —— {} {}",
+            "\n   【{}】{period}「{}」\n   —— {} {}",
             fact.figure,
             quote.text(),
             quote.citation(),

@@ -170,7 +170,8 @@ pub fn year_part(text: &str) -> Option<YearPart> {
 }
 
 /// How many years back from the year of asking a question's relative words point (今年 → 0,
-/// 去年 → 1, 前年 → 2), sorted, each once. 如今年轻 and 过去年份 are not years.
+/// 去年 → 1, 前年 → 2), sorted, each once. 如今年轻 and 过去年份 are not years, nor the year a
+/// change is counted from (比上年提高3.2个百分点, 较去年增长: the change is of the year after).
 pub fn years_back(normalized: &str) -> Vec<u16> {
     let mut back = Vec::new();
     for (word, years) in [
@@ -183,6 +184,7 @@ pub fn years_back(normalized: &str) -> Vec<u16> {
         let found = normalized.match_indices(word).any(|(at, _)| {
             let before = normalized[..at].chars().next_back();
             !matches!((word, before), ("今年", Some('如')) | ("去年", Some('过')))
+                && !matches!(before, Some('比' | '较'))
         });
         if found {
             back.push(years);
@@ -271,9 +273,11 @@ mod tests {
             ("大同今年gdp多少", &[0]),
             ("今年前三季度增长了多少", &[0]),
             ("去年建了多少座驿站", &[1]),
-            ("比上年增长多少", &[1]),
+            ("比上年增长多少", &[]),
+            ("上年增长多少", &[1]),
+            ("较去年提高了几个百分点", &[]),
             ("前年的游客量", &[2]),
-            ("今年比去年多多少", &[0, 1]),
+            ("今年比去年多多少", &[0]),
             ("如今年轻人多少", &[]),
             ("过去年份的数据", &[]),
             ("2021年gdp", &[]),

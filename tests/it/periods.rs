@@ -167,3 +167,37 @@ fn a_report_does_not_outdate_itself() {
         claim.evidence
     );
 }
+
+/// A claim of a year no source states is not found, and its evidence is what the sources
+/// state for other years (2021's 1200吨 for a draft's 2023), each with its period; a claim of
+/// the year they state is judged as usual.
+#[test]
+fn a_claim_of_a_year_no_source_states_is_not_found_with_the_years_they_state() {
+    let scratch = tempfile::tempdir().unwrap();
+    let engine = engine_on("2024-06-01", scratch.path());
+    let report = engine.check("2023年青禾镇云雾茶产量达到1500吨。");
+    let claim = report.claims.first().expect("one claim");
+    assert_eq!(claim.figure, "1500吨");
+    assert_eq!(
+        claim.verdict,
+        quotebot::answer::Verdict::NotFound,
+        "{claim:?}"
+    );
+    let periods: Vec<&str> = claim
+        .evidence
+        .iter()
+        .map(|(fact, _)| fact.period.as_str())
+        .collect();
+    assert_eq!(periods, ["2021"], "{:?}", claim.evidence);
+    let text = quotebot::render::plain::check(&report);
+    assert!(text.contains("其他时期"), "{text}");
+    assert!(text.contains("【1200吨】（2021）"), "{text}");
+
+    let same_year = engine.check("2021年青禾镇云雾茶产量达到1500吨。");
+    let claim = same_year.claims.first().expect("one claim");
+    assert_eq!(
+        claim.verdict,
+        quotebot::answer::Verdict::Contradicted,
+        "{claim:?}"
+    );
+}
