@@ -31,6 +31,7 @@ pub use split::split_sentences;
 pub use stored::{StoredError, open_stored, write_stored};
 
 use crate::text::figures::{FigureRow, figure_rows};
+use crate::text::normalize::normalize;
 use crate::text::segment::{Analysis, Entity};
 use columns::{Column, Ragged, Strings};
 
@@ -323,6 +324,33 @@ impl Corpus {
     /// without its text.
     pub fn figures_of(&self, ord: usize) -> &[FigureRow] {
         self.sentences.figures.get(ord)
+    }
+
+    /// Whether the sentence at `ord`, its paragraph, its section heading or its document's
+    /// title names `word` (normalised): where a sentence's place is written when the
+    /// sentence itself leaves it out.
+    pub fn names_near(&self, ord: usize, word: &str) -> bool {
+        let sentence = self.sentence(ord);
+        let in_paragraph = || {
+            self.passages.paragraph_of(ord).is_some_and(|paragraph| {
+                self.passages
+                    .sentences(paragraph)
+                    .any(|other| self.sentences.normalized(other).contains(word))
+            })
+        };
+        let in_heading = || {
+            let document = &self.documents[sentence.doc_idx];
+            let title = if document.topic.is_empty() {
+                normalize(&document.source.title)
+            } else {
+                document.topic.clone()
+            };
+            title.contains(word)
+                || sentence
+                    .section
+                    .is_some_and(|s| normalize(s).contains(word))
+        };
+        sentence.normalized.contains(word) || in_paragraph() || in_heading()
     }
 
     /// Every sentence, in corpus order.

@@ -28,13 +28,19 @@ impl Engine {
         CheckReport { draft, claims }
     }
 
-    /// The best-ranked sentences for a claim's question, read for its evidence.
-    fn evidence_quotes(&self, question: &str) -> Vec<Quote> {
+    /// The best-ranked sentences for a claim's question, read for its evidence: of a place
+    /// the claim names (云州区), only those whose paragraph or title names it.
+    fn evidence_quotes(&self, question: &str, places: &[String]) -> Vec<Quote> {
         match self.ranking(question) {
             Ok((_, ranking)) => ranking
                 .hits
                 .iter()
                 .take(EVIDENCE_DEPTH)
+                .filter(|hit| {
+                    places
+                        .iter()
+                        .all(|place| self.corpus.names_near(hit.sentence_idx, place))
+                })
                 .map(|hit| {
                     Quote::from_corpus(&self.corpus, hit.sentence_idx, hit.score, hit.confidence)
                 })
@@ -101,7 +107,7 @@ impl Engine {
                 let quotes = if pool.unknown_share > self.config.retrieval.max_unknown_share {
                     Vec::new()
                 } else {
-                    self.evidence_quotes(&question)
+                    self.evidence_quotes(&question, &rated.places)
                 };
                 let asked = Asked {
                     quantity: &quantity,

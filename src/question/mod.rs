@@ -5,6 +5,7 @@
 
 mod asked;
 mod phrasing;
+mod places;
 mod synonyms;
 mod tokens;
 pub mod vocabulary;
@@ -61,6 +62,9 @@ pub struct Question {
     pub years_back: Vec<u16>,
     /// The part of a year asked about (前三季度, 国庆假期); `None` for a whole year.
     pub year_part: Option<YearPart>,
+    /// The places the question names by an administrative suffix, without it (阳高县 →
+    /// 阳高): a sentence answers only where it, its paragraph or its title names them.
+    pub places: Vec<String>,
 }
 
 impl Question {
@@ -121,7 +125,9 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
     for word in ["任何", "几何", "几乎"] {
         cue_text = cue_text.replace(word, " ");
     }
-    for (word, tag) in tagged_words(&covered) {
+    let tagged = tagged_words(&covered);
+    let places = places::places_named(&tagged, &normalized);
+    for (word, tag) in tagged {
         let word = strip_classifier(word);
         if word.is_empty()
             || QUESTION_WORDS.contains(&word)
@@ -164,6 +170,7 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
         years: asked_years(&normalized),
         years_back: years_back(&normalized),
         year_part: year_part(&normalized),
+        places,
         terms,
         normalized,
         content,

@@ -154,11 +154,20 @@ pub fn rank_all(
     let hits: Vec<Hit> = ranked
         .iter()
         .enumerate()
-        .map(|(at, (score, candidate))| Hit {
-            sentence_idx: candidate.sentence_idx,
-            score: (score - best).exp(),
-            coverage: candidate.features.coverage,
-            confidence: confidences.get(at).copied().unwrap_or(0.0),
+        .map(|(at, (score, candidate))| {
+            let confidence = confidences.get(at).copied().unwrap_or(0.0);
+            Hit {
+                sentence_idx: candidate.sentence_idx,
+                score: (score - best).exp(),
+                coverage: candidate.features.coverage,
+                // 阳高县的GDP is not answered by the city's: a sentence answers for a place
+                // the question names only where it, its paragraph or its title names it.
+                confidence: if confidence > 0.0 && !names_places(corpus, candidate, question) {
+                    0.0
+                } else {
+                    confidence
+                },
+            }
         })
         .collect();
     // The rule looks at the best-covered of the first few sentences, not sentence by
@@ -186,6 +195,23 @@ pub fn ranked<'c>(found: &'c Candidates, ranker: &Ranker) -> Vec<(f32, &'c Candi
             .then(a.1.sentence_idx.cmp(&b.1.sentence_idx))
     });
     scored
+}
+
+/// Whether the candidate's sentence, paragraph or title names every place the question names.
+fn names_places(corpus: &Corpus, candidate: &Candidate, question: &Question) -> bool {
+    let named = question
+        .places
+        .iter()
+        .all(|place| corpus.names_near(candidate.sentence_idx, place));
+    if !named {
+        tracing::debug!(
+            "no place of {:?} named around sentence {} for {}",
+            question.places,
+            candidate.sentence_idx,
+            question.normalized
+        );
+    }
+    named
 }
 
 #[cfg(test)]

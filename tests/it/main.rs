@@ -7,6 +7,7 @@ mod encodings;
 mod formats;
 mod generations;
 mod periods;
+mod places;
 mod squad;
 mod support;
 mod verbatim;
