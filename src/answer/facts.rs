@@ -31,6 +31,9 @@ pub struct Fact {
     /// quantifies is named (在用服务器25.3万台, 建成6座智能化煤矿); `None` for a figure of a 分别
     /// list whose measure cannot be read, which states none on its own.
     pub context: Option<String>,
+    /// The figure stands before the thing it counts (8家重点景区接待游客…, 建成6座智能化煤矿):
+    /// often a count inside the subject, which the part's own figure answers before.
+    pub counts_what_follows: bool,
 }
 
 /// The facts of `quote`, in the order its sentence states them.
@@ -56,6 +59,10 @@ pub fn facts_of(quote: &Quote, corpus: &Corpus) -> Vec<Fact> {
                 quantity: quantity_at(normalized, span.clone())?,
                 kind,
                 context: figure_context(normalized, &spans, at).map(Cow::into_owned),
+                counts_what_follows: normalized[span.end..]
+                    .chars()
+                    .next()
+                    .is_some_and(crate::text::normalize::is_cjk),
                 span,
                 period,
                 sentence_idx: quote.sentence_idx(),
@@ -213,8 +220,18 @@ pub fn headline<'f>(
         .any(|fact| attribute.is_some_and(|term| fact.names(term)));
     let fits =
         |fact: &&Fact| unit_fits(fact) && (!named || attribute.is_none_or(|term| fact.names(term)));
+    // A figure the part states (接待游客152万人次) before one counting what follows it
+    // (8家重点景区), which answers only when nothing else does.
     let best_of = |kind: Kind| {
-        best_rated(facts.iter().filter(|f| f.kind == kind).filter(fits), rate).map(|(fact, _)| fact)
+        let of_kind = |counts: bool| {
+            facts
+                .iter()
+                .filter(move |f| f.kind == kind && f.counts_what_follows == counts)
+                .filter(fits)
+        };
+        best_rated(of_kind(false), rate)
+            .or_else(|| best_rated(of_kind(true), rate))
+            .map(|(fact, _)| fact)
     };
     // A place in a ranking answers only a question that asks for one (排第几).
     let rank = || best_of(Kind::Rank).filter(|_| asked_unit == Some(RANK_UNIT));
@@ -306,6 +323,54 @@ pub fn line_of(chosen: &[(&Fact, &Quote)]) -> Option<String> {
 mod tests {
     use super::*;
     use crate::text::figures::figure_spans;
+
+    /// The facts of one normalised sentence, every one actual.
+    fn facts_in(text: &str) -> Vec<Fact> {
+        let spans: Vec<_> = figure_spans(text).collect();
+        spans
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(at, span)| Fact {
+                figure: text[span.clone()].to_string(),
+                quantity: quantity_at(text, span.clone()).expect("a figure has a value"),
+                kind: Kind::Actual,
+                period: String::new(),
+                sentence_idx: 0,
+                context: figure_context(text, &spans, at).map(Cow::into_owned),
+                counts_what_follows: text[span.end..]
+                    .chars()
+                    .next()
+                    .is_some_and(crate::text::normalize::is_cjk),
+                span,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_count_of_what_follows_heads_only_when_nothing_else_does() {
+        let rate_all = |_: &Fact| Some(1.0);
+        let headed = |text: &str, unit: Option<&str>| {
+            let facts = facts_in(text);
+            headline(&facts, unit, None, false, &rate_all).map(|fact| fact.figure.clone())
+        };
+        assert_eq!(
+            headed(
+                "国庆假期,大同8家重点景区接待游客152万人次,同比增长20%",
+                None
+            )
+            .as_deref(),
+            Some("152万人次")
+        );
+        assert_eq!(
+            headed("全市已建成14座智能化煤矿,目前先进产能占比超85%", None).as_deref(),
+            Some("14座")
+        );
+        assert_eq!(
+            headed("大同8家重点景区接待游客152万人次", Some("家")).as_deref(),
+            Some("8家")
+        );
+    }
 
     #[test]
     fn a_respective_list_names_a_measure_only_when_its_items_are_read() {

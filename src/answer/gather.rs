@@ -129,6 +129,12 @@ pub const FULL_SCAN_SENTENCES: usize = 2_000;
 /// What a figure counted over another part of a year than the one asked keeps of its fit.
 const OTHER_PART: f32 = 0.75;
 
+/// What a figure of a sentence opening with 其中 keeps of its fit: it counts a part of the
+/// whole the sentence before states (其中,恒山景区接待游客突破300万人次 after the city's
+/// 1575万人次), so it states the asked measure less surely than that whole, unless the question
+/// names the part (then its fit is high enough to stay).
+const PART_OF_WHOLE: f32 = 0.75;
+
 /// What a term named only elsewhere in the sentence counts for, against its own part.
 const ELSEWHERE: f32 = 0.5;
 
@@ -309,7 +315,12 @@ impl AskedMeasure<'_> {
         } else {
             OTHER_PART
         };
-        named * (1.0 - OWN_WORDS + OWN_WORDS * own) * part
+        let whole = if opens_with_part(normalized) {
+            PART_OF_WHOLE
+        } else {
+            1.0
+        };
+        named * (1.0 - OWN_WORDS + OWN_WORDS * own) * part * whole
     }
 
     /// The sentences a statement is looked for in: the pool, or in a corpus of at most
@@ -366,6 +377,13 @@ impl AskedMeasure<'_> {
         found.retain(|statement| statement.fit >= best * BEST_SHARE);
         found
     }
+}
+
+/// Whether a sentence opens with 其中 (其中, / 其中：): its figures are parts of a whole.
+fn opens_with_part(normalized: &str) -> bool {
+    normalized
+        .trim_start_matches(|c: char| !crate::text::normalize::is_word_char(c))
+        .starts_with("其中")
 }
 
 /// How much of the question `context` (a figure's part of its sentence) names: each term
@@ -433,6 +451,16 @@ fn fit_named(terms: &[QueryTerm], weights: &[f32], context: &CharPairs, sentence
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_opening_with_qizhong_states_parts() {
+        assert!(opens_with_part("其中，恒山景区接待游客突破300万人次。"));
+        assert!(opens_with_part("“其中：云冈石窟接待游客400万人次"));
+        assert!(!opens_with_part(
+            "大同市累计接待游客1575万人次，其中外地游客占八成。"
+        ));
+        assert!(!opens_with_part("其他景区接待游客100万人次。"));
+    }
 
     fn term(text: &str, synonyms: &[&str]) -> QueryTerm {
         QueryTerm {
