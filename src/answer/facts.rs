@@ -59,16 +59,33 @@ pub fn facts_of(quote: &Quote, corpus: &Corpus) -> Vec<Fact> {
                 quantity: quantity_at(normalized, span.clone())?,
                 kind,
                 context: figure_context(normalized, &spans, at).map(Cow::into_owned),
-                counts_what_follows: normalized[span.end..]
-                    .chars()
-                    .next()
-                    .is_some_and(crate::text::normalize::is_cjk),
+                counts_what_follows: counts_what_follows(normalized, span.end),
                 span,
                 period,
                 sentence_idx: quote.sentence_idx(),
             })
         })
         .collect()
+}
+
+/// Words that qualify the figure before them (1.5亿吨以上, 20℃左右): what follows them is
+/// not what the figure counts.
+const QUALIFIERS_AFTER: &[&str] = &[
+    "以上", "以内", "以下", "左右", "上下", "之多", "有余", "多", "余",
+];
+
+/// Whether the figure ending at byte `end` of `normalized` stands before the thing it counts
+/// (8家重点景区, 6座智能化煤矿): a Chinese character follows it, past its qualifier.
+fn counts_what_follows(normalized: &str, end: usize) -> bool {
+    let after = &normalized[end..];
+    let after = QUALIFIERS_AFTER
+        .iter()
+        .find_map(|word| after.strip_prefix(word))
+        .unwrap_or(after);
+    after
+        .chars()
+        .next()
+        .is_some_and(crate::text::normalize::is_cjk)
 }
 
 /// Characters that end the part of a sentence a figure belongs to.
@@ -338,10 +355,7 @@ mod tests {
                 period: String::new(),
                 sentence_idx: 0,
                 context: figure_context(text, &spans, at).map(Cow::into_owned),
-                counts_what_follows: text[span.end..]
-                    .chars()
-                    .next()
-                    .is_some_and(crate::text::normalize::is_cjk),
+                counts_what_follows: counts_what_follows(text, span.end),
                 span,
             })
             .collect()
@@ -369,6 +383,15 @@ mod tests {
         assert_eq!(
             headed("大同8家重点景区接待游客152万人次", Some("家")).as_deref(),
             Some("8家")
+        );
+        // A qualifier after a figure is no thing it counts.
+        assert_eq!(
+            headed(
+                "原煤年产量稳定在1.5亿吨以上,2021至2024年累计生产原煤6.4亿吨",
+                None
+            )
+            .as_deref(),
+            Some("1.5亿吨")
         );
     }
 

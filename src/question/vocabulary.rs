@@ -170,6 +170,14 @@ pub const QUESTION_WORDS: &[&str] = &[
 
 /// Question phrases removed before segmentation, longest first.
 pub const QUESTION_PHRASES: &[&str] = &[
+    // 规模有多大 is cut 有 / 多 / 大, and 多, 大 stood as terms (大环线, 大同).
+    "有多大",
+    "有多高",
+    "有多长",
+    "有多久",
+    "有多远",
+    "有多重",
+    "有多快",
     "什么时候",
     "是什么",
     "是多少",
@@ -188,6 +196,9 @@ pub const QUESTION_PHRASES: &[&str] = &[
     "叫啥",
     "有啥",
     "多少",
+    "多大",
+    "多久",
+    "多远",
     "什么",
     "哪些",
     "哪里",
