@@ -32,6 +32,10 @@ pub use quote::Quote;
 use quote::distinct_quotes;
 use sources::compare_sources;
 
+/// What a question naming no unit asks of a quote's best figure, against `answer.unit_fit`:
+/// its words are matched less surely (一年能产多少煤 against 煤炭产量达到1.6亿吨).
+const NO_UNIT_FIT: f32 = 0.4;
+
 /// What a reply is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -227,6 +231,33 @@ fn quoted(
             measure
                 .fit_in_unit(quote.sentence_idx(), unit, asks_change(question))
                 .is_some_and(|fit| fit >= config.unit_fit)
+        });
+        if distinct.is_empty() {
+            return done(Status::NotFound, Vec::new());
+        }
+    } else if question.wants_figure {
+        // No unit named (规模有多大): a quote still states a figure of what was asked, in
+        // whatever unit, not only figures of other measures beside the question's words.
+        let measure = AskedMeasure {
+            question,
+            pool,
+            corpus,
+            min_fit: config.measure_fit,
+        };
+        distinct.retain(|quote| {
+            let ord = quote.sentence_idx();
+            let mut units: Vec<&str> = corpus
+                .figures_of(ord)
+                .iter()
+                .filter_map(|row| row.unit())
+                .collect();
+            units.sort_unstable();
+            units.dedup();
+            units.into_iter().any(|unit| {
+                measure
+                    .fit_in_unit(ord, unit, asks_change(question))
+                    .is_some_and(|fit| fit >= config.unit_fit * NO_UNIT_FIT)
+            })
         });
         if distinct.is_empty() {
             return done(Status::NotFound, Vec::new());
