@@ -235,9 +235,10 @@ fn quoted(
         if distinct.is_empty() {
             return done(Status::NotFound, Vec::new());
         }
-    } else if question.wants_figure {
+    } else if question.wants_figure && !pool.weights.is_empty() {
         // No unit named (规模有多大): a quote still states a figure of what was asked, in
-        // whatever unit, not only figures of other measures beside the question's words.
+        // whatever unit, not only figures of other measures beside the question's words
+        // (read with the terms' weights; without them, as before).
         let measure = AskedMeasure {
             question,
             pool,
@@ -425,11 +426,14 @@ pub(crate) mod tests {
             Status::Answered,
             &["[1·1.1]", "[2·1.1]"],
         );
+        // A figure question naming no unit is answered only by figures of what it asks: the
+        // servers' 25.3万台 is not, nor, for an amount, the growth 增长10%.
+        check("游客有多少", &[(2, 9.0), (0, 8.0)], Status::NotFound, &[]);
         check(
-            "游客有多少",
+            "游客增长了多少",
             &[(2, 9.0), (0, 8.0)],
             Status::Answered,
-            &["[1·1.3]", "[1·1.1]"],
+            &["[1·1.3]"],
         );
         check("服务器有多少台", &[], Status::NotFound, &[]);
         check("？？", &[(0, 9.0)], Status::NoQuestion, &[]);
