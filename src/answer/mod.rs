@@ -247,11 +247,13 @@ fn quoted(
         };
         distinct.retain(|quote| {
             let ord = quote.sentence_idx();
-            let mut units: Vec<&str> = corpus
-                .figures_of(ord)
-                .iter()
-                .filter_map(|row| row.unit())
-                .collect();
+            let rows = corpus.figures_of(ord);
+            // A sentence whose figures the fact index has not read, or not their units
+            // (三百万棵), cannot be rated: the quote stays.
+            if rows.iter().all(|row| row.unit().is_none()) {
+                return true;
+            }
+            let mut units: Vec<&str> = rows.iter().filter_map(|row| row.unit()).collect();
             units.sort_unstable();
             units.dedup();
             units.into_iter().any(|unit| {
