@@ -218,18 +218,19 @@ fn quoted(
         distinct = ordered.into_iter().map(|(_, quote)| quote).collect();
     }
     let asked_unit = asked_unit(question);
+    let measure = AskedMeasure {
+        question,
+        pool,
+        corpus,
+        min_fit: config.measure_fit,
+    };
+    let asks_change = asks_change(question);
     // A question naming its figure's unit is answered by sentences stating a figure in it of
     // what was asked, not by one whose figures in the unit are of another measure.
     if let Some(unit) = asked_unit.filter(|_| question.wants_figure) {
-        let measure = AskedMeasure {
-            question,
-            pool,
-            corpus,
-            min_fit: config.measure_fit,
-        };
         distinct.retain(|quote| {
             measure
-                .fit_in_unit(quote.sentence_idx(), unit, asks_change(question))
+                .fit_in_unit(quote.sentence_idx(), unit, asks_change)
                 .is_some_and(|fit| fit >= config.unit_fit)
         });
         if distinct.is_empty() {
@@ -239,12 +240,6 @@ fn quoted(
         // No unit named (规模有多大): a quote still states a figure of what was asked, in
         // whatever unit, not only figures of other measures beside the question's words
         // (read with the terms' weights; without them, as before).
-        let measure = AskedMeasure {
-            question,
-            pool,
-            corpus,
-            min_fit: config.measure_fit,
-        };
         distinct.retain(|quote| {
             let ord = quote.sentence_idx();
             let rows = corpus.figures_of(ord);
@@ -258,7 +253,7 @@ fn quoted(
             units.dedup();
             units.into_iter().any(|unit| {
                 measure
-                    .fit_in_unit(ord, unit, asks_change(question))
+                    .fit_in_unit(ord, unit, asks_change)
                     .is_some_and(|fit| fit >= config.unit_fit * NO_UNIT_FIT)
             })
         });
@@ -270,12 +265,7 @@ fn quoted(
         && question.wants_figure
         && let Some(compared) = compare_sources(
             &distinct,
-            &AskedMeasure {
-                question,
-                pool,
-                corpus,
-                min_fit: config.measure_fit,
-            },
+            &measure,
             asked_unit,
             question.attribute.as_ref(),
             config,
