@@ -11,7 +11,7 @@ use super::Quote;
 use super::facts::{
     Fact, PART_ENDS, best_rated, context_of, facts_of, has_no_subject, newest_first, start_after,
 };
-use super::gather::{AskedMeasure, NOT_MEASURE, is_number};
+use super::gather::{AskedMeasure, GENERIC, NOT_MEASURE, is_number};
 use super::periods::{PeriodMatch, period_match};
 use super::respective::{Listed, listed};
 use crate::corpus::Corpus;
@@ -194,12 +194,6 @@ pub struct Asked<'a> {
     /// How much of the claim's measure a fact's part of its sentence must name.
     pub min_fit: f32,
 }
-
-/// Words that say how a measure is counted, not what it is (规模 in 服务器规模): a fact need
-/// not name them.
-const GENERIC: &[&str] = &[
-    "规模", "数量", "总量", "总数", "数目", "水平", "总额", "体量", "量", "数",
-];
 
 /// The claim's measure as a figure question, for rating facts against it: the words of the
 /// measure that say what is counted (neither [`GENERIC`] words nor numbers and years: the

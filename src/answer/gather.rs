@@ -41,6 +41,32 @@ pub(super) fn is_number(term: &str) -> bool {
         .all(|c| c.is_ascii_digit() || matches!(c, '年' | '.' | '%'))
 }
 
+/// Words that say how a measure is counted, not what it is (规模 in 服务器规模): a fact need
+/// not name them.
+pub(super) const GENERIC: &[&str] = &[
+    "规模", "数量", "总量", "总数", "数目", "水平", "总额", "体量", "量", "数",
+];
+
+/// The pool with no weight on the question's [`GENERIC`] words, unless it names nothing else:
+/// 能耗水平PUE是多少 asks about the PUE, and a source stating it need not write 水平.
+pub(super) fn without_generic(question: &Question, pool: &MeasurePool) -> MeasurePool {
+    let generic = |term: &QueryTerm| GENERIC.contains(&term.text.as_str());
+    let weighs_other = question
+        .terms
+        .iter()
+        .zip(&pool.weights)
+        .any(|(term, weight)| *weight > 0.0 && !generic(term));
+    let mut pool = pool.clone();
+    if weighs_other {
+        for (term, weight) in question.terms.iter().zip(&mut pool.weights) {
+            if generic(term) {
+                *weight = 0.0;
+            }
+        }
+    }
+    pool
+}
+
 /// Words of a measure's text that say when, where in the whole, how or how surely, not what
 /// is measured (今年全市粮食总产量有望: 粮食总产量).
 pub(super) const NOT_MEASURE: &[&str] = &[
@@ -530,6 +556,27 @@ mod tests {
             ..measure
         };
         assert!(nothing.statements("台", &|_| true).is_empty());
+    }
+
+    #[test]
+    fn words_of_how_a_measure_is_counted_weigh_nothing_beside_others() {
+        let question = crate::question::parse_question(
+            "机架规模有多大",
+            &crate::question::Synonyms::default(),
+        );
+        let texts: Vec<&str> = question.terms.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["机架", "规模"]);
+        let pool = MeasurePool {
+            weights: vec![2.0, 1.0],
+            ..MeasurePool::default()
+        };
+        assert_eq!(without_generic(&question, &pool).weights, [2.0, 0.0]);
+        // Nothing else weighed: 规模 keeps its weight.
+        let only = MeasurePool {
+            weights: vec![0.0, 1.0],
+            ..MeasurePool::default()
+        };
+        assert_eq!(without_generic(&question, &only).weights, [0.0, 1.0]);
     }
 
     #[test]

@@ -25,8 +25,8 @@ pub use claims::{
 pub use context::{Context, context};
 pub use facts::Fact;
 use facts::{asks_change, facts_of, figures_line, line_of};
-use gather::AskedMeasure;
 pub use gather::FULL_SCAN_SENTENCES;
+use gather::{AskedMeasure, without_generic};
 use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
 use quote::distinct_quotes;
@@ -134,6 +134,7 @@ pub fn reply(
     config: &AnswerConfig,
     skip: usize,
 ) -> Reply {
+    let pool = &without_generic(question, pool);
     let mut reply = quoted(question, text, hits, pool, corpus, config, skip);
     if question.wants_figure && !reply.quotes.is_empty() {
         let per_quote: Vec<Vec<Fact>> = reply
