@@ -11,7 +11,8 @@ use super::Quote;
 use super::facts::{
     Fact, PART_ENDS, best_rated, context_of, facts_of, has_no_subject, newest_first, start_after,
 };
-use super::gather::{AskedMeasure, GENERIC, NOT_MEASURE, is_number};
+use super::gather::AskedMeasure;
+use super::measure_words::{GENERIC, NOT_MEASURE, is_number};
 use super::periods::{PeriodMatch, period_match};
 use super::respective::{Listed, listed};
 use crate::corpus::Corpus;

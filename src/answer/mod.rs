@@ -7,6 +7,7 @@ mod claims;
 mod context;
 mod facts;
 mod gather;
+mod measure_words;
 mod periods;
 mod quote;
 mod respective;
@@ -25,8 +26,9 @@ pub use claims::{
 pub use context::{Context, context};
 pub use facts::Fact;
 use facts::{asks_change, facts_of, figures_line, line_of};
+use gather::AskedMeasure;
 pub use gather::FULL_SCAN_SENTENCES;
-use gather::{AskedMeasure, without_generic};
+use measure_words::without_generic;
 use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
 use quote::distinct_quotes;

@@ -1,0 +1,150 @@
+//! The words of a measure: which say what is measured (服务器, 地区生产总值) and which say
+//! when, where in the whole or how it is counted (今年, 全市, 规模), so that a figure's measure
+//! is compared with a question's on the words that matter.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::question::{QueryTerm, Question};
+use crate::search::MeasurePool;
+use crate::text::char_pairs::pair_text;
+use crate::text::normalize::is_cjk;
+
+/// A term of digits (and 年, %): a year or a number, not a word of the measure.
+pub(super) fn is_number(term: &str) -> bool {
+    term.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '年' | '.' | '%'))
+}
+
+/// Words that say how a measure is counted, not what it is (规模 in 服务器规模): a fact need
+/// not name them.
+pub(super) const GENERIC: &[&str] = &[
+    "规模", "数量", "总量", "总数", "数目", "水平", "总额", "体量", "量", "数",
+];
+
+/// The pool with no weight on the question's [`GENERIC`] words, unless it names nothing else:
+/// 能耗水平PUE是多少 asks about the PUE, and a source stating it need not write 水平.
+pub(super) fn without_generic(question: &Question, pool: &MeasurePool) -> MeasurePool {
+    let generic = |term: &QueryTerm| GENERIC.contains(&term.text.as_str());
+    let weighs_other = question
+        .terms
+        .iter()
+        .zip(&pool.weights)
+        .any(|(term, weight)| *weight > 0.0 && !generic(term));
+    let mut pool = pool.clone();
+    if weighs_other {
+        for (term, weight) in question.terms.iter().zip(&mut pool.weights) {
+            if generic(term) {
+                *weight = 0.0;
+            }
+        }
+    }
+    pool
+}
+
+/// Words of a measure's text that say when, where in the whole, how or how surely, not what
+/// is measured (今年全市粮食总产量有望: 粮食总产量).
+pub(super) const NOT_MEASURE: &[&str] = &[
+    "今年",
+    "去年",
+    "全年",
+    "当年",
+    "上年",
+    "目前",
+    "截至",
+    "近年来",
+    "其中",
+    "全市",
+    "全省",
+    "全国",
+    "有望",
+    "预计",
+    "累计",
+    "同比",
+    "环比",
+    "比上年",
+    "增长",
+    "增加",
+    "提高",
+    "下降",
+    "减少",
+    "达到",
+    "突破",
+    "超过",
+    "分别",
+    "已经",
+    "平均",
+    "规模",
+    "水平",
+    "总量",
+    "数量",
+];
+
+/// What brackets hold (it explains the word before them: PUE(能耗水平)) and the words of
+/// [`NOT_MEASURE`].
+static NOT_MEASURE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<String> = NOT_MEASURE.iter().map(|word| regex::escape(word)).collect();
+    Regex::new(&format!(r"[(（][^()（）]*[)）]|{}", words.join("|")))
+        .expect("not-measure pattern is valid")
+});
+
+/// The share of `measure`'s pairs of adjacent characters that the question's text or its
+/// terms and their synonyms hold (1 when the measure names nothing). Pairs are read within runs of
+/// Chinese characters, past the words of [`NOT_MEASURE`].
+pub(super) fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) -> f32 {
+    let measure = NOT_MEASURE_RE.replace_all(measure, " ");
+    // A measure named by an abbreviation the question uses (PUE, GDP) is the one asked.
+    if measure
+        .split(|ch: char| !ch.is_ascii_alphabetic())
+        .any(|word| word.len() >= 2 && question.contains(word))
+    {
+        return 1.0;
+    }
+    let named = |pair: &str| {
+        question.contains(pair)
+            || terms
+                .iter()
+                .flat_map(|term| std::iter::once(&term.text).chain(&term.synonyms))
+                .any(|word| word.contains(pair))
+    };
+    let (mut n_named, mut n_pairs) = (0, 0);
+    let mut buffer = [0_u8; 8];
+    for run in measure.split(|c: char| !is_cjk(c)) {
+        for (first, second) in run.chars().zip(run.chars().skip(1)) {
+            n_pairs += 1;
+            n_named += usize::from(named(pair_text(first, second, &mut buffer)));
+        }
+    }
+    if n_pairs == 0 {
+        1.0
+    } else {
+        n_named as f32 / n_pairs as f32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_of_how_a_measure_is_counted_weigh_nothing_beside_others() {
+        let question = crate::question::parse_question(
+            "机架规模有多大",
+            &crate::question::Synonyms::default(),
+        );
+        let texts: Vec<&str> = question.terms.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["机架", "规模"]);
+        let pool = MeasurePool {
+            weights: vec![2.0, 1.0],
+            ..MeasurePool::default()
+        };
+        assert_eq!(without_generic(&question, &pool).weights, [2.0, 0.0]);
+        // Nothing else weighed: 规模 keeps its weight.
+        let only = MeasurePool {
+            weights: vec![0.0, 1.0],
+            ..MeasurePool::default()
+        };
+        assert_eq!(without_generic(&question, &only).weights, [0.0, 1.0]);
+    }
+}
