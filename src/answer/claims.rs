@@ -18,6 +18,7 @@ use super::respective::{Listed, listed};
 use crate::corpus::Corpus;
 use crate::question::{Question, Synonyms, parse_question};
 use crate::search::MeasurePool;
+use crate::text::periods::{YearPart, year_of_figure, year_part};
 use crate::text::values::{CHANGE_CUES, Kind, Quantity, agrees, same_unit};
 
 /// What the corpus says of a claim.
@@ -268,11 +269,34 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
             rated.filter(|fit| *fit >= asked.min_fit)
         };
         let agreeing = candidates().filter(|fact| agrees(asked.quantity, &fact.quantity));
-        if let Some((fact, _)) =
-            best_rated(agreeing, &fitting).or_else(|| best_rated(candidates(), &fitting))
+        // Of figures dated by their own years (由2013年的233天增加到2021年的315天), the latest
+        // is what the sentence says the measure is now.
+        let normalized = corpus.sentence(quote.sentence_idx()).normalized;
+        let own_year = |fact: &Fact| year_of_figure(normalized, fact.span.start);
+        let latest = || {
+            let fitting: Vec<&Fact> = candidates().filter(|f| fitting(f).is_some()).collect();
+            let dated = fitting.len() > 1 && fitting.iter().all(|fact| own_year(fact).is_some());
+            let latest = fitting.into_iter().rev().max_by_key(|fact| own_year(fact));
+            latest.filter(|_| dated).map(|fact| (fact, 0.0))
+        };
+        if let Some((fact, _)) = best_rated(agreeing, &fitting)
+            .or_else(latest)
+            .or_else(|| best_rated(candidates(), &fitting))
         {
             found.push((fact.clone(), quote.clone()));
         }
+    }
+    // A holiday's figure (国庆假期 beside a year's 1575万人次) is neither support nor a newer
+    // value of a claim about no holiday, nor the other way round, unless nothing else is
+    // found. Other parts of a year are: 今年前三季度 is the newest statement of a year's measure.
+    let holiday = |part: Option<YearPart>| part == Some(YearPart::Holiday);
+    let same_span = |(fact, quote): &(Fact, Quote)| {
+        let normalized = corpus.sentence(quote.sentence_idx()).normalized;
+        holiday(year_part(&normalized[..fact.span.start]))
+            == holiday(asked.question.year_part.clone())
+    };
+    if evidence.iter().any(same_span) {
+        evidence.retain(same_span);
     }
     // Newest first; of sources as new as each other (one report, one date), those that agree
     // first: a source no newer than the one that agrees does not make the claim outdated.

@@ -171,7 +171,7 @@ pub fn quantity(figure: &str) -> Option<Quantity> {
 
 /// Whether two figures of one measure say the same: one unit, and values equal within half
 /// the coarser figure's last step, or compatible bounds (1.6亿 and 1.5亿以上 agree; 929万 and
-/// 突破1000万 do not). Ranges agree with a value inside them.
+/// 突破1000万 do not; a lower bound reaches the next step of its last digit). Ranges agree with a value inside them.
 pub fn agrees(a: &Quantity, b: &Quantity) -> bool {
     if !same_unit(a.unit, b.unit) {
         return false;
@@ -201,12 +201,10 @@ fn bounds(q: &Quantity, slack: f64) -> (f64, f64) {
     let high = q.high.unwrap_or(q.value);
     match q.qualifier {
         Qualifier::Exact => (q.value - slack, high + slack),
-        // 6000多 and 20余 stop at the next step of their last digit: 6000–7000, 20–30.
-        Qualifier::AtLeast if matches!(q.qualifier_word, "多" | "余") => {
-            (q.value, high + more_step(q))
-        }
+        // 6000多 and 20余 stop at the next step of their last digit: 6000–7000, 20–30; so do
+        // 超过 and 以上, as a source rounds down to its last digit (超过25万台 is not 74.5万台).
         // A bound is stated exactly: 突破1亿吨 allows no 8600万吨, however round 1亿 is.
-        Qualifier::AtLeast => (q.value, f64::INFINITY),
+        Qualifier::AtLeast => (q.value, high + more_step(q)),
         Qualifier::AtMost => (f64::NEG_INFINITY, high),
         // 约/近/左右: within a tenth of the value, and at least the stated precision.
         Qualifier::About => {

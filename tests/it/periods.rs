@@ -99,7 +99,8 @@ fn a_bad_day_is_a_config_error() {
 }
 
 /// A newer source counting a holiday, an older one counting the year so far: the figure of a
-/// part of a year neither answers a question about the year nor disagrees with the year's.
+/// part of a year neither answers a question about the year nor disagrees with the year's,
+/// asked or checked.
 #[test]
 fn a_holiday_figure_neither_answers_for_the_year_nor_disagrees_with_it() {
     let scratch = tempfile::tempdir().unwrap();
@@ -132,6 +133,20 @@ fn a_holiday_figure_neither_answers_for_the_year_nor_disagrees_with_it() {
     assert_ne!(status, Status::SourcesDisagree);
     let (_, first) = first_quote("澜石县国庆假期接待了多少游客");
     assert!(first.contains("96万人次"), "{first}");
+    // Checked, the year's figure is not outdated by the newer holiday's, nor the holiday's
+    // by the year's.
+    let verdict = |draft: &str| {
+        let report = engine.check(draft);
+        report.claims.first().expect("one claim").verdict
+    };
+    assert_eq!(
+        verdict("澜石县累计接待游客820万人次。"),
+        quotebot::answer::Verdict::Supported
+    );
+    assert_eq!(
+        verdict("国庆假期，澜石县5家重点景区接待游客96万人次。"),
+        quotebot::answer::Verdict::Supported
+    );
 }
 
 /// A report whose paragraphs on the year past each open with 这一年: all of them speak of the
@@ -199,5 +214,46 @@ fn a_claim_of_a_year_no_source_states_is_not_found_with_the_years_they_state() {
         claim.verdict,
         quotebot::answer::Verdict::Contradicted,
         "{claim:?}"
+    );
+}
+
+/// A sentence stating a measure for two years (由2013年的…增加到2021年的…): a claim naming no
+/// year is judged against the later figure, the one the sentence says the measure is now.
+#[test]
+fn a_claim_naming_no_year_is_judged_against_the_latest_figure_of_a_sentence() {
+    let scratch = tempfile::tempdir().unwrap();
+    let corpus = dated_corpus(
+        scratch.path(),
+        &[(
+            "1_air.txt",
+            "青禾镇空气优良天数由2013年的233天增加到2021年的315天，增加35.2%。\n",
+            "环境公报",
+            "2022-03-01",
+        )],
+    );
+    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
+        .expect("the corpus opens");
+    let judged = |draft: &str| {
+        let report = engine.check(draft);
+        let claim = report.claims.first().expect("one claim").clone();
+        let figures: Vec<String> = claim
+            .evidence
+            .iter()
+            .map(|(f, _)| f.figure.clone())
+            .collect();
+        (claim.verdict, figures)
+    };
+    use quotebot::answer::Verdict;
+    assert_eq!(
+        judged("青禾镇空气优良天数达到300天。"),
+        (Verdict::Contradicted, vec!["315天".to_string()])
+    );
+    assert_eq!(
+        judged("青禾镇空气优良天数达到315天。").0,
+        Verdict::Supported
+    );
+    assert_eq!(
+        judged("2013年青禾镇空气优良天数为233天。").0,
+        Verdict::Supported
     );
 }

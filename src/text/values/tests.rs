@@ -204,6 +204,8 @@ fn judges_agreement_by_value_precision_and_bounds() {
         (plain("前三"), plain("第三")),
         (plain("第3名"), plain("第三")),
         (plain("6000多人"), at("超过6000人", "6000人")),
+        (plain("25.3万台"), at("超过25万台", "25万台")),
+        (plain("1.6亿吨"), at("突破1.5亿吨", "1.5亿吨")),
     ];
     for (a, b) in agree {
         assert!(
@@ -233,6 +235,9 @@ fn judges_agreement_by_value_precision_and_bounds() {
         (at("6000多人", "6000多人"), at("近3万人", "3万人")),
         (plain("300多公里"), plain("450公里")),
         (plain("2万多人"), plain("4万人")),
+        // So do 超过 and 以上: a source stating 74.5万台 would not round it down to 25万.
+        (at("超过25万台", "25万台"), plain("74.5万台")),
+        (at("1.5亿吨以上", "1.5亿吨"), plain("6.4亿吨")),
     ];
     for (a, b) in differ {
         assert!(
