@@ -158,7 +158,9 @@ pub fn reply(
                 unit,
                 question.attribute.as_ref(),
                 asks_change(question),
-                &|fact| measure.rate(fact),
+                // The first line lists figures of what was asked only: not 1686亿元 of the
+                // GDP beside 城镇居民人均可支配收入分别增长8.1% asked the income.
+                &|fact| measure.rate(fact).filter(|fit| *fit >= config.unit_fit),
             );
         }
         reply.facts = per_quote.into_iter().flatten().collect();
@@ -465,6 +467,38 @@ pub(crate) mod tests {
                 vec!["[2·1.1]".to_string(), "[3·1.1]".to_string()]
             )
         );
+    }
+
+    #[test]
+    fn the_first_line_lists_no_figure_of_another_measure() {
+        let corpus = Corpus::build(
+            &[RawFile {
+                name: "1_report.txt".into(),
+                bytes: "全年地区生产总值完成1686亿元，城镇居民人均可支配收入增长8.1%。"
+                    .as_bytes()
+                    .to_vec(),
+            }],
+            &SourcesFile::default(),
+            &CleaningRules::default(),
+        );
+        let question = "青禾镇城镇居民人均可支配收入是多少";
+        let parsed = parse_question(question, &Synonyms::default());
+        let pool = MeasurePool {
+            weights: vec![1.0; parsed.terms.len()],
+            ..MeasurePool::default()
+        };
+        let config = AnswerConfig::default();
+        let reply = reply(
+            &parsed,
+            question,
+            &hits(&[(0, 1.0)]),
+            &pool,
+            &corpus,
+            &config,
+            0,
+        );
+        assert_eq!(reply.status, Status::Answered);
+        assert_eq!(reply.figures_line, None, "{reply:?}");
     }
 
     #[test]
