@@ -94,6 +94,24 @@ impl AskedMeasure<'_> {
             .collect()
     }
 
+    /// The sentence at `ord` names one of the question's `terms` (positions, see
+    /// `measure_words::measure_terms`) that its document's title does not. A report on 大同
+    /// names the city in every sentence's stead, so the city says nothing of which measure a
+    /// sentence states; when the title names them all, the sentence is not judged (true).
+    pub fn names_measure(&self, ord: usize, terms: &[usize]) -> bool {
+        let sentence = self.corpus.sentence(ord);
+        let mut title = normalize(&self.corpus.document_of(&sentence).source.title);
+        // A document with no title of its own is titled by its first line: this sentence.
+        if sentence.normalized.contains(title.as_str()) {
+            title.clear();
+        }
+        let named = |at: usize, text: &str| {
+            spellings(&self.question.terms[at]).any(|(word, _)| pair_share(word, text) > 0.0)
+        };
+        let mut untitled = terms.iter().filter(|at| !named(**at, &title)).peekable();
+        untitled.peek().is_none() || untitled.any(|at| named(*at, sentence.normalized))
+    }
+
     /// The sentence at `ord` and its document's title: a report on 大同 need not name it again.
     fn around(&self, ord: usize) -> String {
         let sentence = self.corpus.sentence(ord);

@@ -10,6 +10,7 @@ use crate::question::{QueryTerm, Question};
 use crate::search::MeasurePool;
 use crate::text::char_pairs::pair_text;
 use crate::text::normalize::is_cjk;
+use crate::text::segment::names_a_place;
 
 /// A term of digits (and 年, %): a year or a number, not a word of the measure.
 pub(super) fn is_number(term: &str) -> bool {
@@ -41,6 +42,19 @@ pub(super) fn without_generic(question: &Question, pool: &MeasurePool) -> Measur
         }
     }
     pool
+}
+
+/// The question's terms that can name its measure: words naming things, but neither numbers
+/// and years, nor places jieba knows, nor [`GENERIC`] words (大同2024年旅游收入多少: 大同 and 旅游收入, whether the
+/// corpus uses them or not). Their positions in `question.terms`.
+pub(super) fn measure_terms(question: &Question) -> Vec<usize> {
+    let measure = |term: &QueryTerm| {
+        let word = term.text.as_str();
+        term.names_a_thing && !is_number(word) && !GENERIC.contains(&word) && !names_a_place(word)
+    };
+    (0..question.terms.len())
+        .filter(|at| measure(&question.terms[*at]))
+        .collect()
 }
 
 /// Words of a measure's text that say when, where in the whole, how or how surely, not what

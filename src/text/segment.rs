@@ -74,6 +74,12 @@ pub fn names_a_thing(tag: &str) -> bool {
     tag.starts_with('n') || matches!(tag, "vn" | "an" | "b" | "j" | "l" | "i" | "eng" | "x")
 }
 
+/// True for a word jieba knows only as place names (大同, 大同市, 北京).
+pub fn names_a_place(word: &str) -> bool {
+    let tagged = tagged_words(word);
+    !tagged.is_empty() && tagged.iter().all(|(_, tag)| matches!(*tag, "ns" | "nsf"))
+}
+
 /// What a word names, read off jieba's part-of-speech tags (for questions asking 谁, 哪里 …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntityKind {

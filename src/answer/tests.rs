@@ -1,0 +1,312 @@
+//! Replies built from fixture corpora: statuses, figure floors, sources compared.
+
+use super::*;
+use crate::corpus::{CleaningRules, RawFile, Source, SourceEntry, SourcesFile};
+use crate::question::{Synonyms, parse_question};
+
+/// Three sources: an old report, a newer interview, an undated page.
+pub fn corpus() -> Corpus {
+    let file = |name: &str, text: &str| RawFile {
+        name: name.into(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let files = [
+        file(
+            "1_old.txt",
+            "全市在用服务器25.3万台。全市在用服务器25.3万台，比上年多。全年游客增长10%。",
+        ),
+        file("2_new.txt", "投运服务器68萬臺。"),
+        file("3_page.txt", "服务器达到30万台。"),
+        file("4_later.txt", "截至年底，投运服务器达到253000台。"),
+    ];
+    let entry = |file: &str, date: Option<&str>| SourceEntry {
+        file: file.into(),
+        source: Source {
+            title: file.into(),
+            date: date.map(str::to_string),
+            ..Source::default()
+        },
+    };
+    let sources = SourcesFile {
+        document: vec![
+            entry("1_old.txt", Some("2022")),
+            entry("2_new.txt", Some("2025-03-12")),
+            entry("3_page.txt", None),
+            entry("4_later.txt", Some("2023")),
+        ],
+    };
+    Corpus::build(&files, &sources, &CleaningRules::default())
+}
+
+pub fn hits(scores: &[(usize, f32)]) -> Vec<Hit> {
+    scores
+        .iter()
+        .map(|&(sentence_idx, score)| Hit {
+            sentence_idx,
+            score,
+            coverage: 1.0,
+            // A score below 1 stands for a sentence the decision doubts as much.
+            confidence: score.min(1.0),
+        })
+        .collect()
+}
+
+fn check(question: &str, scores: &[(usize, f32)], status: Status, refs: &[&str]) {
+    let corpus = corpus();
+    let parsed = parse_question(question, &Synonyms::default());
+    let pool = MeasurePool {
+        sentences: scores.iter().map(|(ord, _)| *ord).collect(),
+        weights: vec![1.0; parsed.terms.len()],
+        unknown_share: 0.0,
+    };
+    let reply = reply(
+        &parsed,
+        question,
+        &hits(scores),
+        &pool,
+        &corpus,
+        &AnswerConfig::default(),
+        0,
+    );
+    let got: Vec<String> = reply.quotes.iter().map(Quote::citation).collect();
+    assert_eq!(
+        (reply.status, got),
+        (status, refs.iter().map(|r| r.to_string()).collect()),
+        "{question}"
+    );
+}
+
+#[test]
+fn builds_replies() {
+    // Every source's statement, the fact index read beyond the ranked sentences.
+    let every_source = ["[2·1.1]", "[4·1.1]", "[1·1.1]", "[3·1.1]"];
+    check(
+        "服务器有多少台",
+        &[(0, 9.0), (1, 8.9), (3, 8.0), (4, 7.0)],
+        Status::SourcesDisagree,
+        &every_source,
+    );
+    // However low another source's statement ranks.
+    check(
+        "服务器有多少台",
+        &[(0, 9.0), (3, 0.05)],
+        Status::SourcesDisagree,
+        &every_source,
+    );
+    check(
+        "服务器",
+        &[(0, 9.0), (1, 8.9), (3, 8.0)],
+        Status::Answered,
+        &["[1·1.1]", "[2·1.1]"],
+    );
+    // A figure question naming no unit is answered only by figures of what it asks: the
+    // servers' 25.3万台 is not, nor, for an amount, the growth 增长10%.
+    check("游客有多少", &[(2, 9.0), (0, 8.0)], Status::NotFound, &[]);
+    check(
+        "游客增长了多少",
+        &[(2, 9.0), (0, 8.0)],
+        Status::Answered,
+        &["[1·1.3]"],
+    );
+    check("服务器有多少台", &[], Status::NotFound, &[]);
+    check("？？", &[(0, 9.0)], Status::NoQuestion, &[]);
+}
+
+#[test]
+fn a_unit_question_quotes_only_figures_of_what_it_asks() {
+    // The 台 of servers does not answer how many visitors, nor a share of them.
+    check("游客有多少台", &[(2, 9.0), (0, 8.0)], Status::NotFound, &[]);
+    // "More results" tells the measure apart with the terms' weights alone.
+    let question = "服务器有多少台";
+    let parsed = parse_question(question, &Synonyms::default());
+    let pool = MeasurePool {
+        sentences: Vec::new(),
+        weights: vec![1.0; parsed.terms.len()],
+        unknown_share: 0.0,
+    };
+    let scores = [(0, 9.0), (3, 8.0), (4, 7.0)];
+    let config = AnswerConfig::default();
+    let more = reply(
+        &parsed,
+        question,
+        &hits(&scores),
+        &pool,
+        &corpus(),
+        &config,
+        1,
+    );
+    let got: Vec<String> = more.quotes.iter().map(Quote::citation).collect();
+    assert_eq!(
+        (more.status, got),
+        (
+            Status::Answered,
+            vec!["[2·1.1]".to_string(), "[3·1.1]".to_string()]
+        )
+    );
+}
+
+#[test]
+fn the_first_line_lists_no_figure_of_another_measure() {
+    let corpus = Corpus::build(
+        &[RawFile {
+            name: "1_report.txt".into(),
+            bytes: "全年地区生产总值完成1686亿元，城镇居民人均可支配收入增长8.1%。"
+                .as_bytes()
+                .to_vec(),
+        }],
+        &SourcesFile::default(),
+        &CleaningRules::default(),
+    );
+    let question = "青禾镇城镇居民人均可支配收入是多少";
+    let parsed = parse_question(question, &Synonyms::default());
+    let pool = MeasurePool {
+        weights: vec![1.0; parsed.terms.len()],
+        ..MeasurePool::default()
+    };
+    let config = AnswerConfig::default();
+    let reply = reply(
+        &parsed,
+        question,
+        &hits(&[(0, 1.0)]),
+        &pool,
+        &corpus,
+        &config,
+        0,
+    );
+    assert_eq!(reply.status, Status::Answered);
+    assert_eq!(reply.figures_line, None, "{reply:?}");
+}
+
+#[test]
+fn one_figure_written_two_ways_agrees() {
+    let file = |name: &str, text: &str| RawFile {
+        name: name.into(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let entry = |file: &str, date: &str| SourceEntry {
+        file: file.into(),
+        source: Source {
+            title: file.into(),
+            date: Some(date.into()),
+            ..Source::default()
+        },
+    };
+    let corpus = Corpus::build(
+        &[
+            file("1_old.txt", "全市在用服务器25.3万台。"),
+            file("2_later.txt", "截至年底，投运服务器达到253000台。"),
+        ],
+        &SourcesFile {
+            document: vec![entry("1_old.txt", "2022"), entry("2_later.txt", "2023")],
+        },
+        &CleaningRules::default(),
+    );
+    let parsed = parse_question("服务器有多少台", &Synonyms::default());
+    let pool = MeasurePool {
+        sentences: vec![0],
+        weights: vec![1.0; parsed.terms.len()],
+        unknown_share: 0.0,
+    };
+    let reply = reply(
+        &parsed,
+        "服务器有多少台",
+        &hits(&[(0, 9.0)]),
+        &pool,
+        &corpus,
+        &AnswerConfig::default(),
+        0,
+    );
+    let got: Vec<String> = reply.quotes.iter().map(Quote::citation).collect();
+    assert_eq!(reply.status, Status::SourcesAgree);
+    assert_eq!(got, ["[2·1.1]", "[1·1.1]"], "newest first");
+}
+
+#[test]
+fn a_year_the_corpus_does_not_state_gets_what_it_states() {
+    let corpus = Corpus::build(
+        &[RawFile {
+            name: "1_report.txt".into(),
+            bytes:
+                "2021年全市地区生产总值完成1686亿元。\n\n2019年经济总量达到1500亿元，比上年增长6%。"
+                    .as_bytes()
+                    .to_vec(),
+        }],
+        &SourcesFile::default(),
+        &CleaningRules::default(),
+    );
+    let ask = |question: &str| {
+        let parsed = parse_question(question, &Synonyms::default());
+        reply(
+            &parsed,
+            question,
+            &hits(&[(0, 1.0), (1, 0.9)]),
+            &MeasurePool::default(),
+            &corpus,
+            &AnswerConfig::default(),
+            0,
+        )
+    };
+    let other = ask("2020年地区生产总值是多少");
+    assert_eq!(other.status, Status::OtherPeriod);
+    assert!(other.refused() && other.answers().is_empty());
+    assert_eq!(other.quotes.len(), 2, "what the corpus states is shown");
+    // 2019 and 2021 are as near to 2020: the later one is named.
+    assert_eq!(other.nearest_year, Some(2021));
+    let asked = ask("2019年地区生产总值是多少");
+    assert_eq!(asked.status, Status::Answered);
+    let refs: Vec<String> = asked.answers().iter().map(Quote::citation).collect();
+    assert_eq!(refs, ["[1·2.1]"], "only the asked year answers");
+    let no_year = ask("地区生产总值是多少");
+    assert_eq!(no_year.answers().len(), 2);
+}
+
+#[test]
+fn checks_verbatim_spans() {
+    assert!(is_verbatim(
+        "国电湖东、热三期两个项目",
+        "国电湖东、\n\n热三期两个项目正在建设"
+    ));
+    assert!(!is_verbatim("国电湖东热三期", "国电湖东、\n\n热三期"));
+    assert!(!is_verbatim("", "任何文字"));
+}
+
+#[test]
+fn a_figure_question_is_not_answered_by_where_and_when_alone() {
+    let corpus = Corpus::build(
+        &[RawFile {
+            name: "1_report.txt".into(),
+            bytes: "2024年，青禾镇茶叶产量达到1200吨。".as_bytes().to_vec(),
+        }],
+        &SourcesFile {
+            document: vec![SourceEntry {
+                file: "1_report.txt".into(),
+                source: Source {
+                    title: "青禾镇年报".into(),
+                    ..Source::default()
+                },
+            }],
+        },
+        &CleaningRules::default(),
+    );
+    let ask = |question: &str| {
+        let parsed = parse_question(question, &Synonyms::default());
+        let pool = MeasurePool {
+            weights: vec![1.0; parsed.terms.len()],
+            ..MeasurePool::default()
+        };
+        let config = AnswerConfig::default();
+        reply(
+            &parsed,
+            question,
+            &hits(&[(0, 1.0)]),
+            &pool,
+            &corpus,
+            &config,
+            0,
+        )
+        .status
+    };
+    // The sentence names the place and the year asked, not the income.
+    assert_eq!(ask("青禾镇2024年旅游收入多少"), Status::NotFound);
+    assert_eq!(ask("青禾镇2024年茶叶产量多少"), Status::Answered);
+}
