@@ -60,7 +60,8 @@ fn years_stated(normalized: &str, with_plans: bool) -> Vec<u16> {
             }
         } else if let Some(year) = group(3) {
             let whole = found.get(0).map_or(0..0, |m| m.range());
-            if !is_comparison_base(normalized, whole) {
+            if !is_comparison_base(normalized, whole.clone()) && !is_count_start(normalized, whole)
+            {
                 years.extend(year.parse::<u16>().ok());
             }
         } else if let Some(digits) = group(4) {
@@ -90,6 +91,17 @@ fn is_comparison_base(normalized: &str, span: std::ops::Range<usize>) -> bool {
             && ["相比", "同期相比", "比较"]
                 .iter()
                 .any(|word| after.starts_with(word)))
+}
+
+/// The year at `span` of `normalized` is where a count starts, not its period: 从2018年首次引进…
+/// 开始, 自2018年以来 (the figures after it are the sum since).
+fn is_count_start(normalized: &str, span: std::ops::Range<usize>) -> bool {
+    let before = normalized[..span.start].chars().next_back();
+    let clause = normalized[span.end..]
+        .split(['，', ',', '；', ';', '。'])
+        .next()
+        .unwrap_or("");
+    matches!(before, Some('从' | '自')) && ["开始", "起", "以来"].iter().any(|w| clause.contains(w))
 }
 
 static FIGURE_YEAR_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -232,6 +244,10 @@ mod tests {
             ("与2019年的水平持平", &[2019]),
             ("近3年", &[]),
             ("2013年和2021年", &[2013, 2021]),
+            // Nor is the year a count starts from.
+            ("从2018年首次引进数据项目开始,投运服务器55.8万台", &[]),
+            ("自2018年以来累计投资600亿元", &[]),
+            ("从2018年的5家增加到2024年的67家", &[2018, 2024]),
         ];
         for (text, years) in cases {
             assert_eq!(years_in(text), *years, "{text}");
