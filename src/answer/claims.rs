@@ -277,11 +277,12 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
             let fitting: Vec<&Fact> = candidates().filter(|f| fitting(f).is_some()).collect();
             let dated = fitting.len() > 1 && fitting.iter().all(|fact| own_year(fact).is_some());
             let latest = fitting.into_iter().rev().max_by_key(|fact| own_year(fact));
-            latest.filter(|_| dated).map(|fact| (fact, 0.0))
+            latest.filter(|_| dated)
         };
-        if let Some((fact, _)) = best_rated(agreeing, &fitting)
+        if let Some(fact) = best_rated(agreeing, &fitting)
+            .map(|(fact, _)| fact)
             .or_else(latest)
-            .or_else(|| best_rated(candidates(), &fitting))
+            .or_else(|| best_rated(candidates(), &fitting).map(|(fact, _)| fact))
         {
             found.push((fact.clone(), quote.clone()));
         }
@@ -290,13 +291,13 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
     // value of a claim about no holiday, nor the other way round, unless nothing else is
     // found. Other parts of a year are: 今年前三季度 is the newest statement of a year's measure.
     let holiday = |part: Option<YearPart>| part == Some(YearPart::Holiday);
-    let same_span = |(fact, quote): &(Fact, Quote)| {
+    let claims_holiday = holiday(asked.question.year_part.clone());
+    let as_holiday_as_claim = |(fact, quote): &(Fact, Quote)| {
         let normalized = corpus.sentence(quote.sentence_idx()).normalized;
-        holiday(year_part(&normalized[..fact.span.start]))
-            == holiday(asked.question.year_part.clone())
+        holiday(year_part(&normalized[..fact.span.start])) == claims_holiday
     };
-    if evidence.iter().any(same_span) {
-        evidence.retain(same_span);
+    if evidence.iter().any(as_holiday_as_claim) {
+        evidence.retain(as_holiday_as_claim);
     }
     // Newest first; of sources as new as each other (one report, one date), those that agree
     // first: a source no newer than the one that agrees does not make the claim outdated.

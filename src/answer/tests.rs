@@ -51,6 +51,26 @@ pub fn hits(scores: &[(usize, f32)]) -> Vec<Hit> {
         .collect()
 }
 
+/// The reply to `question` when the index ranks the first sentence of `corpus` alone, every
+/// term weighed alike.
+fn reply_on_first(corpus: &Corpus, question: &str) -> Reply {
+    let parsed = parse_question(question, &Synonyms::default());
+    let pool = MeasurePool {
+        weights: vec![1.0; parsed.terms.len()],
+        ..MeasurePool::default()
+    };
+    let config = AnswerConfig::default();
+    reply(
+        &parsed,
+        question,
+        &hits(&[(0, 1.0)]),
+        &pool,
+        corpus,
+        &config,
+        0,
+    )
+}
+
 fn check(question: &str, scores: &[(usize, f32)], status: Status, refs: &[&str]) {
     let corpus = corpus();
     let parsed = parse_question(question, &Synonyms::default());
@@ -157,22 +177,7 @@ fn the_first_line_lists_no_figure_of_another_measure() {
         &SourcesFile::default(),
         &CleaningRules::default(),
     );
-    let question = "青禾镇城镇居民人均可支配收入是多少";
-    let parsed = parse_question(question, &Synonyms::default());
-    let pool = MeasurePool {
-        weights: vec![1.0; parsed.terms.len()],
-        ..MeasurePool::default()
-    };
-    let config = AnswerConfig::default();
-    let reply = reply(
-        &parsed,
-        question,
-        &hits(&[(0, 1.0)]),
-        &pool,
-        &corpus,
-        &config,
-        0,
-    );
+    let reply = reply_on_first(&corpus, "青禾镇城镇居民人均可支配收入是多少");
     assert_eq!(reply.status, Status::Answered);
     assert_eq!(reply.figures_line, None, "{reply:?}");
 }
@@ -288,24 +293,7 @@ fn a_figure_question_is_not_answered_by_where_and_when_alone() {
         },
         &CleaningRules::default(),
     );
-    let ask = |question: &str| {
-        let parsed = parse_question(question, &Synonyms::default());
-        let pool = MeasurePool {
-            weights: vec![1.0; parsed.terms.len()],
-            ..MeasurePool::default()
-        };
-        let config = AnswerConfig::default();
-        reply(
-            &parsed,
-            question,
-            &hits(&[(0, 1.0)]),
-            &pool,
-            &corpus,
-            &config,
-            0,
-        )
-        .status
-    };
+    let ask = |question: &str| reply_on_first(&corpus, question).status;
     // The sentence names the place and the year asked, not the income.
     assert_eq!(ask("青禾镇2024年旅游收入多少"), Status::NotFound);
     assert_eq!(ask("青禾镇2024年茶叶产量多少"), Status::Answered);
