@@ -93,6 +93,11 @@ pub(super) const NOT_MEASURE: &[&str] = &[
     "水平",
     "总量",
     "数量",
+    // Whether it runs or is built says which count of the thing, not what the thing is: the
+    // sources write 在用服务器 and 投运服务器, 投运机架 and 建成标准机架 for one measure.
+    "投运",
+    "在用",
+    "建成",
 ];
 
 /// What brackets hold (it explains the word before them: PUE(能耗水平)) and the words of
@@ -140,6 +145,15 @@ pub(super) fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whether_a_thing_runs_or_is_built_is_not_its_measure() {
+        // 在用服务器 states what 投运服务器 asks about; 在用 and 投运 are not compared.
+        assert_eq!(named_share("在用服务器", "投运服务器多少台", &[]), 1.0);
+        assert_eq!(named_share("累计建成机架", "投运机架多少", &[]), 1.0);
+        // What is counted still is: 服务器 does not name 机架.
+        assert!(named_share("在用服务器", "投运机架多少", &[]) < 0.5);
+    }
 
     #[test]
     fn words_of_how_a_measure_is_counted_weigh_nothing_beside_others() {
