@@ -9,7 +9,8 @@ use super::gather::{AskedMeasure, BEST_SHARE};
 use crate::config::AnswerConfig;
 use crate::question::QueryTerm;
 use crate::search::MeasurePool;
-use crate::text::normalize::comparable;
+use crate::text::normalize::{comparable, normalize};
+use crate::text::segment::is_proper_name;
 use crate::text::values::{Kind, agrees, same_unit};
 
 /// Sources compared on one figure.
@@ -91,7 +92,16 @@ pub(super) fn compare_sources(
         ..*measure
     };
     let headline_fit = measure.fit(&headline);
-    let gathered = measure.statements(unit, &compared_with(kind));
+    let mut gathered = measure.statements(unit, &compared_with(kind));
+    // The names the answer's sentence states of the question (云冈石窟) say whose figure it is:
+    // a statement naming none of them near it counts something else (the city's 1575万人次
+    // beside 云冈石窟's 400万人次).
+    let names = names_stated(measure, headline.sentence_idx);
+    gathered.retain(|statement| {
+        names
+            .iter()
+            .all(|name| corpus.names_near(statement.quote.sentence_idx(), name))
+    });
     let best = gathered.first().map_or(0.0, |statement| statement.fit);
     let planned = |fact: &Fact| matches!(fact.kind, Kind::Target | Kind::Forecast);
     let mut taken: Vec<(Fact, Quote)> = Vec::new();
@@ -146,6 +156,24 @@ pub(super) fn compare_sources(
         facts,
         agree,
     })
+}
+
+/// The question's terms that are proper names (see `is_proper_name`) and that the sentence at
+/// `ord` states but its document's title does not (a report on 大同 is about 大同 throughout:
+/// the name says nothing of this sentence).
+fn names_stated<'q>(measure: &AskedMeasure<'q>, ord: usize) -> Vec<&'q str> {
+    let corpus = measure.corpus;
+    let sentence = corpus.sentence(ord);
+    let title = normalize(&corpus.document_of(&sentence).source.title);
+    measure
+        .question
+        .terms
+        .iter()
+        .map(|term| term.text.as_str())
+        .filter(|word| {
+            sentence.normalized.contains(word) && !title.contains(word) && is_proper_name(word)
+        })
+        .collect()
 }
 
 /// The kinds a figure of `kind` is compared with: a change with changes, a place in a ranking

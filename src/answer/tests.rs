@@ -298,3 +298,52 @@ fn a_figure_question_is_not_answered_by_where_and_when_alone() {
     assert_eq!(ask("青禾镇2024年旅游收入多少"), Status::NotFound);
     assert_eq!(ask("青禾镇2024年茶叶产量多少"), Status::Answered);
 }
+
+#[test]
+fn a_source_not_naming_the_place_asked_about_is_not_compared() {
+    let file = |name: &str, text: &str| RawFile {
+        name: name.into(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let corpus = Corpus::build(
+        &[
+            file("1_city.txt", "全年接待游客1575万人次。"),
+            file("2_site.txt", "云冈石窟接待游客400万人次。"),
+        ],
+        &SourcesFile {
+            document: ["1_city.txt", "2_site.txt"]
+                .map(|name| SourceEntry {
+                    file: name.into(),
+                    source: Source {
+                        title: "文旅年报".into(),
+                        ..Source::default()
+                    },
+                })
+                .to_vec(),
+        },
+        &CleaningRules::default(),
+    );
+    let question = "云冈石窟接待游客多少人次";
+    let parsed = parse_question(question, &Synonyms::default());
+    let pool = MeasurePool {
+        sentences: vec![1, 0],
+        weights: vec![1.0; parsed.terms.len()],
+        unknown_share: 0.0,
+    };
+    let config = AnswerConfig::default();
+    let reply = reply(
+        &parsed,
+        question,
+        &hits(&[(1, 9.0)]),
+        &pool,
+        &corpus,
+        &config,
+        0,
+    );
+    let got: Vec<String> = reply.quotes.iter().map(Quote::citation).collect();
+    // The city's total is another measure than the site's visitors, not a disagreeing source.
+    assert_eq!(
+        (reply.status, got),
+        (Status::Answered, vec!["[2·1.1]".to_string()])
+    );
+}

@@ -55,6 +55,13 @@ pub fn asked_attribute(normalized: &str) -> Option<String> {
         .map(|(word, _)| word.to_string())
 }
 
+/// A rate asked for (上架率是多少, 覆盖率有多高): a percentage. 功率, 频率 and 汇率 are
+/// measured in other units.
+static RATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("[^功频汇]率(?:是|为|有|达|达到|约|大约|大概|一共)*(?:多少|几|多高|多大)")
+        .expect("rate pattern is valid")
+});
+
 /// Words that ask for a share, whatever follows them: 比例是多少 wants a percentage.
 const SHARE_WORDS: &[&str] = &["比例", "占比", "比重", "百分比", "比率", "百分之几", "几成"];
 
@@ -82,8 +89,10 @@ pub fn asked_unit(normalized: &str) -> Option<&'static str> {
             let share_of_whole = normalized.split_once('占').is_some_and(|(_, after)| {
                 !after.starts_with('地') && (after.contains("多少") || after.contains('几'))
             });
-            (share_of_whole || SHARE_WORDS.iter().any(|word| normalized.contains(word)))
-                .then_some("%")
+            (share_of_whole
+                || SHARE_WORDS.iter().any(|word| normalized.contains(word))
+                || RATE_RE.is_match(normalized))
+            .then_some("%")
         })
 }
 
@@ -122,6 +131,10 @@ mod tests {
             Some("%")
         );
         assert_eq!(asked_unit("先进产能占比有多高"), Some("%"));
+        assert_eq!(asked_unit("数据中心机架上架率是多少"), Some("%"));
+        assert_eq!(asked_unit("城镇化率有多高"), Some("%"));
+        assert_eq!(asked_unit("风电机组的功率是多少"), None);
+        assert_eq!(asked_unit("效率提高了多少倍"), Some("倍"));
         assert_eq!(asked_unit("左云县活性炭产能占全国多少"), Some("%"));
         assert_eq!(asked_unit("项目占地多少亩"), Some("亩"));
         assert_eq!(asked_unit("项目占地面积多少"), None);
