@@ -117,6 +117,9 @@ impl Engine {
     /// only if what was read differs from what the index was built from.
     pub fn open(config: Config, options: OpenOptions) -> Result<Engine, EngineError> {
         let started = Instant::now();
+        // jieba's dictionary loads on the other core while the corpus folder is stamped and
+        // the generation mapped: the first question needs both.
+        let dictionary = std::thread::spawn(crate::text::segment::warm_up);
         let rules = CleaningRules::load(&config.cleaning_file)?;
         let synonyms = Synonyms::load(&config.synonyms_file)?;
         let ranker = Ranker::load(&config.ranker_file)?;
@@ -135,7 +138,10 @@ impl Engine {
         for warning in &corpus.warnings {
             tracing::warn!("{warning}");
         }
-        crate::text::segment::warm_up();
+        // A panic while loading it is raised here, as when it loaded on this thread.
+        if dictionary.join().is_err() {
+            crate::text::segment::warm_up();
+        }
         let summary = IndexSummary::of(&corpus, started.elapsed(), index.path.clone());
         Ok(Engine {
             config,
