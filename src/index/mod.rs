@@ -16,7 +16,8 @@ mod tokenizers;
 
 use std::path::{Path, PathBuf};
 
-use tantivy::{Index, IndexReader, TantivyDocument};
+use tantivy::columnar::Column;
+use tantivy::{DocAddress, Index, Searcher, TantivyDocument};
 
 use crate::corpus::{CleaningRules, Corpus, CorpusError, Folder, SourcesFile, open_stored};
 use frequencies::Counter;
@@ -43,7 +44,11 @@ pub enum IndexError {
 /// An open index and the fields to query it with.
 #[derive(Clone)]
 pub struct SentenceIndex {
-    pub reader: IndexReader,
+    /// The generation is never written once in use, so one searcher serves it for its life.
+    pub searcher: Searcher,
+    /// Each segment's column of sentence positions, opened once: opening one reads a block
+    /// header per 512 documents, which at 8 million sentences cost more than the search.
+    ord_columns: Vec<Column<u64>>,
     pub fields: Fields,
     /// Folder of the generation in use (none for an index in memory).
     pub path: Option<PathBuf>,
@@ -51,6 +56,15 @@ pub struct SentenceIndex {
     pub frequencies: Frequencies,
     /// Mean length in tokens of each kind of token, for BM25 in the re-ranker.
     pub mean_len: FieldLengths,
+}
+
+impl SentenceIndex {
+    /// The corpus position of the sentence a hit of [`SentenceIndex::searcher`] found, if
+    /// it has one.
+    pub fn sentence_position(&self, address: DocAddress) -> Option<usize> {
+        let column = self.ord_columns.get(address.segment_ord as usize)?;
+        column.first(address.doc_id).map(|ord| ord as usize)
+    }
 }
 
 /// Mean tokens per sentence of each kind of token (`TokenKind`).
@@ -249,7 +263,7 @@ fn open_with_corpus(path: &Path) -> Option<(Corpus, SentenceIndex)> {
         }
     };
     let index = open_generation(path, frequencies).ok()?;
-    let n_docs = index.reader.searcher().num_docs();
+    let n_docs = index.searcher.num_docs();
     if n_docs != corpus.n_sentences() as u64 {
         tracing::warn!(
             "the index in {} has {n_docs} sentences, its corpus {}; the index is rebuilt",
@@ -323,8 +337,12 @@ fn wrap(
     frequencies: Frequencies,
 ) -> tantivy::Result<SentenceIndex> {
     let fields = schema::fields(&index.schema())?;
-    let reader = index.reader()?;
-    let searcher = reader.searcher();
+    let searcher = index.reader()?.searcher();
+    let ord_columns = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.fast_fields().u64(ORD_FIELD))
+        .collect::<tantivy::Result<Vec<_>>>()?;
     let mut bigram_tokens = 0;
     for segment in searcher.segment_readers() {
         bigram_tokens += segment.inverted_index(fields.bigrams)?.total_num_tokens();
@@ -337,7 +355,8 @@ fn wrap(
         window: mean(frequencies.window.tokens()),
     };
     Ok(SentenceIndex {
-        reader,
+        searcher,
+        ord_columns,
         fields,
         path,
         frequencies,

@@ -9,7 +9,7 @@ use super::model::Ranker;
 use super::query::{BigramMatch, RerankQuery, word_tf};
 use crate::corpus::{Corpus, Sentence};
 use crate::question::Question;
-use crate::text::figures::{dates_in_normalized, figures_in_normalized};
+use crate::text::figures::dates_in_normalized;
 use crate::text::segment::EntityKind;
 
 /// Declares a struct with one `f32` field per name, the number of fields, and its names and
@@ -151,7 +151,12 @@ pub fn features(
     // not an answer to it.
     let is_new = |found: &str| !question.normalized.contains(found);
     let text = sentence.normalized;
-    let figure = question.wants_figure && figures_in_normalized(text).any(is_new);
+    // The fact index's figures, read when the corpus was built: no pattern runs here.
+    let figure = question.wants_figure
+        && sentence
+            .figures
+            .iter()
+            .any(|row| text.get(row.span()).is_some_and(is_new));
     let date = question.wants_date
         && (dates_in_normalized(text).any(is_new)
             || has_new_entity(sentence, EntityKind::Time, question));

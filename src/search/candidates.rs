@@ -3,7 +3,6 @@
 //! described by its features for the re-ranker, and the share of the question unknown to the
 //! corpus.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -16,7 +15,7 @@ use super::SearchError;
 use super::decision::unknown_share;
 use crate::config::RetrievalConfig;
 use crate::corpus::Corpus;
-use crate::index::{ORD_FIELD, SentenceIndex, TermStats, TokenKind};
+use crate::index::{SentenceIndex, TermStats, TokenKind};
 use crate::question::{QueryTokens, Question, query_tokens};
 use crate::rank::{self, Features, FieldQuery, Ranker, RerankQuery, Standing};
 use crate::text::segment::words;
@@ -122,8 +121,8 @@ pub fn measure_pool(
     if question.terms.is_empty() {
         return Ok(MeasurePool::default());
     }
-    let searcher = index.reader.searcher();
-    let stats = TermStats::new(index, &searcher);
+    let searcher = &index.searcher;
+    let stats = TermStats::new(index, searcher);
     let weights = term_weights(question, &stats, config.single_char_weight);
     let unknown_share = unknown_share(question, &weights, &stats, config.unknown_action_share);
     if depth == 0 {
@@ -135,7 +134,7 @@ pub fn measure_pool(
     }
     let tokens = query_tokens(question, config.synonym_weight);
     let query = build_query(&tokens, index);
-    let sentences = best_sentences(&searcher, &query, depth)?
+    let sentences = best_sentences(index, &query, depth)?
         .into_iter()
         .map(|(_, ord)| ord)
         .collect();
@@ -152,37 +151,21 @@ pub fn measure_pool(
 /// which a parallel build does not fix (field lengths are stored coarsely, so equal scores
 /// are common). Twice as many are fetched and the cut made here: unless more than `limit`
 /// sentences tie at the last place, the same corpus gives the same sentences however its
-/// index was built.
+/// index was built. A hit without a position is left out.
 fn best_sentences(
-    searcher: &tantivy::Searcher,
+    index: &SentenceIndex,
     query: &dyn Query,
     limit: usize,
 ) -> Result<Vec<(f32, usize)>, SearchError> {
-    let found = searcher.search(query, &TopDocs::with_limit(2 * limit).order_by_score())?;
-    let mut positions = sentence_positions(searcher, found)?;
+    let found = index
+        .searcher
+        .search(query, &TopDocs::with_limit(2 * limit).order_by_score())?;
+    let mut positions: Vec<(f32, usize)> = found
+        .into_iter()
+        .filter_map(|(score, address)| Some((score, index.sentence_position(address)?)))
+        .collect();
     positions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     positions.truncate(limit);
-    Ok(positions)
-}
-
-/// The sentence positions (`Corpus::sentences`) of tantivy's hits, with their scores, in hit
-/// order; a hit without a position is left out.
-fn sentence_positions(
-    searcher: &tantivy::Searcher,
-    found: Vec<(f32, tantivy::DocAddress)>,
-) -> Result<Vec<(f32, usize)>, SearchError> {
-    let mut columns = HashMap::new();
-    let mut positions = Vec::with_capacity(found.len());
-    for (score, address) in found {
-        if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(address.segment_ord)
-        {
-            let reader = searcher.segment_reader(address.segment_ord);
-            slot.insert(reader.fast_fields().u64(ORD_FIELD)?);
-        }
-        if let Some(ord) = columns[&address.segment_ord].first(address.doc_id) {
-            positions.push((score, ord as usize));
-        }
-    }
     Ok(positions)
 }
 
@@ -198,10 +181,10 @@ pub fn candidates(
         return Ok(Candidates::default());
     }
     let tokens = query_tokens(question, config.synonym_weight);
-    let searcher = index.reader.searcher();
+    let searcher = &index.searcher;
     let query = build_query(&tokens, index);
-    let found = best_sentences(&searcher, &query, config.candidates)?;
-    let stats = TermStats::new(index, &searcher);
+    let found = best_sentences(index, &query, config.candidates)?;
+    let stats = TermStats::new(index, searcher);
     let term_weights = term_weights(question, &stats, config.single_char_weight);
     let unknown_share = unknown_share(question, &term_weights, &stats, config.unknown_action_share);
     let Some(best) = found.first().map(|(score, _)| *score) else {

@@ -16,7 +16,6 @@ use crate::config::{ConfigError, read_toml};
 use crate::corpus::Corpus;
 use crate::question::{QueryTerm, Question};
 use crate::rank::named_features;
-use crate::text::figures::figures_in_normalized;
 
 named_features! {
     /// What the decision reads of one ranked sentence and its question.
@@ -273,10 +272,15 @@ pub fn inputs(
         }
         None => (false, false),
     };
-    let text = corpus.sentence(ord).normalized;
-    let unit_here = question
-        .unit
-        .is_some_and(|unit| figures_in_normalized(text).any(|figure| figure.contains(unit)));
+    let sentence = corpus.sentence(ord);
+    let text = sentence.normalized;
+    // The fact index's figures, read when the corpus was built.
+    let unit_here = question.unit.is_some_and(|unit| {
+        sentence.figures.iter().any(|row| {
+            text.get(row.span())
+                .is_some_and(|figure| figure.contains(unit))
+        })
+    });
     let other = if at == 0 {
         ranked.get(1)
     } else {
