@@ -7,7 +7,7 @@
 use super::Quote;
 use super::claims::measure_of;
 use super::facts::{Fact, PART_ENDS, facts_of, figure_context, start_after};
-use super::measure_words::{is_number, named_share};
+use super::measure_words::{is_number, measure_terms, named_share};
 use super::periods::{PeriodMatch, period_match};
 use super::respective::contrasted;
 use crate::corpus::Corpus;
@@ -110,6 +110,13 @@ impl AskedMeasure<'_> {
         };
         let mut untitled = terms.iter().filter(|at| !named(**at, &title)).peekable();
         untitled.peek().is_none() || untitled.any(|at| named(*at, sentence.normalized))
+    }
+
+    /// `context` names a word of the question's measure (see `measure_terms`).
+    fn names_measure_word(&self, context: &str) -> bool {
+        measure_terms(self.question).into_iter().any(|at| {
+            spellings(&self.question.terms[at]).any(|(word, _)| pair_share(word, context) > 0.0)
+        })
     }
 
     /// The sentence at `ord` and its document's title: a report on 大同 need not name it again.
@@ -238,6 +245,12 @@ impl AskedMeasure<'_> {
         }
         let measure = measure_of(normalized, span.clone()).text;
         let own = named_share(&measure, &self.question.normalized, &self.question.terms);
+        // A figure whose own words (3A级景区) and own part of the sentence name nothing of
+        // the question's measure counts another thing, whatever the rest of the sentence names
+        // (博物馆 in the list before 等6个3A级景区).
+        if own <= 0.0 && !self.names_measure_word(context) {
+            return 0.0;
+        }
         // A figure of another part of a year (前三季度, 国庆假期) is the asked measure less surely.
         let part = if year_part(&normalized[..span.start]) == self.question.year_part {
             1.0

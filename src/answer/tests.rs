@@ -347,3 +347,21 @@ fn a_source_not_naming_the_place_asked_about_is_not_compared() {
         (Status::Answered, vec!["[2·1.1]".to_string()])
     );
 }
+
+#[test]
+fn a_figure_of_another_thing_beside_the_asked_word_does_not_answer() {
+    let corpus = Corpus::build(
+        &[RawFile {
+            name: "1_report.txt".into(),
+            bytes: "推进产业园开工，广灵剪纸博物馆、阳高守口堡等6个景区创建工程，整合全市资源。"
+                .as_bytes()
+                .to_vec(),
+        }],
+        &SourcesFile::default(),
+        &CleaningRules::default(),
+    );
+    // 6个 counts scenic spots: neither its own words nor its part of the sentence name a
+    // museum, which the list before it does.
+    let reply = reply_on_first(&corpus, "全市有多少座博物馆");
+    assert_eq!(reply.status, Status::NotFound, "{reply:?}");
+}
