@@ -99,6 +99,12 @@ impl AskedMeasure<'_> {
     /// names the city in every sentence's stead, so the city says nothing of which measure a
     /// sentence states; when the title names them all, the sentence is not judged (true).
     pub fn names_measure(&self, ord: usize, terms: &[usize]) -> bool {
+        self.names_untitled(ord, terms, self.corpus.sentence(ord).normalized)
+    }
+
+    /// `text` (the sentence at `ord` or a part of it) names one of `terms` that the
+    /// sentence's document title does not; true when the title names them all.
+    fn names_untitled(&self, ord: usize, terms: &[usize], text: &str) -> bool {
         let sentence = self.corpus.sentence(ord);
         let mut title = normalize(&self.corpus.document_of(&sentence).source.title);
         // A document with no title of its own is titled by its first line: this sentence.
@@ -109,14 +115,7 @@ impl AskedMeasure<'_> {
             spellings(&self.question.terms[at]).any(|(word, _)| pair_share(word, text) > 0.0)
         };
         let mut untitled = terms.iter().filter(|at| !named(**at, &title)).peekable();
-        untitled.peek().is_none() || untitled.any(|at| named(*at, sentence.normalized))
-    }
-
-    /// `context` names a word of the question's measure (see `measure_terms`).
-    fn names_measure_word(&self, context: &str) -> bool {
-        measure_terms(self.question).into_iter().any(|at| {
-            spellings(&self.question.terms[at]).any(|(word, _)| pair_share(word, context) > 0.0)
-        })
+        untitled.peek().is_none() || untitled.any(|at| named(*at, text))
     }
 
     /// The sentence at `ord` and its document's title: a report on 大同 need not name it again.
@@ -171,7 +170,7 @@ impl AskedMeasure<'_> {
             let around = around.get_or_insert_with(|| {
                 named_in(&self.question.terms, &self.pool.weights, &self.around(ord))
             });
-            let fit = self.fit_with(sentence.normalized, row.span(), &context, around);
+            let fit = self.fit_with(ord, row.span(), &context, around);
             tracing::debug!(
                 "figure {:?} of sentence {ord}: fit {fit}",
                 &sentence.normalized[row.span()]
@@ -217,16 +216,15 @@ impl AskedMeasure<'_> {
     /// [`AskedMeasure::fit`] of the figure at `span` of the sentence at `ord`, whose part of
     /// the sentence is `context`.
     fn fit_at(&self, ord: usize, span: std::ops::Range<usize>, context: &str) -> f32 {
-        let normalized = self.corpus.sentence(ord).normalized;
         let around = named_in(&self.question.terms, &self.pool.weights, &self.around(ord));
-        self.fit_with(normalized, span, context, &around)
+        self.fit_with(ord, span, context, &around)
     }
 
-    /// [`AskedMeasure::fit_at`] with the sentence's normalised text and how far its
-    /// [`AskedMeasure::around`] names each term's words ([`named_in`]) at hand.
+    /// [`AskedMeasure::fit_at`] with how far the sentence's [`AskedMeasure::around`] names
+    /// each term's words ([`named_in`]) at hand.
     fn fit_with(
         &self,
-        normalized: &str,
+        ord: usize,
         span: std::ops::Range<usize>,
         context: &str,
         around: &[f32],
@@ -243,12 +241,14 @@ impl AskedMeasure<'_> {
         if contrasted(context, &self.question.normalized) {
             return 0.0;
         }
+        let normalized = self.corpus.sentence(ord).normalized;
         let measure = measure_of(normalized, span.clone()).text;
         let own = named_share(&measure, &self.question.normalized, &self.question.terms);
         // A figure whose own words (3A级景区) and own part of the sentence name nothing of
         // the question's measure counts another thing, whatever the rest of the sentence names
-        // (博物馆 in the list before 等6个3A级景区).
-        if own <= 0.0 && !self.names_measure_word(context) {
+        // (博物馆 in the list before 等6个3A级景区); a word its document's title names (大同)
+        // says nothing of which.
+        if own <= 0.0 && !self.names_untitled(ord, &measure_terms(self.question), context) {
             return 0.0;
         }
         // A figure of another part of a year (前三季度, 国庆假期) is the asked measure less surely.

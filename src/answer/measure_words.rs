@@ -9,6 +9,7 @@ use regex::Regex;
 use crate::question::{QueryTerm, Question};
 use crate::search::MeasurePool;
 use crate::text::char_pairs::pair_text;
+use crate::text::figures::leading_unit;
 use crate::text::normalize::is_cjk;
 use crate::text::segment::names_a_place;
 
@@ -16,6 +17,15 @@ use crate::text::segment::names_a_place;
 pub(super) fn is_number(term: &str) -> bool {
     term.chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '年' | '.' | '%'))
+}
+
+/// A unit with or without its multiplier (万人, 亿元, 台): what a figure is counted in, not
+/// what is counted.
+fn is_unit(word: &str) -> bool {
+    leading_unit(word).is_some_and(|unit| {
+        word.strip_suffix(unit)
+            .is_some_and(|multiplier| multiplier.chars().all(|c| "万亿千百十".contains(c)))
+    })
 }
 
 /// Words that say how a measure is counted, not what it is (规模 in 服务器规模): a fact need
@@ -45,12 +55,16 @@ pub(super) fn without_generic(question: &Question, pool: &MeasurePool) -> Measur
 }
 
 /// The question's terms that can name its measure: words naming things, but neither numbers
-/// and years, nor places jieba knows, nor [`GENERIC`] words (大同2024年旅游收入多少: 大同 and 旅游收入, whether the
+/// and years, nor units (万人), nor places jieba knows, nor [`GENERIC`] words (大同2024年旅游收入多少: 大同 and 旅游收入, whether the
 /// corpus uses them or not). Their positions in `question.terms`.
 pub(super) fn measure_terms(question: &Question) -> Vec<usize> {
     let measure = |term: &QueryTerm| {
         let word = term.text.as_str();
-        term.names_a_thing && !is_number(word) && !GENERIC.contains(&word) && !names_a_place(word)
+        term.names_a_thing
+            && !is_number(word)
+            && !is_unit(word)
+            && !GENERIC.contains(&word)
+            && !names_a_place(word)
     };
     (0..question.terms.len())
         .filter(|at| measure(&question.terms[*at]))
@@ -145,6 +159,27 @@ pub(super) fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_is_not_a_word_of_the_measure() {
+        let question = crate::question::parse_question(
+            "常住人口有多少萬人",
+            &crate::question::Synonyms::default(),
+        );
+        let words: Vec<&str> = measure_terms(&question)
+            .into_iter()
+            .map(|at| question.terms[at].text.as_str())
+            .collect();
+        assert!(words.contains(&"常住人口"), "{words:?}");
+        assert!(
+            !words
+                .iter()
+                .any(|word| word.contains('人') && *word != "常住人口"),
+            "{words:?}"
+        );
+        assert!(is_unit("万人") && is_unit("亿元") && is_unit("台"));
+        assert!(!is_unit("人口") && !is_unit("万人次游客"));
+    }
 
     #[test]
     fn whether_a_thing_runs_or_is_built_is_not_its_measure() {
