@@ -155,8 +155,8 @@ pub fn open_or_build(
         return Err(tantivy_err(err));
     }
     writer.commit().map_err(tantivy_err)?;
-    merge_into_one(&index, &mut writer).map_err(tantivy_err)?;
     writer.wait_merging_threads().map_err(tantivy_err)?;
+    merge_into_one(&index).map_err(tantivy_err)?;
     counter.write(generation.path()).map_err(not_writable)?;
     generations::write_synced(
         &generation.path().join(generations::FINGERPRINT_FILE),
@@ -293,21 +293,30 @@ fn fill(index: &Index, corpus: &Corpus, progress: &dyn Fn(usize, usize)) -> tant
     let mut writer = index.writer(WRITER_MEMORY)?;
     add_sentences(&writer, fields, corpus, 0)?;
     writer.commit()?;
-    merge_into_one(index, &mut writer)?;
     writer.wait_merging_threads()?;
+    merge_into_one(index)?;
     progress(corpus.n_sentences(), corpus.n_sentences());
     Ok(())
 }
 
 /// Merges the committed segments into one: a query looks each of its terms up once per segment
-/// (the term dictionary, the block-max postings), so one segment answers fastest.
-fn merge_into_one(index: &Index, writer: &mut tantivy::IndexWriter) -> tantivy::Result<()> {
+/// (the term dictionary, the block-max postings), so one segment answers fastest. Called once
+/// the build's writer has finished its own merges: a merge asked for while the merge policy
+/// runs one over the same segments fails (seen at 1 GB).
+fn merge_into_one(index: &Index) -> tantivy::Result<()> {
     let segments = index.searchable_segment_ids()?;
     if segments.len() > 1 {
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, MERGE_WRITER_MEMORY)?;
         writer.merge(&segments).wait()?;
+        writer.wait_merging_threads()?;
     }
     Ok(())
 }
+
+/// Memory of the writer that only merges: the least tantivy accepts for a thread (it indexes
+/// nothing).
+const MERGE_WRITER_MEMORY: usize = 15_000_000;
 
 /// Adds the sentences of `corpus` as tantivy documents, the first at corpus position `first`.
 fn add_sentences(
