@@ -244,11 +244,15 @@ impl AskedMeasure<'_> {
         let normalized = self.corpus.sentence(ord).normalized;
         let measure = measure_of(normalized, span.clone()).text;
         let own = named_share(&measure, &self.question.normalized, &self.question.terms);
-        // A figure whose own words (3A级景区) and own part of the sentence name nothing of
-        // the question's measure counts another thing, whatever the rest of the sentence names
-        // (博物馆 in the list before 等6个3A级景区); a word its document's title names (大同)
-        // says nothing of which.
-        if own <= 0.0 && !self.names_untitled(ord, &measure_terms(self.question), context) {
+        // A figure in the unit the question names whose own words (3A级景区) and own part of
+        // the sentence name nothing of the question's measure counts another thing, whatever
+        // the rest of the sentence names (博物馆 in the list before 等6个3A级景区); a word its
+        // document's title names (大同) says nothing of which. Without a unit the subject of
+        // a figure is often named only before it (星桥是…石拱桥，全长218米).
+        if own <= 0.0
+            && self.question.unit.is_some()
+            && !self.names_untitled(ord, &measure_terms(self.question), context)
+        {
             return 0.0;
         }
         // A figure of another part of a year (前三季度, 国庆假期) is the asked measure less surely.
