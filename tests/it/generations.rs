@@ -1,7 +1,7 @@
 //! Index generations keep the corpus they were built from: opening an unchanged folder reads no
 //! document, touched files are hashed but not rebuilt, changed ones are, and a damaged
 //! generation is rebuilt rather than used. Their frequency tables hold what a plain count of
-//! the corpus gives.
+//! the corpus give, and each is one segment..
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -271,4 +271,20 @@ fn frequency_tables_hold_the_plain_counts_of_the_corpus() {
     let in_memory = Frequencies::of(engine.corpus());
     words.assert_held_by(&in_memory.words, "words, in memory");
     window.assert_held_by(&in_memory.window, "window, in memory");
+}
+
+#[test]
+fn a_generation_is_one_segment() {
+    let scratch = tempfile::TempDir::new().unwrap();
+    let built = build(scratch.path());
+    // A query looks each term up once per segment: the build merges them into one.
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(built.generation.join("meta.json")).unwrap())
+            .unwrap();
+    let segments = meta["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), 1, "{meta}");
+    let docs = segments[0]["max_doc"].as_u64().unwrap();
+    let opened = Engine::open(built.config, OpenOptions::default()).unwrap();
+    assert_eq!(docs, opened.corpus().n_sentences() as u64);
+    assert_eq!(first_quote(&opened, questions::TEA), built.answer);
 }
