@@ -1,7 +1,7 @@
 //! Index generations keep the corpus they were built from: opening an unchanged folder reads no
 //! document, touched files are hashed but not rebuilt, changed ones are, and a damaged
 //! generation is rebuilt rather than used. Their frequency tables hold what a plain count of
-//! the corpus give, and each is one segment..
+//! the corpus gives, and each is one segment.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
