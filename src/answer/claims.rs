@@ -224,12 +224,7 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
         Kind::Target | Kind::Forecast => matches!(kind, Kind::Target | Kind::Forecast),
         other => kind == other,
     };
-    let measure = AskedMeasure {
-        question: asked.question,
-        pool: asked.pool,
-        corpus,
-        min_fit: asked.min_fit,
-    };
+    let measure = AskedMeasure::new(asked.question, asked.pool, corpus, asked.min_fit);
     let years = &asked.question.years;
     let mut evidence: Vec<(Fact, Quote)> = Vec::new();
     // Statements of the measure for other years than the draft's: shown when none is of its.

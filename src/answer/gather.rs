@@ -56,15 +56,45 @@ const SYNONYM: f32 = 0.8;
 pub(super) const BEST_SHARE: f32 = 0.6;
 
 /// How well figures fit a figure question's measure (see the module doc).
+#[derive(Clone)]
 pub(super) struct AskedMeasure<'a> {
     pub question: &'a Question,
     pub pool: &'a MeasurePool,
     pub corpus: &'a Corpus,
     /// Statements fitting less are of another measure.
     pub min_fit: f32,
+    /// The question's words of its measure (`measure_words::measure_terms`), read once: each
+    /// is tagged by jieba.
+    measured: Vec<usize>,
 }
 
-impl AskedMeasure<'_> {
+impl<'a> AskedMeasure<'a> {
+    pub fn new(
+        question: &'a Question,
+        pool: &'a MeasurePool,
+        corpus: &'a Corpus,
+        min_fit: f32,
+    ) -> Self {
+        AskedMeasure {
+            question,
+            pool,
+            corpus,
+            min_fit,
+            measured: measure_terms(question),
+        }
+    }
+
+    /// The same measure read with other term weights.
+    pub fn with_pool<'p>(&self, pool: &'p MeasurePool) -> AskedMeasure<'p>
+    where
+        'a: 'p,
+    {
+        AskedMeasure {
+            pool,
+            ..self.clone()
+        }
+    }
+
     /// How well `fact` (of the sentence at `fact.sentence_idx`) states the asked measure, 0–1.
     pub fn fit(&self, fact: &Fact) -> f32 {
         let context = fact.context.as_deref().unwrap_or("");
@@ -94,27 +124,26 @@ impl AskedMeasure<'_> {
             .collect()
     }
 
-    /// The sentence at `ord` names one of the question's `terms` (positions, see
-    /// `measure_words::measure_terms`) that its document's title does not. A report on 大同
-    /// names the city in every sentence's stead, so the city says nothing of which measure a
-    /// sentence states; when the title names them all, the sentence is not judged (true).
-    pub fn names_measure(&self, ord: usize, terms: &[usize]) -> bool {
-        self.names_untitled(ord, terms, self.corpus.sentence(ord).normalized)
+    /// The sentence at `ord` names a word of the question's measure that its document's
+    /// title does not. A report on 大同 names the city in every sentence's stead, so the city
+    /// says nothing of which measure a sentence states; when the title names them all, the
+    /// sentence is not judged (true).
+    pub fn names_measure(&self, ord: usize) -> bool {
+        self.names_untitled(ord, self.corpus.sentence(ord).normalized)
     }
 
-    /// `text` (the sentence at `ord` or a part of it) names one of `terms` that the
-    /// sentence's document title does not; true when the title names them all.
-    fn names_untitled(&self, ord: usize, terms: &[usize], text: &str) -> bool {
-        let sentence = self.corpus.sentence(ord);
-        let mut title = normalize(&self.corpus.document_of(&sentence).source.title);
-        // A document with no title of its own is titled by its first line: this sentence.
-        if sentence.normalized.contains(title.as_str()) {
-            title.clear();
-        }
+    /// `text` (the sentence at `ord` or a part of it) names a word of the question's measure
+    /// that the sentence's document title does not; true when the title names them all.
+    fn names_untitled(&self, ord: usize, text: &str) -> bool {
+        let title = title_of(self.corpus, ord);
         let named = |at: usize, text: &str| {
             spellings(&self.question.terms[at]).any(|(word, _)| pair_share(word, text) > 0.0)
         };
-        let mut untitled = terms.iter().filter(|at| !named(**at, &title)).peekable();
+        let mut untitled = self
+            .measured
+            .iter()
+            .filter(|at| !named(**at, &title))
+            .peekable();
         untitled.peek().is_none() || untitled.any(|at| named(*at, text))
     }
 
@@ -170,7 +199,7 @@ impl AskedMeasure<'_> {
             let around = around.get_or_insert_with(|| {
                 named_in(&self.question.terms, &self.pool.weights, &self.around(ord))
             });
-            let fit = self.fit_with(ord, row.span(), &context, around);
+            let fit = self.fit_with(ord, sentence.normalized, row.span(), &context, around);
             tracing::debug!(
                 "figure {:?} of sentence {ord}: fit {fit}",
                 &sentence.normalized[row.span()]
@@ -216,15 +245,17 @@ impl AskedMeasure<'_> {
     /// [`AskedMeasure::fit`] of the figure at `span` of the sentence at `ord`, whose part of
     /// the sentence is `context`.
     fn fit_at(&self, ord: usize, span: std::ops::Range<usize>, context: &str) -> f32 {
+        let normalized = self.corpus.sentence(ord).normalized;
         let around = named_in(&self.question.terms, &self.pool.weights, &self.around(ord));
-        self.fit_with(ord, span, context, &around)
+        self.fit_with(ord, normalized, span, context, &around)
     }
 
-    /// [`AskedMeasure::fit_at`] with how far the sentence's [`AskedMeasure::around`] names
-    /// each term's words ([`named_in`]) at hand.
+    /// [`AskedMeasure::fit_at`] with the sentence's normalised text and how far its
+    /// [`AskedMeasure::around`] names each term's words ([`named_in`]) at hand.
     fn fit_with(
         &self,
         ord: usize,
+        normalized: &str,
         span: std::ops::Range<usize>,
         context: &str,
         around: &[f32],
@@ -241,7 +272,6 @@ impl AskedMeasure<'_> {
         if contrasted(context, &self.question.normalized) {
             return 0.0;
         }
-        let normalized = self.corpus.sentence(ord).normalized;
         let measure = measure_of(normalized, span.clone()).text;
         let own = named_share(&measure, &self.question.normalized, &self.question.terms);
         // A figure in the unit the question names whose own words (3A级景区) and own part of
@@ -249,10 +279,7 @@ impl AskedMeasure<'_> {
         // the rest of the sentence names (博物馆 in the list before 等6个3A级景区); a word its
         // document's title names (大同) says nothing of which. Without a unit the subject of
         // a figure is often named only before it (星桥是…石拱桥，全长218米).
-        if own <= 0.0
-            && self.question.unit.is_some()
-            && !self.names_untitled(ord, &measure_terms(self.question), context)
-        {
+        if own <= 0.0 && self.question.unit.is_some() && !self.names_untitled(ord, context) {
             return 0.0;
         }
         // A figure of another part of a year (前三季度, 国庆假期) is the asked measure less surely.
@@ -322,6 +349,18 @@ impl AskedMeasure<'_> {
         let best = found.first().map_or(0.0, |statement| statement.fit);
         found.retain(|statement| statement.fit >= best * BEST_SHARE);
         found
+    }
+}
+
+/// The normalised title of the document of the sentence at `ord`, or nothing when it is the
+/// sentence itself (a document with no title of its own is titled by its first line).
+pub(super) fn title_of(corpus: &Corpus, ord: usize) -> String {
+    let sentence = corpus.sentence(ord);
+    let title = normalize(&corpus.document_of(&sentence).source.title);
+    if sentence.normalized.contains(title.as_str()) {
+        String::new()
+    } else {
+        title
     }
 }
 
@@ -453,12 +492,7 @@ mod tests {
             weights: vec![1.0; question.terms.len()],
             unknown_share: 0.0,
         };
-        let measure = AskedMeasure {
-            question: &question,
-            pool: &pool,
-            corpus: &corpus,
-            min_fit: 0.5,
-        };
+        let measure = AskedMeasure::new(&question, &pool, &corpus, 0.5);
         let found = measure.statements("台", &|kind| kind == Kind::Actual);
         let mut docs: Vec<&str> = found.iter().map(|s| s.quote.doc()).collect();
         docs.sort_unstable();
@@ -471,10 +505,7 @@ mod tests {
         // Nothing in another unit, and nothing when the index found nothing.
         assert!(measure.statements("元", &|_| true).is_empty());
         let empty = MeasurePool::default();
-        let nothing = AskedMeasure {
-            pool: &empty,
-            ..measure
-        };
+        let nothing = measure.with_pool(&empty);
         assert!(nothing.statements("台", &|_| true).is_empty());
     }
 

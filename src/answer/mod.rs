@@ -28,7 +28,7 @@ pub use facts::Fact;
 use facts::{asks_change, facts_of, figures_line, line_of};
 use gather::AskedMeasure;
 pub use gather::FULL_SCAN_SENTENCES;
-use measure_words::{measure_terms, without_generic};
+use measure_words::without_generic;
 use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
 use quote::distinct_quotes;
@@ -146,12 +146,7 @@ pub fn reply(
             .collect();
         let unit = asked_unit(question);
         if reply.figures_line.is_none() {
-            let measure = AskedMeasure {
-                question,
-                pool,
-                corpus,
-                min_fit: config.measure_fit,
-            };
+            let measure = AskedMeasure::new(question, pool, corpus, config.measure_fit);
             reply.figures_line = figures_line(
                 &reply.quotes,
                 &per_quote,
@@ -223,18 +218,12 @@ fn quoted(
         distinct = ordered.into_iter().map(|(_, quote)| quote).collect();
     }
     let asked_unit = asked_unit(question);
-    let measure = AskedMeasure {
-        question,
-        pool,
-        corpus,
-        min_fit: config.measure_fit,
-    };
+    let measure = AskedMeasure::new(question, pool, corpus, config.measure_fit);
     let asks_change = asks_change(question);
     // A figure question is answered by a sentence naming something of the measure asked, not
     // only where and when (大同2024年旅游收入多少: not 2024…大同市城市算力指数位居全国第三).
-    let measured = measure_terms(question);
-    if question.wants_figure && !measured.is_empty() {
-        distinct.retain(|quote| measure.names_measure(quote.sentence_idx(), &measured));
+    if question.wants_figure {
+        distinct.retain(|quote| measure.names_measure(quote.sentence_idx()));
         if distinct.is_empty() {
             return done(Status::NotFound, Vec::new());
         }

@@ -5,11 +5,11 @@
 
 use super::Quote;
 use super::facts::{Fact, asks_change, best_rated, facts_of, headline, newest_first};
-use super::gather::{AskedMeasure, BEST_SHARE};
+use super::gather::{AskedMeasure, BEST_SHARE, title_of};
 use crate::config::AnswerConfig;
 use crate::question::QueryTerm;
 use crate::search::MeasurePool;
-use crate::text::normalize::{comparable, normalize};
+use crate::text::normalize::comparable;
 use crate::text::segment::is_proper_name;
 use crate::text::values::{Kind, agrees, same_unit};
 
@@ -87,10 +87,7 @@ pub(super) fn compare_sources(
         weights: measure.weights_named_at(headline.sentence_idx),
         ..measure.pool.clone()
     };
-    let measure = &AskedMeasure {
-        pool: &focused,
-        ..*measure
-    };
+    let measure = &measure.with_pool(&focused);
     let headline_fit = measure.fit(&headline);
     let mut gathered = measure.statements(unit, &compared_with(kind));
     // The names the answer's sentence states of the question (云冈石窟) say whose figure it is:
@@ -162,9 +159,8 @@ pub(super) fn compare_sources(
 /// `ord` states but its document's title does not (a report on 大同 is about 大同 throughout:
 /// the name says nothing of this sentence).
 fn names_stated<'q>(measure: &AskedMeasure<'q>, ord: usize) -> Vec<&'q str> {
-    let corpus = measure.corpus;
-    let sentence = corpus.sentence(ord);
-    let title = normalize(&corpus.document_of(&sentence).source.title);
+    let sentence = measure.corpus.sentence(ord);
+    let title = title_of(measure.corpus, ord);
     measure
         .question
         .terms

@@ -51,6 +51,18 @@ pub fn hits(scores: &[(usize, f32)]) -> Vec<Hit> {
         .collect()
 }
 
+/// A corpus of one untitled document holding `text`.
+fn one_document(text: &str) -> Corpus {
+    Corpus::build(
+        &[RawFile {
+            name: "1_report.txt".into(),
+            bytes: text.as_bytes().to_vec(),
+        }],
+        &SourcesFile::default(),
+        &CleaningRules::default(),
+    )
+}
+
 /// The reply to `question` when the index ranks the first sentence of `corpus` alone, every
 /// term weighed alike.
 fn reply_on_first(corpus: &Corpus, question: &str) -> Reply {
@@ -167,16 +179,7 @@ fn a_unit_question_quotes_only_figures_of_what_it_asks() {
 
 #[test]
 fn the_first_line_lists_no_figure_of_another_measure() {
-    let corpus = Corpus::build(
-        &[RawFile {
-            name: "1_report.txt".into(),
-            bytes: "全年地区生产总值完成1686亿元，城镇居民人均可支配收入增长8.1%。"
-                .as_bytes()
-                .to_vec(),
-        }],
-        &SourcesFile::default(),
-        &CleaningRules::default(),
-    );
+    let corpus = one_document("全年地区生产总值完成1686亿元，城镇居民人均可支配收入增长8.1%。");
     let reply = reply_on_first(&corpus, "青禾镇城镇居民人均可支配收入是多少");
     assert_eq!(reply.status, Status::Answered);
     assert_eq!(reply.figures_line, None, "{reply:?}");
@@ -228,16 +231,8 @@ fn one_figure_written_two_ways_agrees() {
 
 #[test]
 fn a_year_the_corpus_does_not_state_gets_what_it_states() {
-    let corpus = Corpus::build(
-        &[RawFile {
-            name: "1_report.txt".into(),
-            bytes:
-                "2021年全市地区生产总值完成1686亿元。\n\n2019年经济总量达到1500亿元，比上年增长6%。"
-                    .as_bytes()
-                    .to_vec(),
-        }],
-        &SourcesFile::default(),
-        &CleaningRules::default(),
+    let corpus = one_document(
+        "2021年全市地区生产总值完成1686亿元。\n\n2019年经济总量达到1500亿元，比上年增长6%。",
     );
     let ask = |question: &str| {
         let parsed = parse_question(question, &Synonyms::default());
@@ -350,16 +345,8 @@ fn a_source_not_naming_the_place_asked_about_is_not_compared() {
 
 #[test]
 fn a_figure_of_another_thing_beside_the_asked_word_does_not_answer() {
-    let corpus = Corpus::build(
-        &[RawFile {
-            name: "1_report.txt".into(),
-            bytes: "推进产业园开工，广灵剪纸博物馆、阳高守口堡等6个景区创建工程，整合全市资源。"
-                .as_bytes()
-                .to_vec(),
-        }],
-        &SourcesFile::default(),
-        &CleaningRules::default(),
-    );
+    let corpus =
+        one_document("推进产业园开工，广灵剪纸博物馆、阳高守口堡等6个景区创建工程，整合全市资源。");
     // 6个 counts scenic spots: neither its own words nor its part of the sentence name a
     // museum, which the list before it does.
     let reply = reply_on_first(&corpus, "全市有多少座博物馆");

@@ -77,17 +77,18 @@ pub fn names_a_thing(tag: &str) -> bool {
 /// True for a word jieba knows only as the name of a place or an organisation (云冈石窟, 恒山):
 /// of its proper names, those it tags reliably (it tags 农村居民 as a person's name).
 pub fn is_proper_name(word: &str) -> bool {
-    let tagged = tagged_words(word);
-    !tagged.is_empty()
-        && tagged
-            .iter()
-            .all(|(_, tag)| matches!(*tag, "ns" | "nsf" | "nt"))
+    tagged_only(word, &["ns", "nsf", "nt"])
 }
 
 /// True for a word jieba knows only as place names (大同, 大同市, 北京).
 pub fn names_a_place(word: &str) -> bool {
+    tagged_only(word, &["ns", "nsf"])
+}
+
+/// Every word jieba cuts `word` into has one of `tags`.
+fn tagged_only(word: &str, tags: &[&str]) -> bool {
     let tagged = tagged_words(word);
-    !tagged.is_empty() && tagged.iter().all(|(_, tag)| matches!(*tag, "ns" | "nsf"))
+    !tagged.is_empty() && tagged.iter().all(|(_, tag)| tags.contains(tag))
 }
 
 /// What a word names, read off jieba's part-of-speech tags (for questions asking 谁, 哪里 …).
