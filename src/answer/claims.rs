@@ -19,6 +19,7 @@ use crate::corpus::Corpus;
 use crate::question::{Question, Synonyms, parse_question};
 use crate::search::MeasurePool;
 use crate::text::periods::{YearPart, year_of_figure, year_part};
+use crate::text::segment::is_proper_name;
 use crate::text::values::{CHANGE_CUES, Kind, Quantity, agrees, same_unit};
 
 /// What the corpus says of a claim.
@@ -215,6 +216,10 @@ pub fn measure_question(measure: &Measure, synonyms: &Synonyms, years: Vec<u16>)
     question
 }
 
+/// How well, against the best figure of its sentence, a figure agreeing with a claim must
+/// state the claim's measure to stand for the sentence.
+const AGREEING_SHARE: f32 = 0.8;
+
 /// The evidence for a claim among `quotes` (the search's best sentences for it) and the
 /// verdict on it.
 pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<(Fact, Quote)>) {
@@ -226,6 +231,13 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
     };
     let measure = AskedMeasure::new(asked.question, asked.pool, corpus, asked.min_fit);
     let years = &asked.question.years;
+    let names: Vec<&str> = asked
+        .question
+        .terms
+        .iter()
+        .map(|term| term.text.as_str())
+        .filter(|word| is_proper_name(word))
+        .collect();
     let mut evidence: Vec<(Fact, Quote)> = Vec::new();
     // Statements of the measure for other years than the draft's: shown when none is of its.
     let mut other_years: Vec<(Fact, Quote)> = Vec::new();
@@ -274,7 +286,22 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
             let latest = fitting.into_iter().rev().max_by_key(|fact| own_year(fact));
             latest.filter(|_| dated)
         };
-        if let Some(fact) = best_rated(agreeing, &fitting)
+        // The figure that agrees stands for the sentence only when it states the measure about
+        // as well as the sentence's best: 黄花种植面积达26万亩 beside 黄芪种植面积达37万亩
+        // does not support 黄花37万亩.
+        // Nor when another figure's own part names a proper name of the claim that its own
+        // does not: 恒山景区…300万人次 beside 云冈石窟景区…400万人次 is not 云冈石窟's.
+        let best_fit = best_rated(candidates(), &fitting).map_or(0.0, |(_, fit)| fit);
+        let own_names = |fact: &Fact| {
+            let context = fact.context.as_deref().unwrap_or("");
+            names.iter().filter(|name| context.contains(*name)).count()
+        };
+        let most_named = candidates().map(own_names).max().unwrap_or(0);
+        let agreeing_fit = |fact: &Fact| {
+            fitting(fact)
+                .filter(|fit| *fit >= best_fit * AGREEING_SHARE && own_names(fact) == most_named)
+        };
+        if let Some(fact) = best_rated(agreeing, &agreeing_fit)
             .map(|(fact, _)| fact)
             .or_else(latest)
             .or_else(|| best_rated(candidates(), &fitting).map(|(fact, _)| fact))

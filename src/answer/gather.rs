@@ -15,8 +15,9 @@ use crate::question::{QueryTerm, Question};
 use crate::search::MeasurePool;
 use crate::text::char_pairs::{CharPairs, pair_share};
 use crate::text::figures::FigureRow;
-use crate::text::normalize::normalize;
+use crate::text::normalize::{is_word_char, normalize};
 use crate::text::periods::{year_of_figure, year_part};
+use crate::text::segment::{names_a_place, words};
 use crate::text::values::{CHANGE_CUES, Kind, same_unit};
 
 /// A statement of the measure: the figure, its sentence, and how well its part of the sentence
@@ -66,6 +67,9 @@ pub(super) struct AskedMeasure<'a> {
     /// The question's words of its measure (`measure_words::measure_terms`), read once: each
     /// is tagged by jieba.
     measured: Vec<usize>,
+    /// The place the question asks about, as the spellings a source may use (see
+    /// [`asked_place`]); empty when it names none.
+    place: Vec<String>,
 }
 
 impl<'a> AskedMeasure<'a> {
@@ -81,6 +85,7 @@ impl<'a> AskedMeasure<'a> {
             corpus,
             min_fit,
             measured: measure_terms(question),
+            place: asked_place(question),
         }
     }
 
@@ -130,6 +135,18 @@ impl<'a> AskedMeasure<'a> {
     /// sentence is not judged (true).
     pub fn names_measure(&self, ord: usize) -> bool {
         self.names_untitled(ord, self.corpus.sentence(ord).normalized)
+    }
+
+    /// The sentence at `ord` is of the place the question asks about, when it opens with one:
+    /// the sentence, an earlier one of its paragraph, its section or its document's title names
+    /// it. A report on 大同 stating 煤炭产量 does not answer 山西省煤炭产量, though a later
+    /// sentence of its paragraph mentions 山西.
+    pub fn of_asked_place(&self, ord: usize) -> bool {
+        self.place.is_empty()
+            || self
+                .place
+                .iter()
+                .any(|word| self.corpus.names_here_or_above(ord, word))
     }
 
     /// `text` (the sentence at `ord` or a part of it) names a word of the question's measure
@@ -352,6 +369,52 @@ impl<'a> AskedMeasure<'a> {
     }
 }
 
+/// The place a question asks about: a term that is or holds one of jieba's place names and
+/// that the question opens with (a year aside: 2021年山西省煤炭产量), not one it names later as
+/// where something ranks or leads (在山西排第几, 连通北京方向). Its spellings: the term, its
+/// synonyms, the places within it and what follows a place it opens with (山西大同: 山西,
+/// 大同), and each of these without its 省, 市, 县 or 区 (山西省: 山西). Empty when there is none.
+fn asked_place(question: &Question) -> Vec<String> {
+    let content = question.content.as_str();
+    let opens_with = |text: &str| {
+        content.find(text).is_some_and(|at| {
+            content[..at]
+                .chars()
+                .all(|c| !is_word_char(c) || c.is_ascii_digit() || c == '年')
+        })
+    };
+    let Some(term) = question.terms.iter().find(|term| opens_with(&term.text)) else {
+        return Vec::new();
+    };
+    let text = term.text.as_str();
+    let mut within: Vec<&str> = words(text)
+        .into_iter()
+        .filter(|word| *word != text && names_a_place(word))
+        .collect();
+    // jieba reads 山西大同 as one place name, and 大同 alone as an adverb.
+    for (at, _) in text.char_indices().skip(2) {
+        if names_a_place(&text[..at]) && text[at..].chars().count() >= 2 {
+            within.extend([&text[..at], &text[at..]]);
+        }
+    }
+    if within.is_empty() && !names_a_place(text) {
+        return Vec::new();
+    }
+    let mut spellings: Vec<String> = std::iter::once(text)
+        .chain(term.synonyms.iter().map(String::as_str))
+        .chain(within)
+        .map(String::from)
+        .collect();
+    let shortened: Vec<String> = spellings
+        .iter()
+        .filter_map(|word| word.strip_suffix(['省', '市', '县', '区']))
+        .filter(|rest| rest.chars().count() >= 2)
+        .map(String::from)
+        .collect();
+    spellings.extend(shortened);
+    spellings
+}
+
 /// The normalised title of the document of the sentence at `ord`, or nothing when it is the
 /// sentence itself (a document with no title of its own is titled by its first line).
 pub(super) fn title_of(corpus: &Corpus, ord: usize) -> String {
@@ -367,7 +430,7 @@ pub(super) fn title_of(corpus: &Corpus, ord: usize) -> String {
 /// Whether a sentence opens with 其中 (其中, / 其中：): its figures are parts of a whole.
 fn opens_with_part(normalized: &str) -> bool {
     normalized
-        .trim_start_matches(|c: char| !crate::text::normalize::is_word_char(c))
+        .trim_start_matches(|c: char| !is_word_char(c))
         .starts_with("其中")
 }
 

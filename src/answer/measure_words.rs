@@ -28,10 +28,10 @@ fn is_unit(word: &str) -> bool {
     })
 }
 
-/// Words that say how a measure is counted, not what it is (规模 in 服务器规模): a fact need
-/// not name them.
+/// Words that say how a measure is counted, not what it is (规模 in 服务器规模, 钱 in
+/// 投了多少钱): a fact need not name them.
 pub(super) const GENERIC: &[&str] = &[
-    "规模", "数量", "总量", "总数", "数目", "水平", "总额", "体量", "量", "数",
+    "规模", "数量", "总量", "总数", "数目", "水平", "总额", "体量", "量", "数", "钱",
 ];
 
 /// The pool with no weight on the question's [`GENERIC`] words, unless it names nothing else:

@@ -29,6 +29,7 @@ use facts::{asks_change, facts_of, figures_line, line_of};
 use gather::AskedMeasure;
 pub use gather::FULL_SCAN_SENTENCES;
 use measure_words::without_generic;
+pub use periods::asked_period_first;
 use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
 use quote::distinct_quotes;
@@ -221,9 +222,13 @@ fn quoted(
     let measure = AskedMeasure::new(question, pool, corpus, config.measure_fit);
     let asks_change = asks_change(question);
     // A figure question is answered by a sentence naming something of the measure asked, not
-    // only where and when (大同2024年旅游收入多少: not 2024…大同市城市算力指数位居全国第三).
+    // only where and when (大同2024年旅游收入多少: not 2024…大同市城市算力指数位居全国第三),
+    // and of the place asked about, when the question names one.
     if question.wants_figure {
-        distinct.retain(|quote| measure.names_measure(quote.sentence_idx()));
+        distinct.retain(|quote| {
+            let ord = quote.sentence_idx();
+            measure.names_measure(ord) && measure.of_asked_place(ord)
+        });
         if distinct.is_empty() {
             return done(Status::NotFound, Vec::new());
         }

@@ -5,6 +5,7 @@
 //! before: a report early in 2022 reviews 2021).
 
 use crate::corpus::Corpus;
+use crate::search::Hit;
 use crate::text::periods::{dated_years, period_years};
 
 /// How a quote's period compares with the asked one.
@@ -38,6 +39,30 @@ pub fn period_match(corpus: &Corpus, ord: usize, asked: &[u16]) -> PeriodMatch {
         Some(year) if !asked.iter().any(|&a| a == year || a + 1 == year) => PeriodMatch::Other,
         _ => PeriodMatch::Unknown,
     }
+}
+
+/// `hits` with, when the question names years (`asked`) and the first hit states only other
+/// years, the best-ranked hit that may be of an asked year and reaches `floor` first: the
+/// quotes worth showing are read from the first, and a 2024 sentence ranked above the 2021 one
+/// must not hide it (2021年粮食产量).
+pub fn asked_period_first(
+    corpus: &Corpus,
+    mut hits: Vec<Hit>,
+    asked: &[u16],
+    floor: f32,
+) -> Vec<Hit> {
+    let other = |hit: &Hit| period_match(corpus, hit.sentence_idx, asked) == PeriodMatch::Other;
+    if asked.is_empty() || !hits.first().is_some_and(other) {
+        return hits;
+    }
+    if let Some(at) = hits
+        .iter()
+        .position(|hit| hit.confidence >= floor && !other(hit))
+    {
+        let hit = hits.remove(at);
+        hits.insert(0, hit);
+    }
+    hits
 }
 
 /// The years the sentence at `ord` speaks of (see the module doc), sorted; empty when none is

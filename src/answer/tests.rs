@@ -352,3 +352,20 @@ fn a_figure_of_another_thing_beside_the_asked_word_does_not_answer() {
     let reply = reply_on_first(&corpus, "全市有多少座博物馆");
     assert_eq!(reply.status, Status::NotFound, "{reply:?}");
 }
+
+#[test]
+fn a_hit_of_the_asked_year_goes_before_one_of_another_year() {
+    let corpus = corpus();
+    // Sentence 3 is of a 2025 source, sentence 0 of a 2022 one (which reviews 2021).
+    let ordered = |asked: &[u16], floor: f32| -> Vec<usize> {
+        asked_period_first(&corpus, hits(&[(3, 0.9), (0, 0.5)]), asked, floor)
+            .iter()
+            .map(|hit| hit.sentence_idx)
+            .collect()
+    };
+    assert_eq!(ordered(&[2021], 0.3), vec![0, 3]);
+    // Not when no year is asked, the first is of the asked year, or the other is too doubtful.
+    assert_eq!(ordered(&[], 0.3), vec![3, 0]);
+    assert_eq!(ordered(&[2025], 0.3), vec![3, 0]);
+    assert_eq!(ordered(&[2021], 0.6), vec![3, 0]);
+}

@@ -36,7 +36,7 @@ use crate::text::segment::{Analysis, Entity};
 use columns::{Column, Ragged, Strings};
 
 /// Bumped whenever cleaning, splitting or indexing changes, so old indexes are rebuilt.
-pub const PIPELINE_VERSION: &str = "quotebot-pipeline-10";
+pub const PIPELINE_VERSION: &str = "quotebot-pipeline-11";
 
 /// What is known of a document's origin (from `corpus/sources.toml`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
@@ -330,11 +330,24 @@ impl Corpus {
     /// title names `word` (normalised): where a sentence's place is written when the
     /// sentence itself leaves it out.
     pub fn names_near(&self, ord: usize, word: &str) -> bool {
-        let sentence = self.sentence(ord);
         let in_paragraph = || {
             self.passages.paragraph_of(ord).is_some_and(|paragraph| {
                 self.passages
                     .sentences(paragraph)
+                    .any(|other| self.sentences.normalized(other).contains(word))
+            })
+        };
+        self.names_here_or_above(ord, word) || in_paragraph()
+    }
+
+    /// Whether the sentence at `ord`, an earlier sentence of its paragraph, its section heading
+    /// or its document's title names `word` (normalised): where the place or thing a sentence
+    /// is about is written, not what a later sentence goes on to mention.
+    pub fn names_here_or_above(&self, ord: usize, word: &str) -> bool {
+        let sentence = self.sentence(ord);
+        let earlier = || {
+            self.passages.paragraph_of(ord).is_some_and(|paragraph| {
+                (self.passages.sentences(paragraph).start..ord)
                     .any(|other| self.sentences.normalized(other).contains(word))
             })
         };
@@ -350,7 +363,7 @@ impl Corpus {
                     .section
                     .is_some_and(|s| normalize(s).contains(word))
         };
-        sentence.normalized.contains(word) || in_paragraph() || in_heading()
+        sentence.normalized.contains(word) || earlier() || in_heading()
     }
 
     /// Every sentence, in corpus order.

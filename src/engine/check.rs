@@ -89,6 +89,15 @@ impl Engine {
                         .iter()
                         .filter_map(|back| this_year.checked_sub(*back)),
                 );
+                // A year in a clause stating no figure before the figure's part sets the period
+                // of the sentence: 「2024年前三季度，农村居民人均可支配收入增长11.2%」.
+                let no_figure_before = spans
+                    .iter()
+                    .filter(|other| other.end <= measure.part.start)
+                    .all(|other| !years_in(&normalized[other.clone()]).is_empty());
+                if years.is_empty() && no_figure_before {
+                    years.extend(years_in(&normalized[..measure.part.start]));
+                }
                 years.sort_unstable();
                 years.dedup();
                 // Facts are rated against the measure's own words, dated by the years of

@@ -215,7 +215,12 @@ impl Engine {
             }
         };
         let best = ranking.hits.first().map_or(0.0, |hit| hit.confidence);
-        let decided = search::decide(ranking, &self.decision);
+        let decided = answer::asked_period_first(
+            &self.corpus,
+            search::decide(ranking, &self.decision),
+            &parsed.years,
+            self.decision.answer_threshold,
+        );
         let n_decided = decided.len();
         // The second floor shapes the first page; "more results" asks for what lies below it.
         // What lies below may still hold other sources' figures for a figure question.

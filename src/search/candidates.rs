@@ -12,7 +12,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use super::SearchError;
-use super::decision::unknown_share;
+use super::decision::{unknown_action, unknown_share};
 use crate::config::RetrievalConfig;
 use crate::corpus::Corpus;
 use crate::index::{SentenceIndex, TermStats, TokenKind};
@@ -125,6 +125,19 @@ pub fn measure_pool(
     let stats = TermStats::new(index, searcher);
     let weights = term_weights(question, &stats, config.single_char_weight);
     let unknown_share = unknown_share(question, &weights, &stats, config.unknown_action_share);
+    // The question's own words for what happened (投了多少钱) weigh nothing in a figure's fit.
+    let weights: Vec<f32> = question
+        .terms
+        .iter()
+        .zip(weights)
+        .map(|(term, weight)| {
+            if unknown_action(term, &stats) {
+                0.0
+            } else {
+                weight
+            }
+        })
+        .collect();
     if depth == 0 {
         return Ok(MeasurePool {
             sentences: Vec::new(),

@@ -4,7 +4,7 @@
 use super::Hit;
 use crate::config::RetrievalConfig;
 use crate::index::{TermStats, TokenKind};
-use crate::question::Question;
+use crate::question::{QueryTerm, Question};
 use crate::text::bigrams::bigram_tokens;
 use crate::text::segment::inner_words;
 
@@ -66,6 +66,22 @@ pub(super) fn unknown_share(
         })
         .sum();
     unknown / total
+}
+
+/// A term of the question's own phrasing of what happens (投了, 搞出): it names no thing, and
+/// no spelling of it has all its character bigrams in the corpus. It says nothing of which
+/// measure a figure states.
+pub(super) fn unknown_action(term: &QueryTerm, stats: &TermStats) -> bool {
+    let known = |text: &str| {
+        bigram_tokens(text)
+            .into_iter()
+            .all(|bigram| stats.doc_freq(TokenKind::Bigrams, bigram) > 0)
+    };
+    !term.names_a_thing
+        && term.text.chars().count() > 1
+        && !std::iter::once(&term.text)
+            .chain(&term.synonyms)
+            .any(|spelling| known(spelling))
 }
 
 /// Share of the characters of `term` (a word the corpus never uses) outside every known word

@@ -392,6 +392,14 @@ mod tests {
     }
 
     #[test]
+    fn counts_trains_ships_and_trees() {
+        check(
+            "中欧班列开行超过100列,港口停靠12艘货轮,种下3000棵树",
+            &["100列", "12艘", "3000棵"],
+        );
+    }
+
+    #[test]
     fn a_unit_that_begins_a_word_is_no_unit() {
         check("累计带动超过2万年轻人就业", &["2万"]);
         check("上世纪90年代", &[]);

@@ -257,3 +257,77 @@ fn a_claim_naming_no_year_is_judged_against_the_latest_figure_of_a_sentence() {
         Verdict::Supported
     );
 }
+
+#[test]
+fn a_year_opening_a_draft_sentence_dates_its_figure() {
+    let scratch = tempfile::tempdir().unwrap();
+    let corpus = dated_corpus(
+        scratch.path(),
+        &[
+            (
+                "1_old.txt",
+                "2021年，农村居民人均可支配收入增长11.2%。\n",
+                "工作报告",
+                "2022-02-01",
+            ),
+            (
+                "2_new.txt",
+                "2024年前三季度，农村居民人均可支配收入增长7.7%。\n",
+                "发布会",
+                "2024-11-01",
+            ),
+        ],
+    );
+    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
+        .expect("the corpus opens");
+    let judged = |draft: &str| {
+        engine
+            .check(draft)
+            .claims
+            .first()
+            .expect("one claim")
+            .verdict
+    };
+    use quotebot::answer::Verdict;
+    // 2021's growth set in 2024 is a wrong figure for 2024, not an outdated one.
+    assert_eq!(
+        judged("2024年前三季度，农村居民人均可支配收入增长11.2%。"),
+        Verdict::Contradicted
+    );
+    assert_eq!(
+        judged("2021年，农村居民人均可支配收入增长11.2%。"),
+        Verdict::Supported
+    );
+}
+
+#[test]
+fn a_year_asked_for_finds_its_figure_below_another_years() {
+    let scratch = tempfile::tempdir().unwrap();
+    let corpus = dated_corpus(
+        scratch.path(),
+        &[
+            (
+                "1_report.txt",
+                "全年粮食产量达到25.1亿斤，农产品加工销售收入完成154亿元。\n",
+                "2021年工作回顾",
+                "2022-02-01",
+            ),
+            (
+                "2_news.txt",
+                "今年，全市粮食产量有望突破26亿斤，粮食种植面积达443万亩。\n",
+                "粮食产量创新高",
+                "2024-11-01",
+            ),
+        ],
+    );
+    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
+        .expect("the corpus opens");
+    let reply = engine.ask("2021年粮食产量是多少");
+    assert!(
+        reply
+            .quotes
+            .first()
+            .is_some_and(|quote| quote.text().contains("25.1亿斤")),
+        "{reply:?}"
+    );
+}

@@ -77,3 +77,66 @@ fn a_claim_about_another_place_is_not_supported_by_the_citys_figure() {
     assert_eq!(judged("青禾县茶园面积达到30万亩。"), Verdict::Contradicted);
     assert_eq!(judged("青禾县茶叶产量达到1.2万吨。"), Verdict::Supported);
 }
+
+#[test]
+fn a_figure_question_opening_with_a_place_is_answered_where_that_place_is_written_before() {
+    let scratch = tempfile::tempdir().unwrap();
+    let corpus = dated_corpus(
+        scratch.path(),
+        &[(
+            "1_report.txt",
+            "全年煤炭产量达到1.6亿吨，为能源保供作出贡献。澜石将按照山西省委赋予的定位推进工作。\n",
+            "澜石市政府工作报告",
+            "2024-02-01",
+        )],
+    );
+    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
+        .expect("the report opens");
+    // The report's own figure answers a question naming no place.
+    let city = engine.ask("煤炭产量是多少");
+    assert!(
+        city.quotes
+            .first()
+            .is_some_and(|quote| quote.text().contains("1.6亿吨")),
+        "{city:?}"
+    );
+    // The province is named only after the figure, as who set the city a goal; a place no
+    // sentence names is not answered with the city's figure either.
+    for question in ["山西省煤炭产量是多少", "北京煤炭产量是多少"] {
+        let reply = engine.ask(question);
+        assert_eq!(reply.status, Status::NotFound, "{question}: {reply:?}");
+    }
+}
+
+#[test]
+fn a_figure_beside_another_named_place_does_not_support_a_claim_of_the_first() {
+    let scratch = tempfile::tempdir().unwrap();
+    let corpus = dated_corpus(
+        scratch.path(),
+        &[(
+            "1_tourism.txt",
+            "全市接待游客1575万人次。其中，云冈石窟景区接待游客突破400万人次，恒山景区接待游客突破300万人次。\n",
+            "澜石日报",
+            "2024-11-01",
+        )],
+    );
+    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
+        .expect("the report opens");
+    let judged = |draft: &str| {
+        engine
+            .check(draft)
+            .claims
+            .first()
+            .expect("one claim")
+            .verdict
+    };
+    assert_eq!(
+        judged("云冈石窟景区接待游客300万人次。"),
+        Verdict::Contradicted
+    );
+    assert_eq!(judged("恒山景区接待游客300万人次。"), Verdict::Supported);
+    assert_eq!(
+        judged("云冈石窟景区接待游客400万人次。"),
+        Verdict::Supported
+    );
+}

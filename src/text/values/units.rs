@@ -76,6 +76,11 @@ pub const UNITS: &[&str] = &[
     "颗",
     "枚",
     "斤",
+    "列",
+    "艘",
+    "趟",
+    "篇",
+    "棵",
     "℃",
     // Normalised text is lower case: 1536TB is read as 1536tb.
     "tb",
@@ -138,7 +143,8 @@ pub(super) fn canonical_unit(unit: &str) -> Option<(&'static str, f64)> {
 /// cities are one figure (a measure's words tell what is counted, not the classifier).
 const COUNT_CLASSIFIERS: &[&str] = &[
     "个", "座", "家", "所", "项", "条", "处", "批", "类", "种", "届", "场", "部", "支", "张", "件",
-    "栋", "套", "辆", "颗", "枚", "份", "片", "组", "道", "层", "期", "株", "头",
+    "栋", "套", "辆", "颗", "枚", "份", "片", "组", "道", "层", "期", "株", "头", "列", "艘", "趟",
+    "篇", "棵",
 ];
 
 /// Two canonical units measure the same thing: equal, 个 beside another count classifier, or
