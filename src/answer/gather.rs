@@ -70,6 +70,11 @@ pub(super) struct AskedMeasure<'a> {
     /// The place the question asks about, as the spellings a source may use (see
     /// [`asked_place`]); empty when it names none.
     place: Vec<String>,
+    /// The term the question opens with ([`opening_term`]).
+    opening: Option<usize>,
+    /// The question's text and every spelling of its terms (耗电 and its synonym 用电量 of
+    /// 耗多少电), for telling opposed measures apart.
+    worded: String,
 }
 
 impl<'a> AskedMeasure<'a> {
@@ -86,6 +91,8 @@ impl<'a> AskedMeasure<'a> {
             min_fit,
             measured: measure_terms(question),
             place: asked_place(question),
+            opening: opening_term(question),
+            worded: worded(question),
         }
     }
 
@@ -129,6 +136,34 @@ impl<'a> AskedMeasure<'a> {
             .collect()
     }
 
+    /// The terms' weights without the question's one-character verbs and spans of time (打
+    /// and 一年 in 一年粮食能打多少斤) that the sentence at `ord` does not name: a source words
+    /// them its own way. A longer verb (生产 beside 投运) or a noun of the measure it does not
+    /// name still counts against its figures.
+    pub fn weights_worded_at(&self, ord: usize) -> Vec<f32> {
+        let around = self.around(ord);
+        let casual = |word: &str| {
+            let mut chars = word.chars();
+            let last = chars.next_back();
+            word.chars().count() == 1
+                || (matches!(last, Some('年' | '月' | '天'))
+                    && chars.all(|c| "一两二三几每全半".contains(c)))
+        };
+        self.question
+            .terms
+            .iter()
+            .zip(&self.pool.weights)
+            .map(|(term, weight)| {
+                let named = spellings(term).any(|(word, _)| pair_share(word, &around) > 0.0);
+                if term.names_a_thing || named || !casual(&term.text) {
+                    *weight
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
     /// The sentence at `ord` names a word of the question's measure that its document's
     /// title does not. A report on 大同 names the city in every sentence's stead, so the city
     /// says nothing of which measure a sentence states; when the title names them all, the
@@ -150,18 +185,32 @@ impl<'a> AskedMeasure<'a> {
     }
 
     /// `text` (the sentence at `ord` or a part of it) names a word of the question's measure
-    /// that the sentence's document title does not; true when the title names them all.
+    /// that the sentence's document title does not; true when the title names them all. A
+    /// word of two characters or more the title names counts too when `text` names it itself,
+    /// unless the question opens with it or it names a place the question asks about: 算力 of
+    /// a report titled 「…算力之城…」 says what a sentence measures, 大同 of a report on 大同
+    /// does not.
     fn names_untitled(&self, ord: usize, text: &str) -> bool {
         let title = title_of(self.corpus, ord);
         let named = |at: usize, text: &str| {
             spellings(&self.question.terms[at]).any(|(word, _)| pair_share(word, text) > 0.0)
         };
-        let mut untitled = self
-            .measured
-            .iter()
-            .filter(|at| !named(**at, &title))
-            .peekable();
-        untitled.peek().is_none() || untitled.any(|at| named(*at, text))
+        let (titled, untitled): (Vec<usize>, Vec<usize>) =
+            self.measured.iter().partition(|at| named(**at, &title));
+        untitled.is_empty()
+            || untitled.iter().any(|at| named(*at, text))
+            || titled.iter().any(|at| {
+                let word = &self.question.terms[*at].text;
+                // One character (镇 of 青禾镇) says no more than the place it ends.
+                Some(*at) != self.opening
+                    && word.chars().count() > 1
+                    && !self
+                        .question
+                        .places
+                        .iter()
+                        .any(|place| place.contains(word.as_str()))
+                    && named(*at, text)
+            })
     }
 
     /// The sentence at `ord` and its document's title: a report on 大同 need not name it again.
@@ -286,7 +335,7 @@ impl<'a> AskedMeasure<'a> {
         if named <= 0.0 {
             return 0.0;
         }
-        if contrasted(context, &self.question.normalized) {
+        if contrasted(context, &self.worded) {
             return 0.0;
         }
         let measure = measure_of(normalized, span.clone()).text;
@@ -369,12 +418,22 @@ impl<'a> AskedMeasure<'a> {
     }
 }
 
-/// The place a question asks about: a term that is or holds one of jieba's place names and
-/// that the question opens with (a year aside: 2021年山西省煤炭产量), not one it names later as
-/// where something ranks or leads (在山西排第几, 连通北京方向). Its spellings: the term, its
-/// synonyms, the places within it and what follows a place it opens with (山西大同: 山西,
-/// 大同), and each of these without its 省, 市, 县 or 区 (山西省: 山西). Empty when there is none.
-fn asked_place(question: &Question) -> Vec<String> {
+/// The question's normalised text and every spelling of its terms, space-separated.
+fn worded(question: &Question) -> String {
+    let spellings = question
+        .terms
+        .iter()
+        .flat_map(|term| std::iter::once(&term.text).chain(&term.synonyms));
+    std::iter::once(&question.normalized)
+        .chain(spellings)
+        .map(String::as_str)
+        .collect::<Vec<&str>>()
+        .join(" ")
+}
+
+/// The term the question opens with, a year aside (大同 in 2021年大同GDP是多少): where or
+/// whom it asks about, before what.
+fn opening_term(question: &Question) -> Option<usize> {
     let content = question.content.as_str();
     let opens_with = |text: &str| {
         content.find(text).is_some_and(|at| {
@@ -383,7 +442,19 @@ fn asked_place(question: &Question) -> Vec<String> {
                 .all(|c| !is_word_char(c) || c.is_ascii_digit() || c == '年')
         })
     };
-    let Some(term) = question.terms.iter().find(|term| opens_with(&term.text)) else {
+    question
+        .terms
+        .iter()
+        .position(|term| opens_with(&term.text))
+}
+
+/// The place a question asks about: a term that is or holds one of jieba's place names and
+/// that the question opens with (a year aside: 2021年山西省煤炭产量), not one it names later as
+/// where something ranks or leads (在山西排第几, 连通北京方向). Its spellings: the term, its
+/// synonyms, the places within it and what follows a place it opens with (山西大同: 山西,
+/// 大同), and each of these without its 省, 市, 县 or 区 (山西省: 山西). Empty when there is none.
+fn asked_place(question: &Question) -> Vec<String> {
+    let Some(term) = opening_term(question).map(|at| &question.terms[at]) else {
         return Vec::new();
     };
     let text = term.text.as_str();

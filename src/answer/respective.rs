@@ -19,19 +19,28 @@ const JOINED: &[(&str, &[&str])] = &[
     ("一二三产", &["第一产业", "第二产业", "第三产业"]),
 ];
 
-/// A measure that names one of the measures a joined word stands for while `question` names
-/// another and not this one (城镇居民人均可支配收入 asked 农村居民人均可支配收入): another measure,
-/// however many words they share.
+/// Measures that are each other's opposite though they share a word: what is generated and
+/// what is used (发电量 is not asked by 用电量 or 耗电量).
+const OPPOSED: &[&[&str]] = &[&["发电", "用电", "耗电"], &["收入", "支出"]];
+
+/// A measure that names one of the measures a joined word stands for, or one of a pair of
+/// opposed measures, while `question` names another and not this one (城镇居民人均可支配收入
+/// asked 农村居民人均可支配收入, 发电量 asked 用电量): another measure, however many words they
+/// share.
 pub(super) fn contrasted(measure: &str, question: &str) -> bool {
-    JOINED.iter().any(|(_, parts)| {
-        parts.iter().any(|part| {
-            measure.contains(part)
-                && !question.contains(part)
-                && parts.iter().any(|other| {
-                    other != part && question.contains(other) && !measure.contains(other)
-                })
+    JOINED
+        .iter()
+        .map(|(_, parts)| *parts)
+        .chain(OPPOSED.iter().copied())
+        .any(|parts| {
+            parts.iter().any(|part| {
+                measure.contains(part)
+                    && !question.contains(part)
+                    && parts.iter().any(|other| {
+                        other != part && question.contains(other) && !measure.contains(other)
+                    })
+            })
         })
-    })
 }
 
 /// Where a figure stands with respect to a 分别 list.
@@ -201,6 +210,11 @@ mod tests {
         ));
         assert!(!contrasted("居民人均可支配收入", "城镇居民人均可支配收入"));
         assert!(contrasted("出口总额", "进口总额是多少"));
+        assert!(contrasted(
+            "大同市发电量将由现在的550亿千瓦时",
+            "耗电 用电量"
+        ));
+        assert!(!contrasted("年用电量突破15亿度", "耗电 用电量"));
     }
 
     #[test]

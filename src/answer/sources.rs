@@ -40,6 +40,13 @@ pub(super) fn compare_sources(
 ) -> Option<Compared> {
     let corpus = measure.corpus;
     let first = quotes.first()?;
+    // The answer's figure and the statements are measured without the question's own words
+    // for what happened that the answer does not use (粮食能打多少斤: 打).
+    let worded = MeasurePool {
+        weights: measure.weights_worded_at(first.sentence_idx()),
+        ..measure.pool.clone()
+    };
+    let measure = &measure.with_pool(&worded);
     let first_facts = facts_of(first, corpus);
     let rate = |fact: &Fact| measure.rate(fact);
     // The answer's figure: the actual one naming the asked attribute that fits the measure

@@ -369,3 +369,83 @@ fn a_hit_of_the_asked_year_goes_before_one_of_another_year() {
     assert_eq!(ordered(&[2025], 0.3), vec![3, 0]);
     assert_eq!(ordered(&[2021], 0.6), vec![3, 0]);
 }
+
+/// A corpus of titled, dated documents: (file, title, date, text).
+fn titled(documents: &[(&str, &str, &str, &str)]) -> Corpus {
+    let files: Vec<RawFile> = documents
+        .iter()
+        .map(|(name, _, _, text)| RawFile {
+            name: (*name).into(),
+            bytes: text.as_bytes().to_vec(),
+        })
+        .collect();
+    let sources = SourcesFile {
+        document: documents
+            .iter()
+            .map(|(name, title, date, _)| SourceEntry {
+                file: (*name).into(),
+                source: Source {
+                    title: (*title).into(),
+                    date: Some((*date).into()),
+                    ..Source::default()
+                },
+            })
+            .collect(),
+    };
+    Corpus::build(&files, &sources, &CleaningRules::default())
+}
+
+#[test]
+fn a_word_of_the_measure_in_the_title_still_counts_where_the_sentence_names_it() {
+    let corpus = titled(&[(
+        "1_talk.txt",
+        "建设能源之城、算力之城的现代化产业体系",
+        "2025-03-12",
+        "大同算力产业累计完成产业投资超600亿元。",
+    )]);
+    // 数据 is the only word of the measure the title does not name, and the sentence does
+    // not name it; 算力 and 产业, which it names, say what it measures all the same.
+    let reply = reply_on_first(&corpus, "大同在算力和数据产业上累计投了多少钱");
+    assert_eq!(reply.status, Status::Answered, "{reply:?}");
+}
+
+#[test]
+fn every_source_is_read_without_the_questions_casual_words() {
+    let corpus = titled(&[
+        ("1_report.txt", "工作报告", "2022", "粮食产量达到25.1亿斤。"),
+        (
+            "2_news.txt",
+            "发布会",
+            "2024-11",
+            "全市粮食产量达到26亿斤。",
+        ),
+    ]);
+    let question = "一年粮食能打多少斤";
+    let parsed = parse_question(question, &Synonyms::default());
+    let pool = MeasurePool {
+        sentences: vec![1, 0],
+        weights: vec![1.0; parsed.terms.len()],
+        unknown_share: 0.0,
+    };
+    let config = AnswerConfig::default();
+    let reply = reply(
+        &parsed,
+        question,
+        &hits(&[(1, 1.0)]),
+        &pool,
+        &corpus,
+        &config,
+        0,
+    );
+    // 一年 and 打 are the asker's words, not the sources': both sources are compared.
+    let figures: Vec<&str> = reply
+        .facts
+        .iter()
+        .map(|fact| fact.figure.as_str())
+        .collect();
+    assert_eq!(reply.status, Status::SourcesDisagree, "{figures:?}");
+    assert!(
+        figures.contains(&"25.1亿斤") && figures.contains(&"26亿斤"),
+        "{figures:?}"
+    );
+}

@@ -60,10 +60,12 @@ pub(super) fn join_verb_objects(normalized: &str, synonyms: &Synonyms, terms: &m
         };
         let (verb, object) = (verb.as_str(), object.as_str());
         let is_term = |word: &str| terms.iter().any(|term| term.text == word);
+        // The verb may end a term jieba cut with the word before it (要耗 in 一年要耗多少电).
+        let ends_term = |word: &str| terms.iter().any(|term| term.text.ends_with(word));
         if LINKING_VERBS.contains(&verb)
             || QUESTION_WORDS.contains(&object)
             || leading_unit(object).is_some()
-            || !is_term(verb)
+            || !ends_term(verb)
             || !is_term(object)
         {
             continue;
@@ -125,6 +127,9 @@ mod tests {
         let mut found = terms(&["一年", "用", "电"]);
         join_verb_objects("一年得用多少电", &synonyms, &mut found);
         assert_eq!(texts(&found), ["一年", "用", "电", "用电"]);
+        let mut cut_with_before = terms(&["一年", "要耗", "电"]);
+        join_verb_objects("一年要耗多少电", &synonyms, &mut cut_with_before);
+        assert_eq!(texts(&cut_with_before), ["一年", "要耗", "电", "耗电"]);
         for (question, words) in [
             ("有多少人", &["有", "人"][..]),
             ("来了多少人", &["来", "人"]),
