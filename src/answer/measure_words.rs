@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::question::vocabulary::FIGURE_CUES;
 use crate::question::{QueryTerm, Question};
 use crate::search::MeasurePool;
 use crate::text::char_pairs::pair_text;
@@ -48,6 +49,48 @@ pub(super) fn without_generic(question: &Question, pool: &MeasurePool) -> Measur
         for (term, weight) in question.terms.iter().zip(&mut pool.weights) {
             if generic(term) {
                 *weight = 0.0;
+            }
+        }
+    }
+    pool
+}
+
+/// What a term of a question's clause that asks nothing weighs in a figure's fit, against its
+/// own weight: it may say why the figure is wanted (想去大同避暑，) or what the asking clause
+/// points back to (大同是首批国家历史文化名城之一，这第一批一共有多少座城市).
+const OTHER_CLAUSE: f32 = 0.5;
+
+/// The pool with the terms of a question's clauses that ask nothing at [`OTHER_CLAUSE`] of
+/// their weight, as long as the asking clause weighs something. A term is in an asking clause
+/// when it is written in one that holds a figure cue (多少, 几, 什么水平 …).
+pub(super) fn in_asking_clause(question: &Question, pool: &MeasurePool) -> MeasurePool {
+    let clauses: Vec<&str> = question
+        .normalized
+        .split(['，', ',', '；', ';', '：', ':', '。'])
+        .collect();
+    let asking: Vec<&str> = clauses
+        .iter()
+        .copied()
+        .filter(|clause| FIGURE_CUES.iter().any(|cue| clause.contains(cue)))
+        .collect();
+    let mut pool = pool.clone();
+    if asking.is_empty() || asking.len() == clauses.len() {
+        return pool;
+    }
+    let asked = |term: &QueryTerm| {
+        asking
+            .iter()
+            .any(|clause| clause.contains(term.text.as_str()))
+    };
+    let weighs = question
+        .terms
+        .iter()
+        .zip(&pool.weights)
+        .any(|(term, weight)| *weight > 0.0 && asked(term));
+    if weighs {
+        for (term, weight) in question.terms.iter().zip(&mut pool.weights) {
+            if !asked(term) {
+                *weight *= OTHER_CLAUSE;
             }
         }
     }
@@ -188,6 +231,35 @@ mod tests {
         assert_eq!(named_share("累计建成机架", "投运机架多少", &[]), 1.0);
         // What is counted still is: 服务器 does not name 机架.
         assert!(named_share("在用服务器", "投运机架多少", &[]) < 0.5);
+    }
+
+    #[test]
+    fn a_clause_that_asks_nothing_weighs_half() {
+        let question = crate::question::parse_question(
+            "想去大同避暑，那里夏天平均气温多少度",
+            &crate::question::Synonyms::default(),
+        );
+        let pool = MeasurePool {
+            weights: vec![1.0; question.terms.len()],
+            ..MeasurePool::default()
+        };
+        let weighed = in_asking_clause(&question, &pool);
+        let weight_of = |word: &str| {
+            let at = question.terms.iter().position(|term| term.text == word);
+            weighed.weights[at.unwrap_or_else(|| panic!("{word} in {:?}", question.terms))]
+        };
+        assert_eq!(weight_of("避暑"), OTHER_CLAUSE);
+        assert_eq!(weight_of("平均气温"), 1.0);
+        // One clause: nothing changes.
+        let single = crate::question::parse_question(
+            "大同夏天平均气温多少度",
+            &crate::question::Synonyms::default(),
+        );
+        let pool = MeasurePool {
+            weights: vec![1.0; single.terms.len()],
+            ..MeasurePool::default()
+        };
+        assert_eq!(in_asking_clause(&single, &pool).weights, pool.weights);
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub use facts::Fact;
 use facts::{asks_change, facts_of, figures_line, line_of};
 use gather::AskedMeasure;
 pub use gather::FULL_SCAN_SENTENCES;
-use measure_words::without_generic;
+use measure_words::{in_asking_clause, without_generic};
 pub use periods::asked_period_first;
 use periods::{PeriodMatch, period_match, quote_years};
 pub use quote::Quote;
@@ -137,7 +137,7 @@ pub fn reply(
     config: &AnswerConfig,
     skip: usize,
 ) -> Reply {
-    let pool = &without_generic(question, pool);
+    let pool = &in_asking_clause(question, &without_generic(question, pool));
     let mut reply = quoted(question, text, hits, pool, corpus, config, skip);
     if question.wants_figure && !reply.quotes.is_empty() {
         let per_quote: Vec<Vec<Fact>> = reply

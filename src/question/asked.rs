@@ -74,9 +74,17 @@ pub fn asked_unit(normalized: &str) -> Option<&'static str> {
     {
         return None;
     }
-    if ["第几", "前几", "排名多少", "排多少", "名次"]
-        .iter()
-        .any(|word| normalized.contains(word))
+    if [
+        "第几",
+        "前几",
+        "排名多少",
+        "排多少",
+        "名次",
+        "什么位置",
+        "什么位次",
+    ]
+    .iter()
+    .any(|word| normalized.contains(word))
     {
         return Some(RANK_UNIT);
     }
@@ -141,6 +149,7 @@ mod tests {
         assert_eq!(asked_unit("什么时候"), None);
         assert_eq!(asked_unit("城市算力指数在全国排第几"), Some(RANK_UNIT));
         assert_eq!(asked_unit("进出口增速在全省排名多少"), Some(RANK_UNIT));
+        assert_eq!(asked_unit("装机规模在全省处于什么位置"), Some(RANK_UNIT));
         assert_eq!(asked_unit("大同是第几批国家历史文化名城"), None);
     }
 }

@@ -60,8 +60,15 @@ pub(super) fn join_verb_objects(normalized: &str, synonyms: &Synonyms, terms: &m
         };
         let (verb, object) = (verb.as_str(), object.as_str());
         let is_term = |word: &str| terms.iter().any(|term| term.text == word);
-        // The verb may end a term jieba cut with the word before it (要耗 in 一年要耗多少电).
-        let ends_term = |word: &str| terms.iter().any(|term| term.text.ends_with(word));
+        // The verb may end a term jieba cut with a linking verb before it (要耗 in
+        // 一年要耗多少电; not 投资 in 投资多少钱).
+        let ends_term = |word: &str| {
+            terms.iter().any(|term| {
+                term.text.strip_suffix(word).is_some_and(|before| {
+                    before.is_empty() || before == "得" || LINKING_VERBS.contains(&before)
+                })
+            })
+        };
         if LINKING_VERBS.contains(&verb)
             || QUESTION_WORDS.contains(&object)
             || leading_unit(object).is_some()

@@ -293,9 +293,22 @@ pub fn drop_interrogatives(text: &str) -> String {
         .into_owned()
 }
 
-/// Words that mark a question about an amount.
+/// Words that mark a question about an amount, or a place in a ranking (什么位置: 全省第一).
 pub const FIGURE_CUES: &[&str] = &[
-    "多少", "几", "多大", "多高", "多长", "多久", "多远", "多重", "多快", "比例", "占比",
+    "多少",
+    "几",
+    "多大",
+    "多高",
+    "多长",
+    "多久",
+    "多远",
+    "多重",
+    "多快",
+    "比例",
+    "占比",
+    "什么水平",
+    "什么位置",
+    "什么位次",
 ];
 
 /// Words that mark a question about a time.
