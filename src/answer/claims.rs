@@ -109,8 +109,11 @@ const LINKING: &[&str] = &[
     "居",
 ];
 
-/// Words after a figure that qualify it rather than name its measure.
-const AFTER_FIGURE: &[&str] = &["以上", "以内", "以下", "左右", "上下", "之内", "多", "余"];
+/// Words after a figure that qualify it rather than name its measure (突破700亿元大关: a
+/// milestone, not what is counted).
+const AFTER_FIGURE: &[&str] = &[
+    "以上", "以内", "以下", "左右", "上下", "之内", "多", "余", "大关", "关口",
+];
 
 /// What the figure at `spans[at]` of the normalised draft sentence `text` (`spans`: all its
 /// figures) is a figure of, as [`measure_of`] reads it, with a subject named elsewhere in the
@@ -337,4 +340,25 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
         Some(false) => Verdict::Contradicted,
     };
     (verdict, evidence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_milestone_after_a_figure_is_not_its_measure() {
+        let text = "大同算力全产业链累计投资已突破700亿元大关";
+        let start = text.find("700").unwrap_or(0);
+        let span = start..start + "700亿元".len();
+        let measure = measure_of(text, span.clone());
+        assert!(measure.text.contains("累计投资"), "{}", measure.text);
+        // What is counted after a figure still is its measure.
+        let text = "引进5家龙头企业";
+        let start = text.find('5').unwrap_or(0);
+        assert_eq!(
+            measure_of(text, start..start + "5家".len()).text,
+            "龙头企业"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! figure shown side by side, newest first (`sources`); the context of a cited sentence
 //! (`context`). Pure: nothing here reads files or the clock. Rendering is `render`'s.
 
+mod asked_about;
 mod claims;
 mod context;
 mod facts;
