@@ -61,9 +61,15 @@ pub(super) fn without_generic(question: &Question, pool: &MeasurePool) -> Measur
 const OTHER_CLAUSE: f32 = 0.5;
 
 /// The pool with the terms of a question's clauses that ask nothing at [`OTHER_CLAUSE`] of
-/// their weight, as long as the asking clause weighs something. A term is in an asking clause
+/// their weight, and those of what a colon ends at none, as long as the asking clause weighs
+/// something. A term is in an asking clause
 /// when it is written in one that holds a figure cue (多少, 几, 什么水平 …).
 pub(super) fn in_asking_clause(question: &Question, pool: &MeasurePool) -> MeasurePool {
+    // What comes before a colon only introduces the question (作为投资人想了解：).
+    let asked_text = question
+        .normalized
+        .rsplit_once(['：', ':'])
+        .map_or(question.normalized.as_str(), |(_, after)| after);
     let clauses: Vec<&str> = question
         .normalized
         .split(['，', ',', '；', ';', '：', ':', '。'])
@@ -90,7 +96,11 @@ pub(super) fn in_asking_clause(question: &Question, pool: &MeasurePool) -> Measu
     if weighs {
         for (term, weight) in question.terms.iter().zip(&mut pool.weights) {
             if !asked(term) {
-                *weight *= OTHER_CLAUSE;
+                *weight *= if asked_text.contains(term.text.as_str()) {
+                    OTHER_CLAUSE
+                } else {
+                    0.0
+                };
             }
         }
     }
@@ -250,6 +260,24 @@ mod tests {
         };
         assert_eq!(weight_of("避暑"), OTHER_CLAUSE);
         assert_eq!(weight_of("平均气温"), 1.0);
+        // What a colon ends at only introduces the question.
+        let introduced = crate::question::parse_question(
+            "作为投资人想了解：服务器规模有多大",
+            &crate::question::Synonyms::default(),
+        );
+        let pool = MeasurePool {
+            weights: vec![1.0; introduced.terms.len()],
+            ..MeasurePool::default()
+        };
+        let weighed = in_asking_clause(&introduced, &pool);
+        for (term, weight) in introduced.terms.iter().zip(&weighed.weights) {
+            let expected = if term.text == "服务器" || term.text == "规模" {
+                1.0
+            } else {
+                0.0
+            };
+            assert_eq!(*weight, expected, "{}", term.text);
+        }
         // One clause: nothing changes.
         let single = crate::question::parse_question(
             "大同夏天平均气温多少度",

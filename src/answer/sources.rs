@@ -69,14 +69,22 @@ pub(super) fn compare_sources(
             .map(|fact| (fact, first.clone()))
             .or_else(|| {
                 // The first quote states no figure of the measure (力争…带动从业人员3.5万人以上,
-                // asked 带动就业多少人): the best statement in the asked unit is the answer's.
+                // asked 带动就业多少人), or only what is planned (预计…服务器规模突破200万台,
+                // asked 目前投运的服务器规模): the best statement in the asked unit, or in the
+                // unit of the planned figure that fits best, is the answer's.
                 let asked = if asks_change {
                     Kind::Change
                 } else {
                     Kind::Actual
                 };
+                let planned_unit = || {
+                    let planned = first_facts
+                        .iter()
+                        .filter(|fact| matches!(fact.kind, Kind::Target | Kind::Forecast));
+                    best_rated(planned, &rate).map(|(fact, _)| fact.quantity.unit)
+                };
                 let best = measure
-                    .statements(asked_unit?, &compared_with(asked))
+                    .statements(asked_unit.or_else(planned_unit)?, &compared_with(asked))
                     .into_iter()
                     .next()?;
                 Some((best.fact, best.quote))

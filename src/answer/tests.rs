@@ -449,3 +449,49 @@ fn every_source_is_read_without_the_questions_casual_words() {
         "{figures:?}"
     );
 }
+
+#[test]
+fn a_plan_ranked_first_is_answered_with_what_the_sources_say_is() {
+    let corpus = titled(&[
+        (
+            "1_plan.txt",
+            "规划",
+            "2021",
+            "预计到2025年，服务器规模突破200万台。",
+        ),
+        (
+            "2_news.txt",
+            "发布会",
+            "2024-11",
+            "全市投运服务器达到55.8万台。",
+        ),
+        ("3_talk.txt", "访谈", "2025-03-12", "全市投运服务器68万台。"),
+    ]);
+    let question = "目前投运的服务器规模有多大";
+    let parsed = parse_question(question, &Synonyms::default());
+    let pool = MeasurePool {
+        sentences: vec![0, 1, 2],
+        weights: vec![1.0; parsed.terms.len()],
+        unknown_share: 0.0,
+    };
+    let config = AnswerConfig::default();
+    let reply = reply(
+        &parsed,
+        question,
+        &hits(&[(0, 1.0)]),
+        &pool,
+        &corpus,
+        &config,
+        0,
+    );
+    let figures: Vec<&str> = reply
+        .facts
+        .iter()
+        .map(|fact| fact.figure.as_str())
+        .collect();
+    assert_eq!(reply.status, Status::SourcesDisagree, "{figures:?}");
+    assert!(
+        figures.contains(&"68万台") && figures.contains(&"55.8万台"),
+        "{figures:?}"
+    );
+}

@@ -41,7 +41,7 @@ pub(super) fn merge_bracketed(normalized: &str, terms: &mut Vec<QueryTerm>) {
 }
 
 static VERB_OBJECT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\p{Han})了?多少(\p{Han})").expect("verb-object pattern is valid")
+    Regex::new(r"(\p{Han})[了掉完过]?多少(\p{Han})").expect("verb-object pattern is valid")
 });
 
 /// Verbs that link rather than act (有多少人, 是多少年): no word with what follows.
@@ -51,7 +51,7 @@ const LINKING_VERBS: &[&str] = &[
 
 /// 用多少电, 产多少煤, 发多少电: a verb and its object, each a term of one character, asked
 /// about together; the joined word (用电) is added as a term, unless the object is a unit
-/// (来多少人 asks a count of people).
+/// (来多少人 asks a count of people). A complement after the verb (用掉多少电) is passed over.
 pub(super) fn join_verb_objects(normalized: &str, synonyms: &Synonyms, terms: &mut Vec<QueryTerm>) {
     let mut joined = Vec::new();
     for found in VERB_OBJECT_RE.captures_iter(normalized) {
@@ -134,6 +134,9 @@ mod tests {
         let mut found = terms(&["一年", "用", "电"]);
         join_verb_objects("一年得用多少电", &synonyms, &mut found);
         assert_eq!(texts(&found), ["一年", "用", "电", "用电"]);
+        let mut complemented = terms(&["一年", "要用", "掉", "电"]);
+        join_verb_objects("一年要用掉多少电", &synonyms, &mut complemented);
+        assert_eq!(texts(&complemented), ["一年", "要用", "掉", "电", "用电"]);
         let mut cut_with_before = terms(&["一年", "要耗", "电"]);
         join_verb_objects("一年要耗多少电", &synonyms, &mut cut_with_before);
         assert_eq!(texts(&cut_with_before), ["一年", "要耗", "电", "耗电"]);
