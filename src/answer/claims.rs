@@ -206,13 +206,14 @@ pub struct Asked<'a> {
 /// period is `years`, matched on its own).
 pub fn measure_question(measure: &Measure, synonyms: &Synonyms, years: Vec<u16>) -> Question {
     let mut question = parse_question(&measure.text, synonyms);
-    // How it changed (同比增长) and when or where in the whole (全年, 全市) say nothing of
-    // which measure it is.
+    // How it changed (同比增长), when or where in the whole (全年, 全市) and how the figure
+    // is put (位列, 达到) say nothing of which measure it is.
     question.terms.retain(|term| {
         let word = term.text.as_str();
         !GENERIC.contains(&word)
             && !CHANGE_CUES.contains(&word)
             && !NOT_MEASURE.contains(&word)
+            && !LINKING.contains(&word)
             && !is_number(word)
     });
     question.years = years;

@@ -40,9 +40,10 @@ pub fn places_named(tagged: &[(&str, &str)], question: &str) -> Vec<String> {
         let stem = if chars.clone().count() >= 2 {
             let kind_of_area = KINDS_OF_AREA.iter().any(|kind| word.ends_with(kind));
             (is_name_tag(tag) && !kind_of_area).then_some(chars.as_str())
-        } else if at > 0 {
+        } else if at > 0 && word.chars().count() == 1 {
             // The suffix cut off (青禾 / 县, a name jieba does not know): 区 only after a
-            // place name, since 封锁 / 区 is tagged as a person.
+            // place name, since 封锁 / 区 is tagged as a person. Not 山西 / 全省: the whole of
+            // the province, where a figure ranks.
             let (before, tag) = tagged[at - 1];
             let name = if last == '区' {
                 tag == "ns"
@@ -99,6 +100,8 @@ mod tests {
             ("逃出德军封锁区的女孩", &[]),
             ("川纹笛鲷分布在哪一大洋区", &[]),
             ("哪个城市是第一大城市", &[]),
+            // The whole province a figure ranks in, not a place asked about.
+            ("装机规模居山西全省第一", &[]),
         ];
         for (question, places) in cases {
             let tagged = tagged_words(question);
