@@ -72,3 +72,15 @@ pub(super) fn asked_place(question: &Question) -> Vec<String> {
     spellings.extend(shortened);
     spellings
 }
+
+/// A word of the asker's own that a source words its own way: a verb of one character (打),
+/// one after a modal (能产, 要耗, 会用), or a span of time (一年, 每月).
+pub(super) fn is_casual(word: &str) -> bool {
+    let mut chars = word.chars();
+    let last = chars.next_back();
+    let n = word.chars().count();
+    n == 1
+        || (n == 2 && word.starts_with(['能', '要', '会', '得', '可']))
+        || (matches!(last, Some('年' | '月' | '天'))
+            && chars.all(|c| "一两二三几每全半".contains(c)))
+}

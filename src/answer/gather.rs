@@ -5,7 +5,7 @@
 //! apart by where the question's words stand: in the figure's own part of the sentence.
 
 use super::Quote;
-use super::asked_about::{asked_place, opening_term, worded};
+use super::asked_about::{asked_place, is_casual, opening_term, worded};
 use super::claims::measure_of;
 use super::facts::{Fact, PART_ENDS, facts_of, figure_context, start_after};
 use super::measure_words::{is_number, measure_terms, named_share};
@@ -136,26 +136,19 @@ impl<'a> AskedMeasure<'a> {
             .collect()
     }
 
-    /// The terms' weights without the question's one-character verbs and spans of time (打
-    /// and 一年 in 一年粮食能打多少斤) that the sentence at `ord` does not name: a source words
-    /// them its own way. A longer verb (生产 beside 投运) or a noun of the measure it does not
+    /// The terms' weights without the question's one-character verbs (after a modal too: 能产)
+    /// and spans of time (打 and 一年 in 一年粮食能打多少斤) that the sentence at `ord` does not
+    /// name: a source words them its own way. A longer verb (生产 beside 投运) or a noun of the measure it does not
     /// name still counts against its figures.
     pub fn weights_worded_at(&self, ord: usize) -> Vec<f32> {
         let around = self.around(ord);
-        let casual = |word: &str| {
-            let mut chars = word.chars();
-            let last = chars.next_back();
-            word.chars().count() == 1
-                || (matches!(last, Some('年' | '月' | '天'))
-                    && chars.all(|c| "一两二三几每全半".contains(c)))
-        };
         self.question
             .terms
             .iter()
             .zip(&self.pool.weights)
             .map(|(term, weight)| {
                 let named = spellings(term).any(|(word, _)| pair_share(word, &around) > 0.0);
-                if term.names_a_thing || named || !casual(&term.text) {
+                if term.names_a_thing || named || !is_casual(&term.text) {
                     *weight
                 } else {
                     0.0

@@ -238,8 +238,15 @@ fn quoted(
     // what was asked, not by one whose figures in the unit are of another measure.
     if let Some(unit) = asked_unit.filter(|_| question.wants_figure) {
         distinct.retain(|quote| {
+            // Read without the asker's casual words the quote does not use (一年能产多少吨煤).
+            let ord = quote.sentence_idx();
+            let worded = MeasurePool {
+                weights: measure.weights_worded_at(ord),
+                ..pool.clone()
+            };
             measure
-                .fit_in_unit(quote.sentence_idx(), unit, asks_change)
+                .with_pool(&worded)
+                .fit_in_unit(ord, unit, asks_change)
                 .is_some_and(|fit| fit >= config.unit_fit)
         });
         if distinct.is_empty() {

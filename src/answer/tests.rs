@@ -495,3 +495,46 @@ fn a_plan_ranked_first_is_answered_with_what_the_sources_say_is() {
         "{figures:?}"
     );
 }
+
+#[test]
+fn the_askers_casual_words_do_not_keep_a_quote_from_its_unit() {
+    let corpus = titled(&[(
+        "1_news.txt",
+        "能源报道",
+        "2026-01-17",
+        "大同原煤年产量稳定在1.5亿吨以上。",
+    )]);
+    // 一年 is the asker's word; the source says 年产量. Weighed as a rare word, it would
+    // outweigh 煤 in the figure's fit.
+    let question = "大同一年能产多少吨煤";
+    let parsed = parse_question(question, &Synonyms::default());
+    let weights = parsed
+        .terms
+        .iter()
+        .map(|term| match term.text.as_str() {
+            "一年" => 10.0,
+            _ => 1.0,
+        })
+        .collect();
+    let pool = MeasurePool {
+        sentences: vec![0],
+        weights,
+        unknown_share: 0.0,
+    };
+    let config = AnswerConfig::default();
+    let reply = reply(
+        &parsed,
+        question,
+        &hits(&[(0, 1.0)]),
+        &pool,
+        &corpus,
+        &config,
+        0,
+    );
+    assert_eq!(
+        reply.status,
+        Status::Answered,
+        "{:?} {reply:?}",
+        parsed.terms
+    );
+}
