@@ -113,43 +113,48 @@ impl<'a> AskedMeasure<'a> {
         self.fit_at(fact.sentence_idx, fact.span.clone(), context)
     }
 
+    /// Each term with its weight and how far the sentence at `ord` and its document's title
+    /// name it (0–1, a synonym at [`SYNONYM`]).
+    fn named_around(&self, ord: usize) -> impl Iterator<Item = (&QueryTerm, f32, f32)> {
+        let around = self.around(ord);
+        self.question
+            .terms
+            .iter()
+            .zip(&self.pool.weights)
+            .map(move |(term, weight)| {
+                let named = spellings(term)
+                    .map(|(word, credit)| credit * pair_share(word, &around))
+                    .fold(0.0_f32, f32::max);
+                (term, *weight, named)
+            })
+    }
+
     /// The terms' weights as far as the answer's sentence (at `ord`, with its document's title)
     /// names them: words of the question's own phrasing (一年能产, 排) that the answer does not
     /// use say nothing of which figures state the same measure.
     pub fn weights_named_at(&self, ord: usize) -> Vec<f32> {
-        let around = self.around(ord);
-        self.question
-            .terms
-            .iter()
-            .zip(&self.pool.weights)
-            .map(|(term, weight)| {
+        self.named_around(ord)
+            .map(|(term, weight, named)| {
                 // A year is matched as a period, wherever the source dates it; 同比增长 says
                 // how a measure moved, not which one.
                 if is_number(&term.text) || CHANGE_CUES.contains(&term.text.as_str()) {
-                    return 0.0;
+                    0.0
+                } else {
+                    weight * named
                 }
-                let named = spellings(term)
-                    .map(|(word, credit)| credit * pair_share(word, &around))
-                    .fold(0.0_f32, f32::max);
-                weight * named
             })
             .collect()
     }
 
-    /// The terms' weights without the question's one-character verbs (after a modal too: 能产)
-    /// and spans of time (打 and 一年 in 一年粮食能打多少斤) that the sentence at `ord` does not
-    /// name: a source words them its own way. A longer verb (生产 beside 投运) or a noun of the measure it does not
-    /// name still counts against its figures.
+    /// The terms' weights without the asker's casual words (`is_casual`: 打 and 一年 in
+    /// 一年粮食能打多少斤) that the sentence at `ord` does not name: a source words them its own
+    /// way. A longer verb (生产 beside 投运) or a noun it does not name still counts against
+    /// its figures.
     pub fn weights_worded_at(&self, ord: usize) -> Vec<f32> {
-        let around = self.around(ord);
-        self.question
-            .terms
-            .iter()
-            .zip(&self.pool.weights)
-            .map(|(term, weight)| {
-                let named = spellings(term).any(|(word, _)| pair_share(word, &around) > 0.0);
-                if term.names_a_thing || named || !is_casual(&term.text) {
-                    *weight
+        self.named_around(ord)
+            .map(|(term, weight, named)| {
+                if term.names_a_thing || named > 0.0 || !is_casual(&term.text) {
+                    weight
                 } else {
                     0.0
                 }

@@ -66,21 +66,43 @@ fn one_document(text: &str) -> Corpus {
 /// The reply to `question` when the index ranks the first sentence of `corpus` alone, every
 /// term weighed alike.
 fn reply_on_first(corpus: &Corpus, question: &str) -> Reply {
+    reply_weighed(corpus, question, 0, &[], |_| 1.0)
+}
+
+/// The reply to `question` when the index ranks the sentence at `first` alone and finds
+/// `pooled` deeper, each term weighed by `weight`.
+fn reply_weighed(
+    corpus: &Corpus,
+    question: &str,
+    first: usize,
+    pooled: &[usize],
+    weight: impl Fn(&str) -> f32,
+) -> Reply {
     let parsed = parse_question(question, &Synonyms::default());
     let pool = MeasurePool {
-        weights: vec![1.0; parsed.terms.len()],
-        ..MeasurePool::default()
+        sentences: pooled.to_vec(),
+        weights: parsed.terms.iter().map(|term| weight(&term.text)).collect(),
+        unknown_share: 0.0,
     };
     let config = AnswerConfig::default();
     reply(
         &parsed,
         question,
-        &hits(&[(0, 1.0)]),
+        &hits(&[(first, 1.0)]),
         &pool,
         corpus,
         &config,
         0,
     )
+}
+
+/// The figures of a reply's facts.
+fn figures_of(reply: &Reply) -> Vec<&str> {
+    reply
+        .facts
+        .iter()
+        .map(|fact| fact.figure.as_str())
+        .collect()
 }
 
 fn check(question: &str, scores: &[(usize, f32)], status: Status, refs: &[&str]) {
@@ -420,29 +442,9 @@ fn every_source_is_read_without_the_questions_casual_words() {
             "全市粮食产量达到26亿斤。",
         ),
     ]);
-    let question = "一年粮食能打多少斤";
-    let parsed = parse_question(question, &Synonyms::default());
-    let pool = MeasurePool {
-        sentences: vec![1, 0],
-        weights: vec![1.0; parsed.terms.len()],
-        unknown_share: 0.0,
-    };
-    let config = AnswerConfig::default();
-    let reply = reply(
-        &parsed,
-        question,
-        &hits(&[(1, 1.0)]),
-        &pool,
-        &corpus,
-        &config,
-        0,
-    );
+    let reply = reply_weighed(&corpus, "一年粮食能打多少斤", 1, &[1, 0], |_| 1.0);
     // 一年 and 打 are the asker's words, not the sources': both sources are compared.
-    let figures: Vec<&str> = reply
-        .facts
-        .iter()
-        .map(|fact| fact.figure.as_str())
-        .collect();
+    let figures = figures_of(&reply);
     assert_eq!(reply.status, Status::SourcesDisagree, "{figures:?}");
     assert!(
         figures.contains(&"25.1亿斤") && figures.contains(&"26亿斤"),
@@ -467,28 +469,14 @@ fn a_plan_ranked_first_is_answered_with_what_the_sources_say_is() {
         ),
         ("3_talk.txt", "访谈", "2025-03-12", "全市投运服务器68万台。"),
     ]);
-    let question = "目前投运的服务器规模有多大";
-    let parsed = parse_question(question, &Synonyms::default());
-    let pool = MeasurePool {
-        sentences: vec![0, 1, 2],
-        weights: vec![1.0; parsed.terms.len()],
-        unknown_share: 0.0,
-    };
-    let config = AnswerConfig::default();
-    let reply = reply(
-        &parsed,
-        question,
-        &hits(&[(0, 1.0)]),
-        &pool,
+    let reply = reply_weighed(
         &corpus,
-        &config,
+        "目前投运的服务器规模有多大",
         0,
+        &[0, 1, 2],
+        |_| 1.0,
     );
-    let figures: Vec<&str> = reply
-        .facts
-        .iter()
-        .map(|fact| fact.figure.as_str())
-        .collect();
+    let figures = figures_of(&reply);
     assert_eq!(reply.status, Status::SourcesDisagree, "{figures:?}");
     assert!(
         figures.contains(&"68万台") && figures.contains(&"55.8万台"),
@@ -506,35 +494,8 @@ fn the_askers_casual_words_do_not_keep_a_quote_from_its_unit() {
     )]);
     // 一年 is the asker's word; the source says 年产量. Weighed as a rare word, it would
     // outweigh 煤 in the figure's fit.
-    let question = "大同一年能产多少吨煤";
-    let parsed = parse_question(question, &Synonyms::default());
-    let weights = parsed
-        .terms
-        .iter()
-        .map(|term| match term.text.as_str() {
-            "一年" => 10.0,
-            _ => 1.0,
-        })
-        .collect();
-    let pool = MeasurePool {
-        sentences: vec![0],
-        weights,
-        unknown_share: 0.0,
-    };
-    let config = AnswerConfig::default();
-    let reply = reply(
-        &parsed,
-        question,
-        &hits(&[(0, 1.0)]),
-        &pool,
-        &corpus,
-        &config,
-        0,
-    );
-    assert_eq!(
-        reply.status,
-        Status::Answered,
-        "{:?} {reply:?}",
-        parsed.terms
-    );
+    let reply = reply_weighed(&corpus, "大同一年能产多少吨煤", 0, &[0], |word| {
+        if word == "一年" { 10.0 } else { 1.0 }
+    });
+    assert_eq!(reply.status, Status::Answered, "{reply:?}");
 }

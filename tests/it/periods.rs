@@ -5,7 +5,7 @@
 use quotebot::answer::Status;
 use quotebot::engine::{Engine, OpenOptions};
 
-use crate::support::{config_for, dated_corpus};
+use crate::support::{config_for, dated_engine};
 
 const SOURCES: &str = r#"
 [[document]]
@@ -104,7 +104,7 @@ fn a_bad_day_is_a_config_error() {
 #[test]
 fn a_holiday_figure_neither_answers_for_the_year_nor_disagrees_with_it() {
     let scratch = tempfile::tempdir().unwrap();
-    let corpus = dated_corpus(
+    let engine = dated_engine(
         scratch.path(),
         &[
             (
@@ -121,8 +121,6 @@ fn a_holiday_figure_neither_answers_for_the_year_nor_disagrees_with_it() {
             ),
         ],
     );
-    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
-        .expect("the corpus opens");
     let first_quote = |question: &str| {
         let reply = engine.ask(question);
         let first = reply.quotes.first().map(|quote| quote.text().to_string());
@@ -155,7 +153,7 @@ fn a_holiday_figure_neither_answers_for_the_year_nor_disagrees_with_it() {
 #[test]
 fn a_report_does_not_outdate_itself() {
     let scratch = tempfile::tempdir().unwrap();
-    let corpus = dated_corpus(
+    let engine = dated_engine(
         scratch.path(),
         &[(
             "1_report.txt",
@@ -166,8 +164,6 @@ fn a_report_does_not_outdate_itself() {
             "2022-02-10",
         )],
     );
-    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
-        .expect("the report opens");
     let report = engine.check("青禾镇2021年地区生产总值增长7.5%。");
     let claim = report.claims.first().expect("one claim");
     assert_eq!(claim.figure, "7.5%");
@@ -222,7 +218,7 @@ fn a_claim_of_a_year_no_source_states_is_not_found_with_the_years_they_state() {
 #[test]
 fn a_claim_naming_no_year_is_judged_against_the_latest_figure_of_a_sentence() {
     let scratch = tempfile::tempdir().unwrap();
-    let corpus = dated_corpus(
+    let engine = dated_engine(
         scratch.path(),
         &[(
             "1_air.txt",
@@ -231,8 +227,6 @@ fn a_claim_naming_no_year_is_judged_against_the_latest_figure_of_a_sentence() {
             "2022-03-01",
         )],
     );
-    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
-        .expect("the corpus opens");
     let judged = |draft: &str| {
         let report = engine.check(draft);
         let claim = report.claims.first().expect("one claim").clone();
@@ -261,7 +255,7 @@ fn a_claim_naming_no_year_is_judged_against_the_latest_figure_of_a_sentence() {
 #[test]
 fn a_year_opening_a_draft_sentence_dates_its_figure() {
     let scratch = tempfile::tempdir().unwrap();
-    let corpus = dated_corpus(
+    let engine = dated_engine(
         scratch.path(),
         &[
             (
@@ -278,8 +272,6 @@ fn a_year_opening_a_draft_sentence_dates_its_figure() {
             ),
         ],
     );
-    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
-        .expect("the corpus opens");
     let judged = |draft: &str| {
         engine
             .check(draft)
@@ -297,37 +289,5 @@ fn a_year_opening_a_draft_sentence_dates_its_figure() {
     assert_eq!(
         judged("2021年，农村居民人均可支配收入增长11.2%。"),
         Verdict::Supported
-    );
-}
-
-#[test]
-fn a_year_asked_for_finds_its_figure_below_another_years() {
-    let scratch = tempfile::tempdir().unwrap();
-    let corpus = dated_corpus(
-        scratch.path(),
-        &[
-            (
-                "1_report.txt",
-                "全年粮食产量达到25.1亿斤，农产品加工销售收入完成154亿元。\n",
-                "2021年工作回顾",
-                "2022-02-01",
-            ),
-            (
-                "2_news.txt",
-                "今年，全市粮食产量有望突破26亿斤，粮食种植面积达443万亩。\n",
-                "粮食产量创新高",
-                "2024-11-01",
-            ),
-        ],
-    );
-    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
-        .expect("the corpus opens");
-    let reply = engine.ask("2021年粮食产量是多少");
-    assert!(
-        reply
-            .quotes
-            .first()
-            .is_some_and(|quote| quote.text().contains("25.1亿斤")),
-        "{reply:?}"
     );
 }

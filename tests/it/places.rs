@@ -3,14 +3,14 @@
 //! question is not answered with the city's figure.
 
 use quotebot::answer::{Status, Verdict};
-use quotebot::engine::{Engine, OpenOptions};
+use quotebot::engine::Engine;
 
-use crate::support::{config_for, dated_corpus};
+use crate::support::dated_engine;
 
 /// A city's report: the city's own figures (its name only in the title), and a paragraph on
 /// one of its counties.
 fn city_report(scratch: &std::path::Path) -> Engine {
-    let corpus = dated_corpus(
+    dated_engine(
         scratch,
         &[(
             "1_report.txt",
@@ -19,8 +19,7 @@ fn city_report(scratch: &std::path::Path) -> Engine {
             "澜石市政府工作报告",
             "2024-02-01",
         )],
-    );
-    Engine::open(config_for(&corpus, scratch), OpenOptions::default()).expect("the report opens")
+    )
 }
 
 #[test]
@@ -81,7 +80,7 @@ fn a_claim_about_another_place_is_not_supported_by_the_citys_figure() {
 #[test]
 fn a_figure_question_opening_with_a_place_is_answered_where_that_place_is_written_before() {
     let scratch = tempfile::tempdir().unwrap();
-    let corpus = dated_corpus(
+    let engine = dated_engine(
         scratch.path(),
         &[(
             "1_report.txt",
@@ -90,8 +89,6 @@ fn a_figure_question_opening_with_a_place_is_answered_where_that_place_is_writte
             "2024-02-01",
         )],
     );
-    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
-        .expect("the report opens");
     // The report's own figure answers a question naming no place.
     let city = engine.ask("煤炭产量是多少");
     assert!(
@@ -111,7 +108,7 @@ fn a_figure_question_opening_with_a_place_is_answered_where_that_place_is_writte
 #[test]
 fn a_figure_beside_another_named_place_does_not_support_a_claim_of_the_first() {
     let scratch = tempfile::tempdir().unwrap();
-    let corpus = dated_corpus(
+    let engine = dated_engine(
         scratch.path(),
         &[(
             "1_tourism.txt",
@@ -120,8 +117,6 @@ fn a_figure_beside_another_named_place_does_not_support_a_claim_of_the_first() {
             "2024-11-01",
         )],
     );
-    let engine = Engine::open(config_for(&corpus, scratch.path()), OpenOptions::default())
-        .expect("the report opens");
     let judged = |draft: &str| {
         engine
             .check(draft)

@@ -298,6 +298,12 @@ pub fn dated_corpus(dir: &Path, documents: &[(&str, &str, &str, &str)]) -> PathB
     corpus
 }
 
+/// An engine over [`dated_corpus`]'s `documents`, written into `dir`.
+pub fn dated_engine(dir: &Path, documents: &[(&str, &str, &str, &str)]) -> Engine {
+    let corpus = dated_corpus(dir, documents);
+    Engine::open(config_for(&corpus, dir), OpenOptions::default()).expect("the corpus opens")
+}
+
 /// Every sentence of the fixture, in document order.
 pub fn fixture_sentences() -> Vec<&'static str> {
     FIXTURE
