@@ -33,6 +33,9 @@ fn is_unit(word: &str) -> bool {
 /// 投了多少钱): a fact need not name them.
 pub(super) const GENERIC: &[&str] = &[
     "规模", "数量", "总量", "总数", "数目", "水平", "总额", "体量", "量", "数", "钱",
+    // Whether it is counted over the years (累计投资 beside 完成投资) or as a place in a
+    // ranking (位列, 名次 beside 稳居全国前三) is how it is put, not what is counted.
+    "累计", "排名", "排行", "位居", "位列", "名次", "位次", "排位",
 ];
 
 /// The pool with no weight on the question's [`GENERIC`] words, unless it names nothing else:
@@ -53,6 +56,26 @@ pub(super) fn without_generic(question: &Question, pool: &MeasurePool) -> Measur
         }
     }
     pool
+}
+
+/// Words of whether a thing runs or is built (see [`NOT_MEASURE`]).
+const RUNNING: &[&str] = &["投运", "在用", "建成"];
+
+/// `weights` with none on the question's words of whether a thing runs or is built, for a
+/// target or a forecast: what is planned does not run yet.
+pub(super) fn unstated_in_plans(question: &Question, weights: &[f32]) -> Vec<f32> {
+    question
+        .terms
+        .iter()
+        .zip(weights)
+        .map(|(term, weight)| {
+            if RUNNING.contains(&term.text.as_str()) {
+                0.0
+            } else {
+                *weight
+            }
+        })
+        .collect()
 }
 
 /// What a term of a question's clause that asks nothing weighs in a figure's fit, against its
@@ -167,10 +190,19 @@ pub(super) const NOT_MEASURE: &[&str] = &[
     "建成",
 ];
 
+/// Words that say a figure is a share: of the thing the sentence names beside them (新能源占比,
+/// or 占比超过56% after 新能源装机), which is what it measures. A claim keeps them as words of
+/// its measure.
+const SHARE_OF: &[&str] = &["占比", "比重"];
+
 /// What brackets hold (it explains the word before them: PUE(能耗水平)) and the words of
-/// [`NOT_MEASURE`].
+/// [`NOT_MEASURE`] and [`SHARE_OF`].
 static NOT_MEASURE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<String> = NOT_MEASURE.iter().map(|word| regex::escape(word)).collect();
+    let words: Vec<String> = NOT_MEASURE
+        .iter()
+        .chain(SHARE_OF)
+        .map(|word| regex::escape(word))
+        .collect();
     Regex::new(&format!(r"[(（][^()（）]*[)）]|{}", words.join("|")))
         .expect("not-measure pattern is valid")
 });
@@ -241,6 +273,22 @@ mod tests {
         assert_eq!(named_share("累计建成机架", "投运机架多少", &[]), 1.0);
         // What is counted still is: 服务器 does not name 机架.
         assert!(named_share("在用服务器", "投运机架多少", &[]) < 0.5);
+        // A target or forecast is weighed without the question's 投运.
+        let question = crate::question::parse_question(
+            "投运服务器有多少台",
+            &crate::question::Synonyms::default(),
+        );
+        let texts: Vec<&str> = question.terms.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["投运", "服务器"]);
+        assert_eq!(unstated_in_plans(&question, &[2.0, 3.0]), [0.0, 3.0]);
+    }
+
+    #[test]
+    fn a_share_is_of_the_thing_named_beside_it() {
+        // 占比 says the figure is a share, not of what: 其中新能源占比 measures 新能源.
+        assert_eq!(named_share("占比", "新能源装机占几成", &[]), 1.0);
+        assert_eq!(named_share("其中新能源占比", "新能源装机占几成", &[]), 1.0);
+        assert!(named_share("应届生占比", "新能源装机占几成", &[]) < 0.5);
     }
 
     #[test]
@@ -309,5 +357,20 @@ mod tests {
             ..MeasurePool::default()
         };
         assert_eq!(without_generic(&question, &only).weights, [0.0, 1.0]);
+        // How a rank or a running total is put is no word of what is ranked or counted.
+        let ranked = crate::question::parse_question(
+            "算力指数累计位列第几",
+            &crate::question::Synonyms::default(),
+        );
+        let texts: Vec<&str> = ranked.terms.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["算力", "指数", "累计", "位列", "第几"]);
+        let pool = MeasurePool {
+            weights: vec![1.0; 5],
+            ..MeasurePool::default()
+        };
+        assert_eq!(
+            without_generic(&ranked, &pool).weights,
+            [1.0, 1.0, 0.0, 0.0, 1.0]
+        );
     }
 }

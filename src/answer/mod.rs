@@ -9,6 +9,7 @@ mod context;
 mod facts;
 mod gather;
 mod measure_words;
+mod naming;
 mod periods;
 mod quote;
 mod respective;

@@ -103,6 +103,16 @@ pub(super) fn compare_sources(
         ..measure.pool.clone()
     };
     let measure = &measure.with_pool(&focused);
+    tracing::debug!(
+        "statements weighed by {:?}",
+        measure
+            .question
+            .terms
+            .iter()
+            .map(|term| term.text.as_str())
+            .zip(&focused.weights)
+            .collect::<Vec<_>>()
+    );
     let headline_fit = measure.fit(&headline);
     let mut gathered = measure.statements(unit, &compared_with(kind));
     // The names the answer's sentence states of the question (云冈石窟) say whose figure it is:

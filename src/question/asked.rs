@@ -82,6 +82,9 @@ pub fn asked_unit(normalized: &str) -> Option<&'static str> {
         "名次",
         "什么位置",
         "什么位次",
+        "排名如何",
+        "排名怎样",
+        "排名怎么样",
     ]
     .iter()
     .any(|word| normalized.contains(word))
@@ -150,6 +153,7 @@ mod tests {
         assert_eq!(asked_unit("城市算力指数在全国排第几"), Some(RANK_UNIT));
         assert_eq!(asked_unit("进出口增速在全省排名多少"), Some(RANK_UNIT));
         assert_eq!(asked_unit("装机规模在全省处于什么位置"), Some(RANK_UNIT));
+        assert_eq!(asked_unit("空气质量在山西省排名如何"), Some(RANK_UNIT));
         assert_eq!(asked_unit("大同是第几批国家历史文化名城"), None);
     }
 }

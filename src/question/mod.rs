@@ -251,6 +251,15 @@ pub(crate) mod tests {
         check("成绩什么时候出", &["成绩", "出"], false, true, &[]);
         check("什么?", &[], false, false, &[]);
         check("大同有多少个村", &["大同", "村"], true, false, &[]);
+        // A place in a ranking is a figure too.
+        check(
+            "储能在全省处于什么名次",
+            &["储能", "全省", "处于", "名次"],
+            true,
+            false,
+            &[],
+        );
+        check("空气质量排名如何", &["空气质量", "排名"], true, false, &[]);
         check("用了几架飞机", &["用", "飞机"], true, false, &[]);
         check("市长叫什么名字", &["市长", "名字"], false, false, &[]);
         check("AND ( \" * :", &["and"], false, false, &[]);

@@ -61,12 +61,16 @@ pub(super) fn join_verb_objects(normalized: &str, synonyms: &Synonyms, terms: &m
         let (verb, object) = (verb.as_str(), object.as_str());
         let is_term = |word: &str| terms.iter().any(|term| term.text == word);
         // The verb may end a term jieba cut with a linking verb before it (要耗 in
-        // 一年要耗多少电; not 投资 in 投资多少钱).
+        // 一年要耗多少电; not 投资 in 投资多少钱), or open one it cut with its complement (投了 in
+        // 投了多少钱).
+        let complement = found.get(0).map_or("", |whole| {
+            &whole.as_str()[verb.len()..whole.as_str().len() - object.len() - "多少".len()]
+        });
         let ends_term = |word: &str| {
             terms.iter().any(|term| {
                 term.text.strip_suffix(word).is_some_and(|before| {
                     before.is_empty() || before == "得" || LINKING_VERBS.contains(&before)
-                })
+                }) || (!complement.is_empty() && term.text == format!("{word}{complement}"))
             })
         };
         if LINKING_VERBS.contains(&verb)
@@ -140,6 +144,9 @@ mod tests {
         let mut cut_with_before = terms(&["一年", "要耗", "电"]);
         join_verb_objects("一年要耗多少电", &synonyms, &mut cut_with_before);
         assert_eq!(texts(&cut_with_before), ["一年", "要耗", "电", "耗电"]);
+        let mut cut_with_complement = terms(&["累计", "投了", "钱"]);
+        join_verb_objects("累计投了多少钱", &synonyms, &mut cut_with_complement);
+        assert_eq!(texts(&cut_with_complement), ["累计", "投了", "钱", "投钱"]);
         for (question, words) in [
             ("有多少人", &["有", "人"][..]),
             ("来了多少人", &["来", "人"]),

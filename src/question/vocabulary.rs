@@ -309,6 +309,10 @@ pub const FIGURE_CUES: &[&str] = &[
     "什么水平",
     "什么位置",
     "什么位次",
+    "名次",
+    "排名如何",
+    "排名怎样",
+    "排名怎么样",
 ];
 
 /// Words that mark a question about a time.
