@@ -37,7 +37,8 @@ static FIGURE_RE: LazyLock<Regex> = LazyLock::new(|| {
         "(?:{chinese}分之{chinese}|{number}分之{number}|百分之{chinese}(?:点{chinese})?|一半)\
          |{lead}{number}(?:多|余)?[十百千万亿]*(?:多|余)?(?:{units})\
          |{lead}{number}[万亿]+\
-         |{chinese_amount}(?:多|余)?(?:{units})"
+         |{chinese_amount}(?:多|余)?(?:{units})\
+         |[百千][万亿](?:多|余)?(?:{units})"
     );
     Regex::new(&pattern).expect("figure pattern is valid")
 });
@@ -383,6 +384,7 @@ mod tests {
         check("建成三百多家企业", &["三百多家"]);
         check("打造300到500亿级产业集群", &["300到500亿"]);
         check("用2~3年时间", &["2~3年"]);
+        check("装机突破千万千瓦,投资超過千億元", &["千万千瓦", "千億元"]);
         check("建设2×100万千瓦机组", &["2×100万千瓦"]);
         check("占比10%~15%", &["10%~15%"]);
         // Words, not amounts.

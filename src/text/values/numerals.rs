@@ -66,8 +66,12 @@ pub(super) fn chinese_number_prefix(text: &str) -> Option<(f64, f64, &str)> {
         end = at + ch.len_utf8();
     }
     let numeral = &text[..end];
-    // A numeral starts with a digit or 十 (十二): 亿元 or 万 alone is no number.
-    if !numeral.starts_with(|ch| chinese_digit(ch).is_some() || ch == '十') {
+    // A numeral starts with a digit or 十 (十二): 亿元 or 万 alone is no number. 百 or 千 alone
+    // before a unit of 万 or 亿 is one of them (突破千万千瓦, 超过千亿元).
+    let leading_place = (numeral == "百" || numeral == "千")
+        && text[end..].starts_with(['万', '亿'])
+        && starts_with_place_unit(&text[end..]);
+    if !numeral.starts_with(|ch| chinese_digit(ch).is_some() || ch == '十') && !leading_place {
         return None;
     }
     let (mut value, mut step) = if numeral.contains(|ch| PLACES.contains(ch)) {
@@ -134,8 +138,10 @@ pub(super) fn chinese_places(numeral: &str) -> Option<(f64, f64)> {
                     '百' => 100.0,
                     _ => 1e3,
                 };
-                // 十二 is twelve: 十 with no digit before it is one ten.
-                if !pending && ch == '十' && number == 0.0 {
+                // 十二 is twelve: 十 with no digit before it is one ten; so is a numeral's first
+                // 百 or 千 one hundred or thousand (千万千瓦).
+                let first = total == 0.0 && section == 0.0;
+                if !pending && number == 0.0 && (ch == '十' || first) {
                     number = 1.0;
                 }
                 if number > 0.0 {

@@ -86,6 +86,9 @@ const CASES: &[Case] = &[
     ("十二万三千人", 123e3, None, "人", 1e3, EXACT),
     ("三百多家", 300.0, None, "家", 100.0, AT_LEAST),
     ("五千万千瓦", 5e7, None, "千瓦", 1e7, EXACT),
+    ("千万千瓦", 1e7, None, "千瓦", 1e7, EXACT),
+    ("千亿元", 1e11, None, "元", 1e11, EXACT),
+    ("百万千瓦", 1e6, None, "千瓦", 1e6, EXACT),
     ("三十点五吨", 30.5, None, "吨", 0.1, EXACT),
     // Fractions and percentages in words.
     ("三分之一", 100.0 / 3.0, None, "%", 0.01, EXACT),
