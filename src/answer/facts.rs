@@ -278,14 +278,14 @@ pub(super) fn best_rated<'f>(
 /// Words of a question that ask how much a measure changed (whole words: 增加 would take
 /// 增加值 for a change, see `values::CHANGE_CUES` for the words before a figure) (增长了多少), not its level.
 const CHANGE_ASKED: &[&str] = &[
-    "增长", "增速", "增幅", "涨", "提高", "提升", "下降", "降低", "减少", "降了", "降幅",
+    "增长", "增速", "增幅", "涨", "提高", "提升", "下降", "降低", "减少", "降了", "降幅", "增加",
+    "上升",
 ];
 
-/// The question asks how much a measure changed.
+/// The question asks how much a measure changed (增加值, value added, is a measure).
 pub fn asks_change(question: &crate::question::Question) -> bool {
-    CHANGE_ASKED
-        .iter()
-        .any(|word| question.normalized.contains(word))
+    let text = question.normalized.replace("增加值", "");
+    CHANGE_ASKED.iter().any(|word| text.contains(word))
 }
 
 /// "1686亿元（大同市人民政府 2022）｜68萬臺（新華網 2025-03-12）": each quote's headline figure
@@ -408,6 +408,20 @@ mod tests {
         assert_eq!(unread[2].as_deref(), Some("农村居民收入增长7.7%"));
         let read = contexts("城乡居民人均可支配收入分别增长8.1%、11.2%");
         assert_eq!(read[1].as_deref(), Some("农村居民人均可支配收入增长11.2%"));
+    }
+
+    #[test]
+    fn a_change_is_asked_by_its_verbs_not_by_value_added() {
+        let asks = |text: &str| {
+            asks_change(&crate::question::parse_question(
+                text,
+                &crate::question::Synonyms::default(),
+            ))
+        };
+        assert!(asks("优良天数增加了百分之多少"));
+        assert!(asks("GDP增长了多少"));
+        assert!(!asks("民营经济增加值占GDP的比重是多少"));
+        assert!(!asks("优良天数有多少天"));
     }
 
     #[test]

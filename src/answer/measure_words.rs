@@ -195,7 +195,8 @@ pub(super) const NOT_MEASURE: &[&str] = &[
 /// its measure.
 const SHARE_OF: &[&str] = &["占比", "比重"];
 
-/// What brackets hold (it explains the word before them: PUE(能耗水平)) and the words of
+/// What brackets hold (it explains the word before them: PUE(能耗水平)), a class the measure
+/// counts from (二级以上优良天数, 规模以上工业: of 优良天数, of 工业) and the words of
 /// [`NOT_MEASURE`] and [`SHARE_OF`].
 static NOT_MEASURE_RE: LazyLock<Regex> = LazyLock::new(|| {
     let words: Vec<String> = NOT_MEASURE
@@ -203,8 +204,11 @@ static NOT_MEASURE_RE: LazyLock<Regex> = LazyLock::new(|| {
         .chain(SHARE_OF)
         .map(|word| regex::escape(word))
         .collect();
-    Regex::new(&format!(r"[(（][^()（）]*[)）]|{}", words.join("|")))
-        .expect("not-measure pattern is valid")
+    Regex::new(&format!(
+        r"[(（][^()（）]*[)）]|\p{{Han}}{{1,2}}及?以上|{}",
+        words.join("|")
+    ))
+    .expect("not-measure pattern is valid")
 });
 
 /// The share of `measure`'s pairs of adjacent characters that the question's text or its
@@ -289,6 +293,11 @@ mod tests {
         assert_eq!(named_share("占比", "新能源装机占几成", &[]), 1.0);
         assert_eq!(named_share("其中新能源占比", "新能源装机占几成", &[]), 1.0);
         assert!(named_share("应届生占比", "新能源装机占几成", &[]) < 0.5);
+        // Nor does the class it counts from: 二级以上优良天数 are 优良天数.
+        assert_eq!(
+            named_share("二级以上优良天数", "空气优良天数有多少", &[]),
+            1.0
+        );
     }
 
     #[test]

@@ -20,8 +20,14 @@ const JOINED: &[(&str, &[&str])] = &[
 ];
 
 /// Measures that are each other's opposite though they share a word: what is generated and
-/// what is used (发电量 is not asked by 用电量 or 耗电量).
-const OPPOSED: &[&[&str]] = &[&["发电", "用电", "耗电"], &["收入", "支出"]];
+/// what is used (发电量 is not asked by 用电量 or 耗电量), online and offline (线下就业 is not
+/// 线上就业), coming in and going out.
+const OPPOSED: &[&[&str]] = &[
+    &["发电", "用电", "耗电"],
+    &["收入", "支出"],
+    &["线上", "线下"],
+    &["入境", "出境"],
+];
 
 /// A measure that names one of the measures a joined word stands for, or one of a pair of
 /// opposed measures, while `question` names another and not this one (城镇居民人均可支配收入
@@ -210,6 +216,8 @@ mod tests {
         ));
         assert!(!contrasted("居民人均可支配收入", "城镇居民人均可支配收入"));
         assert!(contrasted("出口总额", "进口总额是多少"));
+        assert!(contrasted("力争今年新增线下就业5000人", "新增线上就业"));
+        assert!(!contrasted("线上就业8000人", "新增线上就业"));
         assert!(contrasted(
             "大同市发电量将由现在的550亿千瓦时",
             "耗电 用电量"

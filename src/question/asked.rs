@@ -63,7 +63,16 @@ static RATE_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words that ask for a share, whatever follows them: 比例是多少 wants a percentage.
-const SHARE_WORDS: &[&str] = &["比例", "占比", "比重", "百分比", "比率", "百分之几", "几成"];
+const SHARE_WORDS: &[&str] = &[
+    "比例",
+    "占比",
+    "比重",
+    "百分比",
+    "比率",
+    "百分之几",
+    "百分之多少",
+    "几成",
+];
 
 /// The unit a "how many" question wants (多少亿元 → 元, 几座 → 座, 占比多少 → %, 多少 → none).
 pub fn asked_unit(normalized: &str) -> Option<&'static str> {
@@ -154,6 +163,7 @@ mod tests {
         assert_eq!(asked_unit("进出口增速在全省排名多少"), Some(RANK_UNIT));
         assert_eq!(asked_unit("装机规模在全省处于什么位置"), Some(RANK_UNIT));
         assert_eq!(asked_unit("空气质量在山西省排名如何"), Some(RANK_UNIT));
+        assert_eq!(asked_unit("优良天数增加了百分之多少"), Some("%"));
         assert_eq!(asked_unit("大同是第几批国家历史文化名城"), None);
     }
 }
