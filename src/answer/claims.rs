@@ -18,6 +18,8 @@ use super::respective::{Listed, listed};
 use crate::corpus::Corpus;
 use crate::question::{Question, Synonyms, parse_question};
 use crate::search::MeasurePool;
+use crate::text::char_pairs::pair_share;
+use crate::text::normalize::is_cjk;
 use crate::text::periods::{YearPart, year_of_figure, year_part};
 use crate::text::segment::is_proper_name;
 use crate::text::values::{CHANGE_CUES, Kind, Quantity, agrees, same_unit};
@@ -70,6 +72,23 @@ pub struct Measure {
     /// The part of the sentence the figure is in (between commas), its bytes in the
     /// normalised sentence.
     pub part: Range<usize>,
+}
+
+/// How many characters next to its figure name what a measure counts.
+const HEAD_CHARS: usize = 4;
+
+impl Measure {
+    /// The words right next to the figure, which name what it counts (中试项目 of
+    /// 已落地中试项目32个; 智能化煤 of 6座智能化煤矿): at most [`HEAD_CHARS`] Chinese characters.
+    pub fn head(&self) -> String {
+        let chars: Vec<char> = self.text.chars().filter(|ch| is_cjk(*ch)).collect();
+        let kept = chars.len().min(HEAD_CHARS);
+        if self.after_figure {
+            chars[..kept].iter().collect()
+        } else {
+            chars[chars.len() - kept..].iter().collect()
+        }
+    }
 }
 
 /// Words between a measure and its figure that say nothing of the measure.
@@ -199,6 +218,8 @@ pub struct Asked<'a> {
     pub pool: &'a MeasurePool,
     /// How much of the claim's measure a fact's part of its sentence must name.
     pub min_fit: f32,
+    /// The words next to the claim's figure ([`Measure::head`]).
+    pub head: &'a str,
 }
 
 /// The claim's measure as a figure question, for rating facts against it: the words of the
@@ -301,13 +322,25 @@ pub fn judge(asked: &Asked, quotes: &[Quote], corpus: &Corpus) -> (Verdict, Vec<
             names.iter().filter(|name| context.contains(*name)).count()
         };
         let most_named = candidates().map(own_names).max().unwrap_or(0);
+        // Nor when another figure's own part names the words next to the claim's figure
+        // better: 落地项目32个 beside 中试项目23个 is not the claim's 中试项目32个.
+        let own_head = |fact: &Fact| pair_share(asked.head, fact.context.as_deref().unwrap_or(""));
+        let best_head = candidates()
+            .filter(|fact| fitting(fact).is_some())
+            .map(own_head)
+            .fold(0.0_f32, f32::max);
         let agreeing_fit = |fact: &Fact| {
-            fitting(fact)
-                .filter(|fit| *fit >= best_fit * AGREEING_SHARE && own_names(fact) == most_named)
+            fitting(fact).filter(|fit| {
+                *fit >= best_fit * AGREEING_SHARE
+                    && own_names(fact) == most_named
+                    && own_head(fact) >= best_head
+            })
         };
+        let heads_best = || candidates().filter(|fact| own_head(fact) >= best_head);
         if let Some(fact) = best_rated(agreeing, &agreeing_fit)
             .map(|(fact, _)| fact)
             .or_else(latest)
+            .or_else(|| best_rated(heads_best(), &fitting).map(|(fact, _)| fact))
             .or_else(|| best_rated(candidates(), &fitting).map(|(fact, _)| fact))
         {
             found.push((fact.clone(), quote.clone()));
@@ -361,5 +394,19 @@ mod tests {
             measure_of(text, start..start + "5家".len()).text,
             "龙头企业"
         );
+    }
+
+    #[test]
+    fn a_measures_head_is_next_to_its_figure() {
+        let before = |text: &str, figure: &str| {
+            let start = text.find(figure).unwrap_or(0);
+            measure_of(text, start..start + figure.len()).head()
+        };
+        assert_eq!(
+            before("“晋创谷·大同”已落地中试项目32个", "32个"),
+            "中试项目"
+        );
+        assert_eq!(before("引进5家龙头企业", "5家"), "龙头企业");
+        assert_eq!(before("建成6座煤矿", "6座"), "煤矿");
     }
 }

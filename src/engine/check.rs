@@ -124,6 +124,7 @@ impl Engine {
                     question: &rated,
                     pool: &pool,
                     min_fit: self.config.answer.measure_fit,
+                    head: &measure.head(),
                 };
                 let (verdict, evidence) = judge(&asked, &quotes, &self.corpus);
                 Some(Claim {
