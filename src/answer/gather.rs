@@ -4,6 +4,10 @@
 //! measure in the same sentence (占全市电力总装机容量的53.7% beside 装机容量929万千瓦) is told
 //! apart by where the question's words stand: in the figure's own part of the sentence.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::Quote;
 use super::asked_about::{asked_place, is_casual, opening_term, worded};
 use super::claims::measure_of;
@@ -38,6 +42,10 @@ const OWN_WORDS: f32 = 0.5;
 /// larger one is read in the measure pool only. A few dozen documents: at 20,000 sentences the
 /// scan of a common unit (几个, 多少年) set the p99 of the pooled CMRC + DRCD contexts at 3 ms.
 pub const FULL_SCAN_SENTENCES: usize = 2_000;
+
+/// The whole a share is of (占全市电力总装机容量的), within one part of a sentence.
+static SHARE_OF_WHOLE_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("占[^,，;；。]*?的").expect("share pattern is valid"));
 
 /// What a figure counted over another part of a year than the one asked keeps of its fit.
 const OTHER_PART: f32 = 0.75;
@@ -213,6 +221,14 @@ impl<'a> AskedMeasure<'a> {
         format!("{}\n{}", sentence.normalized, normalize(title))
     }
 
+    /// [`AskedMeasure::around`] without the wholes the sentence's shares are of: the words of
+    /// 占全市电力总装机容量的53.7% name what 929万千瓦 beside it is a part of, not its measure.
+    fn elsewhere(&self, ord: usize) -> String {
+        SHARE_OF_WHOLE_RE
+            .replace_all(&self.around(ord), " ")
+            .into_owned()
+    }
+
     /// [`AskedMeasure::fit`], or `None` for a figure of another period (see
     /// [`AskedMeasure::other_period_in`]).
     pub fn rate(&self, fact: &Fact) -> Option<f32> {
@@ -272,7 +288,7 @@ impl<'a> AskedMeasure<'a> {
                 named_in(
                     &measure.question.terms,
                     &measure.pool.weights,
-                    &self.around(ord),
+                    &self.elsewhere(ord),
                 )
             });
             let fit = measure.fit_with(ord, sentence.normalized, row.span(), &context, around);
@@ -322,7 +338,11 @@ impl<'a> AskedMeasure<'a> {
     /// the sentence is `context`.
     fn fit_at(&self, ord: usize, span: std::ops::Range<usize>, context: &str) -> f32 {
         let normalized = self.corpus.sentence(ord).normalized;
-        let around = named_in(&self.question.terms, &self.pool.weights, &self.around(ord));
+        let around = named_in(
+            &self.question.terms,
+            &self.pool.weights,
+            &self.elsewhere(ord),
+        );
         self.fit_with(ord, normalized, span, context, &around)
     }
 
@@ -489,5 +509,40 @@ mod tests {
         let empty = MeasurePool::default();
         let nothing = measure.with_pool(&empty);
         assert!(nothing.statements("台", &|_| true).is_empty());
+    }
+
+    #[test]
+    fn words_of_the_whole_a_share_is_of_do_not_name_a_part() {
+        let corpus = crate::answer::tests::titled(&[
+            (
+                "1_news.txt",
+                "发布会",
+                "2026-01-17",
+                "能源保障充足，全市电力总装机达1754.69万千瓦，新能源和可再生能源装机占比达54.35%。",
+            ),
+            (
+                "2_news.txt",
+                "发布会",
+                "2024-11",
+                "目前，大同市新能源和可再生能源装机容量达929万千瓦，占全市电力总装机容量的53.7%。",
+            ),
+        ]);
+        let question = crate::question::parse_question(
+            "大同全市电力总装机容量是多少千瓦",
+            &crate::question::Synonyms::default(),
+        );
+        let pool = MeasurePool {
+            sentences: vec![0, 1],
+            weights: vec![1.0; question.terms.len()],
+            unknown_share: 0.0,
+        };
+        // 全市电力总装机容量 is named beside 929万千瓦 as what 53.7% is a share of.
+        let measure = AskedMeasure::new(&question, &pool, &corpus, 0.4);
+        let found: Vec<String> = measure
+            .statements("千瓦", &|_| true)
+            .into_iter()
+            .map(|statement| statement.fact.figure)
+            .collect();
+        assert_eq!(found, ["1754.69万千瓦"]);
     }
 }

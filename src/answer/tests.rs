@@ -393,7 +393,7 @@ fn a_hit_of_the_asked_year_goes_before_one_of_another_year() {
 }
 
 /// A corpus of titled, dated documents: (file, title, date, text).
-fn titled(documents: &[(&str, &str, &str, &str)]) -> Corpus {
+pub fn titled(documents: &[(&str, &str, &str, &str)]) -> Corpus {
     let files: Vec<RawFile> = documents
         .iter()
         .map(|(name, _, _, text)| RawFile {
