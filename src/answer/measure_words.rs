@@ -233,6 +233,12 @@ pub(super) fn named_share(measure: &str, question: &str, terms: &[QueryTerm]) ->
     let (mut n_named, mut n_pairs) = (0, 0);
     let mut buffer = [0_u8; 8];
     for run in measure.split(|c: char| !is_cjk(c)) {
+        // 数 ending a measure says it is counted (机架数), as the words of [`GENERIC`] do:
+        // the pair it ends is no word of the measure.
+        let run = match run.strip_suffix('数') {
+            Some(counted) if counted.chars().count() >= 2 => counted,
+            _ => run,
+        };
         for (first, second) in run.chars().zip(run.chars().skip(1)) {
             n_pairs += 1;
             n_named += usize::from(named(pair_text(first, second, &mut buffer)));
@@ -275,6 +281,10 @@ mod tests {
         // 在用服务器 states what 投运服务器 asks about; 在用 and 投运 are not compared.
         assert_eq!(named_share("在用服务器", "投运服务器多少台", &[]), 1.0);
         assert_eq!(named_share("累计建成机架", "投运机架多少", &[]), 1.0);
+        assert_eq!(
+            named_share("投运机架数", "数据中心的机架规模有多少架", &[]),
+            1.0
+        );
         // What is counted still is: 服务器 does not name 机架.
         assert!(named_share("在用服务器", "投运机架多少", &[]) < 0.5);
         // A target or forecast is weighed without the question's 投运.
