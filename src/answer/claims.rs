@@ -229,9 +229,16 @@ pub fn measure_question(measure: &Measure, synonyms: &Synonyms, years: Vec<u16>)
     let mut question = parse_question(&measure.text, synonyms);
     // How it changed (同比增长), when or where in the whole (全年, 全市) and how the figure
     // is put (位列, 达到) say nothing of which measure it is.
+    // A place named before the whole it is (山西全省) says where a figure ranks, as 全省 does.
+    let names_a_whole = |word: &str| {
+        ["全省", "全市", "全国"]
+            .iter()
+            .any(|whole| measure.text.contains(&format!("{word}{whole}")))
+    };
     question.terms.retain(|term| {
         let word = term.text.as_str();
-        !GENERIC.contains(&word)
+        !names_a_whole(word)
+            && !GENERIC.contains(&word)
             && !CHANGE_CUES.contains(&word)
             && !NOT_MEASURE.contains(&word)
             && !LINKING.contains(&word)
@@ -394,6 +401,20 @@ mod tests {
             measure_of(text, start..start + "5家".len()).text,
             "龙头企业"
         );
+    }
+
+    #[test]
+    fn a_place_naming_the_whole_a_figure_ranks_in_is_no_word_of_its_measure() {
+        let measure = Measure {
+            text: "大同进出口增速位居山西全省".into(),
+            subject: None,
+            after_figure: false,
+            part: 0..0,
+        };
+        let question = measure_question(&measure, &Synonyms::default(), Vec::new());
+        let words: Vec<&str> = question.terms.iter().map(|t| t.text.as_str()).collect();
+        assert!(!words.contains(&"山西"), "{words:?}");
+        assert!(words.contains(&"进出口"), "{words:?}");
     }
 
     #[test]
