@@ -36,7 +36,7 @@ use crate::text::segment::{Analysis, Entity};
 use columns::{Column, Ragged, Strings};
 
 /// Bumped whenever cleaning, splitting or indexing changes, so old indexes are rebuilt.
-pub const PIPELINE_VERSION: &str = "quotebot-pipeline-12";
+pub const PIPELINE_VERSION: &str = "quotebot-pipeline-13";
 
 /// What is known of a document's origin (from `corpus/sources.toml`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]

@@ -59,12 +59,25 @@ pub fn places_named(tagged: &[(&str, &str)], question: &str) -> Vec<String> {
         };
         let is_name = stem.chars().all(crate::text::normalize::is_cjk)
             && !stem.starts_with(NOT_A_NAME)
-            && !is_asked(question, stem);
+            && !is_asked(question, stem)
+            && !ranks_in(question, stem);
         if is_name && !places.iter().any(|place| place == stem) {
             places.push(stem.to_string());
         }
     }
     places
+}
+
+/// Words after a place that rank something in it (在山西省排第几).
+const RANKING: [&str; 6] = ["排", "位列", "位居", "名列", "处于", "第"];
+
+/// 大同在山西省排第几: the place is where something ranks, not a place asked about.
+fn ranks_in(question: &str, stem: &str) -> bool {
+    question.match_indices(stem).any(|(at, _)| {
+        let after = question[at + stem.len()..].trim_start_matches(SUFFIXES);
+        let after = after.trim_start_matches(['内', '里', '中']);
+        RANKING.iter().any(|word| after.starts_with(word))
+    })
 }
 
 /// 哪一大洋区, 什么省: the kind of place asked for. The question word is not among the
@@ -95,6 +108,8 @@ mod tests {
             ("景区接待游客多少", &[]),
             ("晋北采煤沉陷区治理了多少亩", &[]),
             ("大同2021年gdp多少", &[]),
+            ("大同独立储能装机规模在山西省排第几", &[]),
+            ("阳高县在山西省排第几", &["阳高"]),
             ("市区空气优良天数", &[]),
             ("香港地区的哪个女演员", &[]),
             ("逃出德军封锁区的女孩", &[]),

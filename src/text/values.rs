@@ -259,6 +259,7 @@ impl Kind {
 /// Words of a clause that make its figures goals.
 const TARGET_CUES: &[&str] = &[
     "力争",
+    "着力",
     "目标",
     "计划",
     "争取",

@@ -257,6 +257,11 @@ fn tells_actuals_from_targets_forecasts_changes_and_ranks() {
         ("在用服务器达到68万台", "68万台", Kind::Actual),
         ("新增就业增加到3万人", "3万人", Kind::Actual),
         ("力争城镇新增就业3.5万人以上", "3.5万人", Kind::Target),
+        (
+            "着力建设新能源、大数据3个百亿级产业集群",
+            "3个",
+            Kind::Target,
+        ),
         ("全年目标是实现增长6%", "6%", Kind::Target),
         ("确保粮食产量稳定在35亿斤", "35亿斤", Kind::Target),
         (
