@@ -251,6 +251,13 @@ pub(crate) mod tests {
         check("成绩什么时候出", &["成绩", "出"], false, true, &[]);
         check("什么?", &[], false, false, &[]);
         check("大同有多少个村", &["大同", "村"], true, false, &[]);
+        check(
+            "大同现已投运服务器多少台",
+            &["大同", "投运", "服务器"],
+            true,
+            false,
+            &[],
+        );
         // A place in a ranking is a figure too.
         check(
             "储能在全省处于什么名次",
