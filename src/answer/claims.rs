@@ -199,7 +199,10 @@ pub fn measure_of(text: &str, span: Range<usize>) -> Measure {
         after = rest;
     }
     let before = strip_linking(&text[start..span.start]);
-    let after_figure = after.starts_with(crate::text::normalize::is_cjk);
+    // 总投资近400亿元的600万千瓦…基地: a figure before 的 says what the thing after it has; its
+    // measure is named before it.
+    let after_figure =
+        after.starts_with(crate::text::normalize::is_cjk) && !after.starts_with('的');
     Measure {
         text: if after_figure { after } else { before }.to_string(),
         subject: None,
@@ -401,6 +404,11 @@ mod tests {
             measure_of(text, start..start + "5家".len()).text,
             "龙头企业"
         );
+        // A figure before 的 describes what follows: its measure is before it.
+        let text = "重点推进总投资近400亿元的600万千瓦新能源基地建设";
+        let start = text.find("400").unwrap_or(0);
+        let measure = measure_of(text, start..start + "400亿元".len());
+        assert!(measure.text.ends_with("总投资"), "{}", measure.text);
     }
 
     #[test]

@@ -117,8 +117,11 @@ pub(super) fn in_asking_clause(question: &Question, pool: &MeasurePool) -> Measu
         .zip(&pool.weights)
         .any(|(term, weight)| *weight > 0.0 && asked(term));
     if weighs {
+        // A term the phrasing made (投钱 of 投了多少钱) is written in no clause: it keeps its
+        // weight.
+        let written = |term: &QueryTerm| question.normalized.contains(term.text.as_str());
         for (term, weight) in question.terms.iter().zip(&mut pool.weights) {
-            if !asked(term) {
+            if !asked(term) && written(term) {
                 *weight *= if asked_text.contains(term.text.as_str()) {
                     OTHER_CLAUSE
                 } else {
@@ -348,6 +351,23 @@ mod tests {
             };
             assert_eq!(*weight, expected, "{}", term.text);
         }
+        // A term the phrasing made is in no clause and keeps its weight.
+        let joined = crate::question::parse_question(
+            "作为投资人想了解：累计投了多少钱",
+            &crate::question::Synonyms::default(),
+        );
+        let pool = MeasurePool {
+            weights: vec![1.0; joined.terms.len()],
+            ..MeasurePool::default()
+        };
+        let weighed = in_asking_clause(&joined, &pool);
+        let made = joined.terms.iter().position(|term| term.text == "投钱");
+        assert_eq!(
+            made.map(|at| weighed.weights[at]),
+            Some(1.0),
+            "{:?}",
+            joined.terms
+        );
         // One clause: nothing changes.
         let single = crate::question::parse_question(
             "大同夏天平均气温多少度",
