@@ -263,11 +263,17 @@ impl<'a> AskedMeasure<'a> {
         let (mut spans, mut around) = (None, None);
         // A target or forecast is of something not yet running or built: the question's words
         // of that weigh nothing in its fit (预计…服务器规模突破200万台, asked 投运的服务器).
-        let planned_pool = MeasurePool {
-            weights: unstated_in_plans(self.question, &self.pool.weights),
-            ..self.pool.clone()
-        };
-        let planned_measure = self.with_pool(&planned_pool);
+        let is_planned = |row: &FigureRow| matches!(row.kind(), Kind::Target | Kind::Forecast);
+        let planned_pool = sentence
+            .figures
+            .iter()
+            .any(|row| wanted(row) && is_planned(row))
+            .then(|| MeasurePool {
+                weights: unstated_in_plans(self.question, &self.pool.weights),
+                sentences: Vec::new(),
+                unknown_share: self.pool.unknown_share,
+            });
+        let planned_measure = planned_pool.as_ref().map(|pool| self.with_pool(pool));
         let mut planned_around = None;
         let mut rated = Vec::new();
         for (at, row) in sentence.figures.iter().enumerate() {
@@ -279,10 +285,9 @@ impl<'a> AskedMeasure<'a> {
             let Some(context) = figure_context(sentence.normalized, spans, at) else {
                 continue;
             };
-            let (measure, around) = if matches!(row.kind(), Kind::Target | Kind::Forecast) {
-                (&planned_measure, &mut planned_around)
-            } else {
-                (self, &mut around)
+            let (measure, around) = match &planned_measure {
+                Some(planned) if is_planned(row) => (planned, &mut planned_around),
+                _ => (self, &mut around),
             };
             let around = around.get_or_insert_with(|| {
                 named_in(
