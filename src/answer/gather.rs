@@ -224,9 +224,12 @@ impl<'a> AskedMeasure<'a> {
     /// [`AskedMeasure::around`] without the wholes the sentence's shares are of: the words of
     /// 占全市电力总装机容量的53.7% name what 929万千瓦 beside it is a part of, not its measure.
     fn elsewhere(&self, ord: usize) -> String {
-        SHARE_OF_WHOLE_RE
-            .replace_all(&self.around(ord), " ")
-            .into_owned()
+        let around = self.around(ord);
+        if around.contains('占') {
+            SHARE_OF_WHOLE_RE.replace_all(&around, " ").into_owned()
+        } else {
+            around
+        }
     }
 
     /// [`AskedMeasure::fit`], or `None` for a figure of another period (see
