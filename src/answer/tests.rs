@@ -499,3 +499,51 @@ fn the_askers_casual_words_do_not_keep_a_quote_from_its_unit() {
     });
     assert_eq!(reply.status, Status::Answered, "{reply:?}");
 }
+
+#[test]
+fn a_first_quote_of_another_measure_does_not_set_the_unit() {
+    let corpus = titled(&[
+        (
+            "1_news.txt",
+            "发布会",
+            "2024-11",
+            "推进新能源基地建设，投产后每年可输送清洁电力100亿千瓦时。",
+        ),
+        (
+            "2_news.txt",
+            "发布会",
+            "2024-11",
+            "大同市新能源和可再生能源装机容量达929万千瓦。",
+        ),
+        (
+            "3_news.txt",
+            "报道",
+            "2026-01-17",
+            "全市新能源和可再生能源装机容量突破1000万千瓦。",
+        ),
+    ]);
+    let question = "新能源和可再生能源装机规模有多大";
+    let parsed = parse_question(question, &Synonyms::default());
+    let pool = MeasurePool {
+        sentences: vec![0, 1, 2],
+        weights: vec![1.0; parsed.terms.len()],
+        unknown_share: 0.0,
+    };
+    let config = AnswerConfig::default();
+    // The ranker put the electricity sent first; no unit is asked.
+    let reply = reply(
+        &parsed,
+        question,
+        &hits(&[(0, 1.0), (1, 0.9)]),
+        &pool,
+        &corpus,
+        &config,
+        0,
+    );
+    let line = reply.figures_line.clone().unwrap_or_default();
+    assert!(
+        line.contains("929万千瓦") && line.contains("1000万千瓦"),
+        "{line}"
+    );
+    assert!(!line.contains("千瓦时"), "{line}");
+}
