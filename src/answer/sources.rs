@@ -39,7 +39,6 @@ pub(super) fn compare_sources(
     config: &AnswerConfig,
 ) -> Option<Compared> {
     let corpus = measure.corpus;
-    let asked = measure;
     let first = quotes.first()?;
     // The answer's figure and the statements are measured without the question's own words
     // for what happened that the answer does not use (粮食能打多少斤: 打).
@@ -90,15 +89,6 @@ pub(super) fn compare_sources(
                     .next()?;
                 Some((best.fact, best.quote))
             })?;
-    // With no unit asked, a first quote whose best figure is of another measure (每年输送清洁电力
-    // 100亿千瓦时, asked 装机规模有多大) does not set the unit: a later quote's figure that states
-    // the measure does.
-    let (headline, headline_quote) =
-        if asked_unit.is_some() || rate(&headline).is_some_and(|fit| fit >= measure.min_fit) {
-            (headline, headline_quote)
-        } else {
-            stated_later(quotes, asked, asks_change).unwrap_or((headline, headline_quote))
-        };
     tracing::debug!(
         "comparing sources on {} ({}, {:?}) over {} pooled sentences",
         headline.figure,
@@ -209,36 +199,6 @@ fn names_stated<'q>(measure: &AskedMeasure<'q>, ord: usize) -> Vec<&'q str> {
 
 /// The kinds a figure of `kind` is compared with: a change with changes, a place in a ranking
 /// with places, an amount with amounts, targets and forecasts (shown after them).
-/// The best-fitting actual figure (a change, when one is asked) of the quotes after the first,
-/// in any unit but a share's, fitting the measure at least `measure.min_fit`; with its quote.
-fn stated_later(
-    quotes: &[Quote],
-    measure: &AskedMeasure,
-    asks_change: bool,
-) -> Option<(Fact, Quote)> {
-    let wanted = if asks_change {
-        Kind::Change
-    } else {
-        Kind::Actual
-    };
-    let unit_fits = |fact: &Fact| asks_change || !matches!(fact.quantity.unit, "%" | "个百分点");
-    quotes
-        .iter()
-        .skip(1)
-        .flat_map(|quote| {
-            facts_of(quote, measure.corpus)
-                .into_iter()
-                .map(move |fact| (fact, quote))
-        })
-        .filter(|(fact, _)| fact.kind == wanted && unit_fits(fact))
-        .filter_map(|(fact, quote)| {
-            let fit = measure.rate(&fact).filter(|fit| *fit >= measure.min_fit)?;
-            Some((fit, fact, quote))
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, fact, quote)| (fact, quote.clone()))
-}
-
 fn compared_with(kind: Kind) -> impl Fn(Kind) -> bool {
     move |found| match kind {
         Kind::Change => found == Kind::Change,
