@@ -284,8 +284,11 @@ const CHANGE_ASKED: &[&str] = &[
 
 /// The question asks how much a measure changed (增加值, value added, is a measure).
 pub fn asks_change(question: &crate::question::Question) -> bool {
-    let text = question.normalized.replace("增加值", "");
-    CHANGE_ASKED.iter().any(|word| text.contains(word))
+    let text = question.normalized.as_str();
+    CHANGE_ASKED.iter().any(|word| {
+        text.match_indices(word)
+            .any(|(at, _)| !text[at..].starts_with("增加值"))
+    })
 }
 
 /// "1686亿元（大同市人民政府 2022）｜68萬臺（新華網 2025-03-12）": each quote's headline figure

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::question::vocabulary::FIGURE_CUES;
+use crate::question::vocabulary::asks_figure;
 use crate::question::{QueryTerm, Question};
 use crate::search::MeasurePool;
 use crate::text::char_pairs::pair_text;
@@ -100,7 +100,7 @@ pub(super) fn in_asking_clause(question: &Question, pool: &MeasurePool) -> Measu
     let asking: Vec<&str> = clauses
         .iter()
         .copied()
-        .filter(|clause| FIGURE_CUES.iter().any(|cue| clause.contains(cue)))
+        .filter(|clause| asks_figure(clause))
         .collect();
     let mut pool = pool.clone();
     if asking.is_empty() || asking.len() == clauses.len() {
@@ -316,16 +316,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_clause_that_asks_nothing_weighs_half() {
-        let question = crate::question::parse_question(
-            "想去大同避暑，那里夏天平均气温多少度",
-            &crate::question::Synonyms::default(),
-        );
+    /// A question and a pool weighing each of its terms 1.
+    fn evenly_weighed(text: &str) -> (Question, MeasurePool) {
+        let question = crate::question::parse_question(text, &crate::question::Synonyms::default());
         let pool = MeasurePool {
             weights: vec![1.0; question.terms.len()],
             ..MeasurePool::default()
         };
+        (question, pool)
+    }
+
+    #[test]
+    fn a_clause_that_asks_nothing_weighs_half() {
+        let (question, pool) = evenly_weighed("想去大同避暑，那里夏天平均气温多少度");
         let weighed = in_asking_clause(&question, &pool);
         let weight_of = |word: &str| {
             let at = question.terms.iter().position(|term| term.text == word);
@@ -334,14 +337,7 @@ mod tests {
         assert_eq!(weight_of("避暑"), OTHER_CLAUSE);
         assert_eq!(weight_of("平均气温"), 1.0);
         // What a colon ends at only introduces the question.
-        let introduced = crate::question::parse_question(
-            "作为投资人想了解：服务器规模有多大",
-            &crate::question::Synonyms::default(),
-        );
-        let pool = MeasurePool {
-            weights: vec![1.0; introduced.terms.len()],
-            ..MeasurePool::default()
-        };
+        let (introduced, pool) = evenly_weighed("作为投资人想了解：服务器规模有多大");
         let weighed = in_asking_clause(&introduced, &pool);
         for (term, weight) in introduced.terms.iter().zip(&weighed.weights) {
             let expected = if term.text == "服务器" || term.text == "规模" {
@@ -352,14 +348,7 @@ mod tests {
             assert_eq!(*weight, expected, "{}", term.text);
         }
         // A term the phrasing made is in no clause and keeps its weight.
-        let joined = crate::question::parse_question(
-            "作为投资人想了解：累计投了多少钱",
-            &crate::question::Synonyms::default(),
-        );
-        let pool = MeasurePool {
-            weights: vec![1.0; joined.terms.len()],
-            ..MeasurePool::default()
-        };
+        let (joined, pool) = evenly_weighed("作为投资人想了解：累计投了多少钱");
         let weighed = in_asking_clause(&joined, &pool);
         let made = joined.terms.iter().position(|term| term.text == "投钱");
         assert_eq!(
@@ -369,14 +358,7 @@ mod tests {
             joined.terms
         );
         // One clause: nothing changes.
-        let single = crate::question::parse_question(
-            "大同夏天平均气温多少度",
-            &crate::question::Synonyms::default(),
-        );
-        let pool = MeasurePool {
-            weights: vec![1.0; single.terms.len()],
-            ..MeasurePool::default()
-        };
+        let (single, pool) = evenly_weighed("大同夏天平均气温多少度");
         assert_eq!(in_asking_clause(&single, &pool).weights, pool.weights);
     }
 

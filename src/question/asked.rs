@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::vocabulary::{CLASSIFIERS, QUESTION_WORDS};
+use super::vocabulary::{CLASSIFIERS, QUESTION_WORDS, RANK_CUES};
 use crate::text::figures::leading_unit;
 use crate::text::segment::{tagged_words, words};
 use crate::text::values::RANK_UNIT;
@@ -83,21 +83,7 @@ pub fn asked_unit(normalized: &str) -> Option<&'static str> {
     {
         return None;
     }
-    if [
-        "第几",
-        "前几",
-        "排名多少",
-        "排多少",
-        "名次",
-        "什么位置",
-        "什么位次",
-        "排名如何",
-        "排名怎样",
-        "排名怎么样",
-    ]
-    .iter()
-    .any(|word| normalized.contains(word))
-    {
+    if RANK_CUES.iter().any(|word| normalized.contains(word)) {
         return Some(RANK_UNIT);
     }
     ASKING_RE

@@ -21,8 +21,8 @@ use crate::text::segment::{EntityKind, names_a_thing, tagged_words, word_boundar
 pub use synonyms::Synonyms;
 pub use tokens::{QueryTokens, lone_character_bigrams, query_tokens};
 use vocabulary::{
-    ASKED_RE, COUNT_RE, DATE_CUES, ENTITY_CUES, FIGURE_CUES, KIND_QUESTION_RE, NUMBER_RE,
-    QUESTION_WORDS, YEAR_END_RE, drop_interrogatives, drop_question_phrases, strip_classifier,
+    ASKED_RE, COUNT_RE, DATE_CUES, ENTITY_CUES, KIND_QUESTION_RE, NUMBER_RE, QUESTION_WORDS,
+    YEAR_END_RE, asks_figure, drop_interrogatives, drop_question_phrases, strip_classifier,
 };
 
 /// A question, read for search.
@@ -146,7 +146,7 @@ pub fn parse_question(question: &str, synonyms: &Synonyms) -> Question {
     let unit = asked::asked_unit(&normalized);
     phrasing::drop_latin_unit(unit, &mut terms);
     Question {
-        wants_figure: FIGURE_CUES.iter().any(|cue| cue_text.contains(cue)),
+        wants_figure: asks_figure(&cue_text),
         wants_date: DATE_CUES.iter().any(|cue| cue_text.contains(cue)),
         numbers: NUMBER_RE
             .find_iter(&normalized)

@@ -296,7 +296,7 @@ pub fn drop_interrogatives(text: &str) -> String {
         .into_owned()
 }
 
-/// Words that mark a question about an amount, or a place in a ranking (什么位置: 全省第一).
+/// Words that mark a question about an amount (see [`RANK_CUES`] for a place in a ranking).
 pub const FIGURE_CUES: &[&str] = &[
     "多少",
     "几",
@@ -310,13 +310,29 @@ pub const FIGURE_CUES: &[&str] = &[
     "比例",
     "占比",
     "什么水平",
+];
+
+/// Words that ask for a place in a ranking (排第几, 什么位置: 全省第一).
+pub const RANK_CUES: &[&str] = &[
+    "第几",
+    "前几",
+    "排名多少",
+    "排多少",
+    "名次",
     "什么位置",
     "什么位次",
-    "名次",
     "排名如何",
     "排名怎样",
     "排名怎么样",
 ];
+
+/// `text` asks for an amount or a place in a ranking.
+pub fn asks_figure(text: &str) -> bool {
+    FIGURE_CUES
+        .iter()
+        .chain(RANK_CUES)
+        .any(|cue| text.contains(cue))
+}
 
 /// Words that mark a question about a time.
 pub const DATE_CUES: &[&str] = &[
